@@ -1,0 +1,213 @@
+"""Command line: `spec-lsp check | rules | graph | serve`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from . import __version__
+from .core.config import ConfigProblem, find_root, load_config
+from .core.model import Severity
+from .core.output import rules_table, to_json, to_sarif, to_text
+from .core.workspace import Workspace
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # usage errors exit 2, as documented
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _csv(values: list[str] | None) -> tuple[str, ...]:
+    out: list[str] = []
+    for v in values or []:
+        out.extend(x.strip() for x in v.split(",") if x.strip())
+    return tuple(out)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="spec-lsp", description="Language server and linter for specification Markdown.")
+    p.add_argument("--version", action="version", version=f"spec-lsp {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    c = sub.add_parser("check", help="check a spec workspace and report findings")
+    c.add_argument("paths", nargs="*", metavar="PATH", help="workspace root, or files inside it (default: .)")
+    c.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    c.add_argument("--fail-on", choices=("error", "warning", "info", "information", "hint", "never"), default="error",
+                   help="exit 1 when a finding at this severity or worse is reported (default: error)")
+    c.add_argument("--select", action="append", metavar="RULES", help="only these rules (codes, prefixes, names, categories)")
+    c.add_argument("--ignore", action="append", metavar="RULES", help="not these rules")
+    c.add_argument("--config", metavar="FILE", help="configuration file (default: .spec-lsp.toml or pyproject.toml at the root)")
+    c.add_argument("--no-language", action="store_true", help="skip the language rules (no spaCy)")
+    c.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="processes for the language pass")
+    c.add_argument("--show-waived", action="store_true", help="also list findings silenced by waivers, with their reasons")
+    c.add_argument("--paranoid", action="store_true", help=argparse.SUPPRESS)
+    c.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout")
+
+    r = sub.add_parser("rules", help="list every rule")
+    r.add_argument("--format", choices=("text", "json"), default="text")
+
+    g = sub.add_parser("graph", help="print the cross-reference graph")
+    g.add_argument("paths", nargs="*", metavar="PATH")
+    g.add_argument("--format", choices=("json", "dot", "mermaid"), default="json")
+    g.add_argument("--config", metavar="FILE")
+
+    s = sub.add_parser("serve", help="run the language server (stdio by default)")
+    s.add_argument("--stdio", action="store_true", help="use stdio (the default)")
+    s.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead (for debugging)")
+    s.add_argument("--log-file", metavar="FILE", help="write the server log here")
+    s.add_argument("--paranoid", action="store_true", help="rebuild the index from scratch after every change and compare")
+    return p
+
+
+def _progress_fn(enabled: bool):
+    if not enabled:
+        return None
+    last = [0.0]
+
+    def progress(done: int, total: int, what: str) -> None:
+        now = time.monotonic()
+        if now - last[0] > 0.1 or done == total:
+            last[0] = now
+            sys.stderr.write(f"\r\x1b[Kindexing {done}/{total} {what[:60]}")
+            if done == total:
+                sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+    return progress
+
+
+def _open_workspace(paths: list[str], config_file: str | None, select=(), ignore=(), paranoid=False):
+    targets = [Path(p) for p in (paths or ["."])]
+    for t in targets:
+        if not t.exists():
+            raise SystemExit(_usage(f"no such file or directory: {t}"))
+    root = find_root(targets[0])
+    if targets[0].is_dir() and not any((targets[0] / n).exists() for n in (".spec-lsp.toml",)) and root != targets[0].resolve():
+        # a directory argument is the root unless a config file above it says otherwise
+        pass
+    cfg_path = Path(config_file) if config_file else None
+    if cfg_path is not None and not cfg_path.is_file():
+        raise SystemExit(_usage(f"no such config file: {cfg_path}"))
+    cfg, problems = load_config(root, path=cfg_path)
+    ws = Workspace(root, cfg, problems, select=select, ignore=ignore, paranoid=paranoid)
+    only: set[str] | None = None
+    if any(t.is_file() for t in targets) or any(t.resolve() != root for t in targets):
+        only = set()
+        for t in targets:
+            rp = ws.rel(t.resolve())
+            only.add(rp if t.is_file() else (rp.rstrip("/") + "/" if rp not in ("", ".") else ""))
+    return ws, problems, only
+
+
+def _usage(msg: str) -> int:
+    sys.stderr.write(f"spec-lsp: error: {msg}\n")
+    return EXIT_USAGE
+
+
+def _in_scope(path: str, only: set[str] | None) -> bool:
+    if only is None:
+        return True
+    return any(path == o or (o.endswith("/") and path.startswith(o)) or o == "" for o in only)
+
+
+def cmd_check(a) -> int:
+    select, ignore = _csv(a.select), _csv(a.ignore)
+    from .core.rules import all_rules
+    from .core.config import matches_selector
+
+    for s in select + ignore:
+        if not any(matches_selector(s, r.code, r.name, r.category) for r in all_rules()):
+            return _usage(f"--select/--ignore: “{s}” matches no rule (see `spec-lsp rules`)")
+    ws, problems, only = _open_workspace(a.paths, a.config, select, ignore, a.paranoid)
+    tty = sys.stderr.isatty()
+    ws.load(progress=_progress_fn(tty))
+    if not a.no_language and ws.config.language.enabled and ws.settings.any_enabled("language") or (
+            not a.no_language and ws.config.language.enabled and ws.settings.any_enabled("consistency")):
+        from .core.language_pass import LanguagePass
+
+        lp = LanguagePass(ws.config)
+        lp.load()
+        if not lp.ready or "No spaCy" in lp.status:
+            sys.stderr.write(f"spec-lsp: {lp.status}\n")
+        if a.jobs and a.jobs > 1:
+            from .core.parallel import analyze_parallel
+
+            analyze_parallel(lp, ws, a.jobs, progress=_progress_fn(tty))
+        else:
+            lp.analyze_all(ws)
+        lp.flush()
+    findings = [f for f in ws.all_findings(include_waived=a.show_waived) if _in_scope(f.path, only)]
+    out = {"text": lambda: to_text(findings), "json": lambda: to_json(findings),
+           "sarif": lambda: to_sarif(findings, ws.root.resolve().as_uri())}[a.format]()
+    if a.output:
+        Path(a.output).write_text(out + "\n", encoding="utf-8")
+    elif out:
+        sys.stdout.write(out + "\n")
+    if a.format == "text" and sys.stderr.isatty():
+        n = len([f for f in findings if f.waived is None])
+        sys.stderr.write(f"{n} finding{'s' if n != 1 else ''} in {len(ws.docs)} files\n")
+    if problems:
+        for p in problems:
+            sys.stderr.write(f"spec-lsp: config error: {p}\n")
+        return EXIT_USAGE
+    threshold = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFORMATION,
+                 "information": Severity.INFORMATION, "hint": Severity.HINT}.get(a.fail_on)
+    if threshold is None:
+        return EXIT_OK
+    return EXIT_FINDINGS if any(f.severity <= threshold and f.waived is None for f in findings) else EXIT_OK
+
+
+def cmd_graph(a) -> int:
+    from .core.graph_export import export
+
+    ws, problems, _only = _open_workspace(a.paths, a.config)
+    ws.load()
+    sys.stdout.write(export(ws.graph, a.format) + "\n")
+    for p in problems:
+        sys.stderr.write(f"spec-lsp: config error: {p}\n")
+    return EXIT_USAGE if problems else EXIT_OK
+
+
+def cmd_serve(a) -> int:
+    from .lsp.server import run
+
+    return run(tcp=a.tcp, log_file=a.log_file, paranoid=a.paranoid) or 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    a = parser.parse_args(argv)
+    if a.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        if a.command == "check":
+            return cmd_check(a)
+        if a.command == "rules":
+            sys.stdout.write(rules_table(a.format) + "\n")
+            return EXIT_OK
+        if a.command == "graph":
+            return cmd_graph(a)
+        if a.command == "serve":
+            return cmd_serve(a)
+    except SystemExit as e:
+        return int(e.code) if isinstance(e.code, int) else EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return EXIT_OK
+    return EXIT_USAGE
+
+
+__all__ = ["main", "build_parser", "ConfigProblem", "json"]

@@ -1,0 +1,242 @@
+"""Structural findings of one document, given read access to the workspace index.
+
+Each check is a pure function of the document and the index; the index decides which documents
+to re-check after an edit (see workspace.py).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from typing import TYPE_CHECKING, Iterable
+from urllib.parse import unquote
+
+from .document import ChallengeDocument, Clause, Link, SpecDocument
+from .model import Finding, Fix, Position, Range, Related, Severity
+from .rules import find_rule, rule
+from .text import closest, normalize_title
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .workspace import Workspace
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
+MARKDOWN_EXT = (".md", ".markdown", ".mdx")
+
+
+def make(code: str, path: str, rng: Range, message: str, subject: str = "", related: Iterable[Related] = (),
+         fixes: Iterable[Fix] = (), severity: Severity | None = None) -> Finding:
+    r = rule(code)
+    return Finding(path, rng, r.code, r.name, r.category, severity or r.severity, message, subject, tuple(related), tuple(fixes))
+
+
+def resolve_link(doc_path: str, link: Link) -> tuple[str | None, str | None, bool]:
+    """(target path or None for same-document, anchor, checkable).  External URLs are not checkable."""
+    target = link.target.strip()
+    if not target or _SCHEME.match(target):
+        return None, None, False
+    path = unquote(link.path.split("?", 1)[0])
+    if not path:
+        return None, link.anchor, True
+    if path.startswith("/"):
+        norm = posixpath.normpath(path.lstrip("/"))
+    else:
+        norm = posixpath.normpath(posixpath.join(posixpath.dirname(doc_path), path))
+    if norm.startswith("../") or norm == "..":
+        return norm, link.anchor, False  # outside the workspace: cannot be checked
+    return norm, link.anchor, True
+
+
+def challenge_template_text(clause_id: str, section_title: str) -> str:
+    return (
+        f"Examples for [^{clause_id}] in {section_title}:\n\n"
+        f"**Example**: <short title of the challenging prompt>\n\n"
+        f"~~~xml\n<user>\n<a prompt that tests this clause>\n</user>\n~~~\n"
+    )
+
+
+def check_spec(doc: SpecDocument, ws: "Workspace") -> list[Finding]:
+    out: list[Finding] = []
+    path = doc.path
+    cfg = ws.config
+    # -- sections: duplicate anchors, attribute values
+    for anchor, entries in doc.anchor_map.items():
+        if len(entries) > 1:
+            for k, (rng, _si) in enumerate(entries):
+                others = [Related(path, r2, f"“{anchor}” is also defined here") for j, (r2, _) in enumerate(entries) if j != k]
+                out.append(make("SPEC111", path, rng,
+                                f"Anchor “{anchor}” is defined {len(entries)} times in this document; links to it are ambiguous. "
+                                f"Give each section a unique `{{#anchor}}`.", anchor, others))
+    for s in doc.sections:
+        for key, value, rng in s.attrs:
+            allowed = cfg.attributes.get(key)
+            if allowed is not None and value not in allowed:
+                sugg = closest(value, allowed)
+                fixes = [Fix(f"Change to “{sugg[0]}”", "replace", sugg[0], rng)] if sugg else []
+                out.append(make("SPEC130", path, rng,
+                                f"`{key}={value}` is not an allowed value; use one of: {', '.join(allowed)}"
+                                + (f" (did you mean “{sugg[0]}”?)" if sugg else "") + ".", s.anchor, (), fixes))
+    # -- clauses
+    for c in doc.clauses:
+        defs = ws.clause_defs(c.id)
+        if len(defs) > 1:
+            others = [Related(p2, c2.range, f"“{c.id}” is also defined here") for p2, c2 in defs if not (p2 == path and c2.range == c.range)]
+            out.append(make("SPEC110", path, c.range,
+                            f"Clause ID “{c.id}” is used {len(defs)} times; each clause needs its own ID so that it can be cited and tested. "
+                            "Rename one of them.", c.id, others))
+        if not ws.challenge_docs(c.id):
+            si = doc.section_at(c.range.start.line)
+            title = doc.sections[si].title if si is not None else doc.title
+            new_path = ws.challenge_path_for(c.id)
+            out.append(make("SPEC101", path, c.range,
+                            f"Clause “{c.id}” has no challenge-prompt file; add `{new_path}` with prompts that test it.",
+                            c.id, (), [Fix(f"Create {new_path}", "create-file", challenge_template_text(c.id, title), path=new_path)]))
+    # -- links
+    for lk in doc.links:
+        target, anchor, checkable = resolve_link(path, lk)
+        if not checkable:
+            continue
+        if target is None:
+            tdoc: SpecDocument | ChallengeDocument | None = doc
+        else:
+            tdoc = ws.doc(target)
+            if tdoc is None:
+                if ws.file_exists(target):
+                    continue
+                if not target.lower().endswith(MARKDOWN_EXT) and not cfg.check_non_markdown_links:
+                    continue
+                sugg = closest(target, ws.known_paths(), cutoff=0.75)
+                out.append(make("SPEC121", path, lk.target_range,
+                                f"Link target “{target}” does not exist in the workspace"
+                                + (f"; did you mean “{sugg[0]}”?" if sugg else "; fix the path or remove the link."), target))
+                continue
+        if anchor is None or not isinstance(tdoc, SpecDocument):
+            continue
+        if anchor not in tdoc.anchor_map:
+            sugg = closest(anchor, tdoc.anchor_map.keys())
+            where = "this document" if target is None else f"“{target}”"
+            fixes = [Fix(f"Change to #{sugg[0]}", "replace", sugg[0], lk.anchor_range)] if sugg and lk.anchor_range else []
+            out.append(make("SPEC120", path, lk.anchor_range or lk.target_range,
+                            f"No section with anchor “#{anchor}” in {where}"
+                            + (f"; did you mean “#{sugg[0]}”?" if sugg else "."), anchor, (), fixes))
+    # -- requirement-ID mentions
+    for m in doc.mentions:
+        if not ws.clause_defs(m.id):
+            sugg = closest(m.id, ws.clause_ids(), cutoff=0.7)
+            out.append(make("SPEC122", path, m.range,
+                            f"“{m.id}” looks like a clause ID but no clause carries it"
+                            + (f"; did you mean “{sugg[0]}”?" if sugg else "."), m.id))
+    # -- parser problems
+    for pr in doc.problems:
+        if pr.kind == "unclosed-fence":
+            out.append(make("SPEC140", path, pr.range,
+                            "This code fence is never closed, so everything after it is code: no clauses or links "
+                            "below are checked. Close it with a matching fence line."))
+    return out
+
+
+def check_challenge(doc: ChallengeDocument, ws: "Workspace") -> list[Finding]:
+    out: list[Finding] = []
+    path = doc.path
+    defs = ws.clause_defs(doc.file_id)
+    head_rng = doc.header.id_range if doc.header else Range(Position(0, 0), Position(0, 0))
+    if not defs:
+        sugg = closest(doc.file_id, ws.clause_ids(), cutoff=0.7)
+        out.append(make("SPEC102", path, head_rng,
+                        f"No clause carries the ID “{doc.file_id}”, so nothing is tested by this file"
+                        + (f"; did you mean “{sugg[0]}”?" if sugg else "; delete it or tag the clause it tests with "
+                           f"[^{doc.file_id}]."), doc.file_id))
+    h = doc.header
+    if h is not None and h.id != doc.file_id:
+        out.append(make("SPEC104", path, h.id_range,
+                        f"The header names [^{h.id}] but this file holds the prompts of “{doc.file_id}” (its file name).",
+                        doc.file_id, (), [Fix(f"Change to {doc.file_id}", "replace", doc.file_id, h.id_range)]))
+    elif h is not None and defs and h.section_title is not None and h.title_range is not None:
+        dpath, clause = defs[0]
+        sdoc = ws.doc(dpath)
+        if isinstance(sdoc, SpecDocument):
+            si = sdoc.section_at(clause.range.start.line)
+            current = sdoc.sections[si].title if si is not None else sdoc.title
+            if normalize_title(current) != normalize_title(h.section_title):
+                out.append(make("SPEC103", path, h.title_range,
+                                f"The header says “{h.section_title}” but clause “{h.id}” is now in section “{current}”.",
+                                h.id, [Related(dpath, clause.range, f"clause “{h.id}” is here, in “{current}”")],
+                                [Fix(f"Change to “{current}”", "replace", current, h.title_range)]))
+    for pr in doc.problems:
+        fixes = []
+        if pr.kind == "no-header" and defs:
+            dpath, clause = defs[0]
+            sdoc = ws.doc(dpath)
+            title = sdoc.sections[sdoc.section_at(clause.range.start.line) or 0].title if isinstance(sdoc, SpecDocument) and sdoc.sections else ""
+            fixes.append(Fix("Insert the header line", "replace", f"Examples for [^{doc.file_id}] in {title}:\n\n",
+                             Range(Position(0, 0), Position(0, 0))))
+        out.append(make("SPEC104", path, pr.range, _challenge_problem_message(pr.kind, pr.detail), doc.file_id, (), fixes))
+    for m in doc.mentions:
+        if not ws.clause_defs(m.id):
+            out.append(make("SPEC122", path, m.range, f"“{m.id}” looks like a clause ID but no clause carries it.", m.id))
+    return out
+
+
+def _challenge_problem_message(kind: str, detail: str) -> str:
+    base = {
+        "no-header": "Challenge file has no header",
+        "no-examples": "Challenge file has no examples",
+        "no-block": "Example has no conversation",
+        "unclosed-block": "Unclosed conversation block",
+        "unclosed-role": "Unclosed message",
+        "unknown-role": "Unknown role",
+    }.get(kind, "Malformed challenge file")
+    return f"{base}: {detail}." if detail else f"{base}."
+
+
+def apply_waivers(doc: SpecDocument | ChallengeDocument, findings: list[Finding]) -> list[Finding]:
+    """Mark findings silenced by `<!-- spec-lsp: allow CODE -- reason -->` and report bad waivers."""
+    if not isinstance(doc, SpecDocument) or not doc.waivers:
+        return findings
+    from dataclasses import replace
+
+    extra: list[Finding] = []
+    targets: list[tuple[int, int, set[str], str]] = []
+    for w in doc.waivers:
+        codes: set[str] = set()
+        for c in w.codes:
+            r = find_rule(c)
+            if r is None:
+                extra.append(make("SPEC011", doc.path, w.range, f"“{c}” is not a spec-lsp rule code or name; this waiver silences nothing.", c))
+            else:
+                codes.add(r.code)
+        if not w.reason:
+            extra.append(make("SPEC010", doc.path, w.range,
+                              "This waiver gives no reason; write why the rule does not apply: `<!-- spec-lsp: allow "
+                              + (" ".join(w.codes) or "CODE") + " -- reason -->`.", " ".join(w.codes)))
+        lo, hi = _waiver_span(doc, w.first_line, w.line)
+        targets.append((lo, hi, codes, w.reason))
+    out = []
+    for f in findings:
+        line = f.range.start.line
+        reason = None
+        for lo, hi, codes, why in targets:
+            if lo <= line <= hi and f.code in codes:
+                reason = why or "(no reason given)"
+                break
+        out.append(replace(f, waived=reason) if reason is not None else f)
+    return out + extra
+
+
+def _waiver_span(doc: SpecDocument, first: int, last: int) -> tuple[int, int]:
+    """The lines a waiver covers: its own block, or the block that starts on the next line."""
+    for b in doc.blocks:
+        b_end = b.line + len(b.raw.cstarts) - 1
+        if b.line <= first <= b_end:
+            return b.line, b_end
+        if b.line == last + 1:
+            return b.line, b_end
+    return first, last + 1
+
+
+def clause_section_title(doc: SpecDocument, c: Clause) -> str:
+    si = doc.section_at(c.range.start.line)
+    return doc.sections[si].title if si is not None else doc.title
+
+
+__all__ = ["check_spec", "check_challenge", "apply_waivers", "resolve_link", "make", "challenge_template_text"]
+_ = find_rule

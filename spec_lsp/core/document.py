@@ -1,0 +1,587 @@
+"""Parsed documents: spec documents (sections, clauses, links, mentions) and challenge-prompt files.
+
+`parse_spec(path, text, config, previous)` never fails and reuses `previous`'s chunk results when
+their text (and line offset) is unchanged.  All positions are absolute (line, code point).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import chain
+from operator import attrgetter
+
+from .config import Config
+from .markdown import Block, ChunkResult, parse_chunk, split_chunks
+from .model import Position, Range
+from .text import github_slug, split_sentences
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    anchor: str
+    title: str
+    level: int
+    line: int
+    title_range: Range
+    anchor_range: Range | None  # the explicit `#id` text, when there is one
+    attrs: tuple[tuple[str, str, Range], ...]  # (key, value, range of value), '#' and '.' excluded
+    attr_block: Range | None
+    explicit: bool
+    end_line: int  # exclusive: the next heading of the same or a higher level (or end of file)
+    parent: int | None  # index of the enclosing section
+    authority: str | None  # own `authority=` or inherited from the nearest ancestor
+    own_authority: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    id: str
+    kind: str  # "tag" ([^id]) | "id" (requirement ID at the start of a paragraph)
+    range: Range  # the ID text
+    tag_range: Range  # [^id] or the ID itself
+    sentence: str  # plain text of the clause sentence
+    sentence_range: Range
+    block: int  # index into SpecDocument.blocks
+    context: tuple[str, ...]  # enclosing containers (list-item, blockquote, admonition:meta)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    text: str
+    target: str  # as written
+    path: str  # the file part ('' for a same-document link)
+    anchor: str | None  # the fragment, without '#'
+    range: Range
+    target_range: Range
+    anchor_range: Range | None  # the fragment text inside the target
+    block: int
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    id: str
+    range: Range
+    block: int
+
+
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    first_line: int
+    line: int
+    codes: tuple[str, ...]
+    reason: str
+    range: Range
+
+
+@dataclass(frozen=True, slots=True)
+class AbsBlock:
+    """A prose block with absolute line numbers (see markdown.Block)."""
+
+    raw: Block
+    line: int
+
+    @property
+    def plain(self) -> str:
+        return self.raw.plain
+
+    @property
+    def kind(self) -> str:
+        return self.raw.kind
+
+    @property
+    def context(self) -> tuple[str, ...]:
+        return self.raw.context
+
+    def position(self, plain_offset: int) -> Position:
+        p = self.raw.position(plain_offset)
+        return Position(p.line + self.line, p.character)
+
+    def content_position(self, c: int) -> Position:
+        p = self.raw.content_position(c)
+        return Position(p.line + self.line, p.character)
+
+    def range(self, a: int, b: int) -> Range:
+        return Range(self.position(a), self.position(b))
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkAbs:
+    """One chunk's structure at an absolute line offset (memoised by chunk text and offset)."""
+
+    headings: tuple
+    clauses: tuple[Clause, ...]  # block indices relative to this chunk
+    links: tuple[Link, ...]
+    mentions: tuple[Mention, ...]
+    waivers: tuple[Waiver, ...]
+    html_anchors: tuple[tuple[str, Range], ...]
+    blocks: tuple[AbsBlock, ...]
+    footnote_defs: tuple[str, ...]
+    rfc2119: bool
+    front_matter: tuple[tuple[str, str, int], ...]
+    offset: int
+    bb: int
+    n_blocks: int
+
+
+_ABS_CACHE: "OrderedDict[tuple, ChunkAbs]" = OrderedDict()
+_ABS_MAX = 20_000
+
+
+def _abs(chunk_text: str, kind: str, offset: int, bb: int, res: ChunkResult, pat_key: tuple) -> ChunkAbs:
+    """Absolute positions (line `offset`) and document-wide block indices (`bb` blocks before it)."""
+    key = (chunk_text, kind, offset, bb, pat_key)
+    got = _ABS_CACHE.get(key)
+    if got is not None:
+        _ABS_CACHE.move_to_end(key)
+        return got
+    sh = offset
+    blocks = tuple(AbsBlock(b, b.line + sh) for b in res.blocks)
+    clauses = []
+    for t in res.tags:
+        b = blocks[t.block]
+        s0, s1 = _sentence_around(b.plain, t.plain_offset)
+        clauses.append(Clause(t.id, "tag", t.range.shifted(sh), t.tag_range.shifted(sh), b.plain[s0:s1], b.range(s0, s1), t.block + bb, b.context))
+    for d in res.id_defs:
+        b = blocks[d.block]
+        plain = b.plain
+        # the requirement statement: the paragraph after "ID:"
+        m = re.match(r"\s*\S*?" + re.escape(d.id) + r"\S*?\s*(?:[:.]|[-–—])?\s*", plain)
+        s0 = m.end() if m else 0
+        s1 = len(plain.rstrip())
+        clauses.append(Clause(d.id, "id", d.range.shifted(sh), d.range.shifted(sh), plain[s0:s1], b.range(s0, s1), d.block + bb, b.context))
+    links = []
+    for lk in res.links:
+        target = lk.target
+        path, hash_, frag = target.partition("#")
+        anchor_range = None
+        if hash_:
+            tr = lk.target_range.shifted(sh)
+            # the fragment sits at the end of the target, on one line
+            anchor_range = Range(Position(tr.end.line, tr.end.character - len(frag)), tr.end)
+        links.append(Link(lk.text, target, path, frag if hash_ else None, lk.range.shifted(sh), lk.target_range.shifted(sh), anchor_range, lk.block + bb))
+    got = ChunkAbs(
+        headings=tuple(
+            (h, h.line + sh, h.title_range.shifted(sh), tuple((k, v, r.shifted(sh)) for k, v, r in h.attrs),
+             h.attr_block.shifted(sh) if h.attr_block else None)
+            for h in res.headings
+        ),
+        clauses=tuple(clauses),
+        links=tuple(links),
+        mentions=tuple(Mention(m.id, m.range.shifted(sh), m.block + bb) for m in res.mentions),
+        waivers=tuple(Waiver(w.first_line + sh, w.line + sh, w.codes, w.reason, w.range.shifted(sh)) for w in res.waivers),
+        html_anchors=tuple((a, r.shifted(sh)) for a, r in res.html_anchors),
+        blocks=blocks,
+        footnote_defs=res.footnote_defs,
+        rfc2119=res.rfc2119,
+        front_matter=tuple((k, v, ln + sh) for k, v, ln in res.front_matter),
+        offset=offset,
+        bb=bb,
+        n_blocks=len(res.blocks),
+    )
+    _ABS_CACHE[key] = got
+    if len(_ABS_CACHE) > _ABS_MAX:
+        _ABS_CACHE.popitem(last=False)
+    return got
+
+
+def _sentence_around(plain: str, off: int) -> tuple[int, int]:
+    spans = split_sentences(plain)
+    for s, e in spans:
+        if s <= off <= e:
+            return s, e
+    # a tag after the last sentence's end or before the first: nearest sentence
+    best = None
+    for s, e in spans:
+        if e <= off:
+            best = (s, e)
+    if best:
+        return best
+    return spans[0] if spans else (0, len(plain))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A structural problem the parser itself noticed (e.g. an unclosed fence)."""
+
+    kind: str
+    range: Range
+    detail: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class SpecDocument:
+    path: str
+    text: str
+    chunks: tuple["Chunk", ...]  # for incremental re-parsing
+    parts: tuple[ChunkAbs, ...]
+    pat_key: tuple[str, ...]
+    sections: tuple[Section, ...]
+    clauses: tuple[Clause, ...]
+    footnote_refs: tuple[Clause, ...]  # [^x] with a footnote definition: not clauses
+    links: tuple[Link, ...]
+    mentions: tuple[Mention, ...]
+    waivers: tuple[Waiver, ...]
+    blocks: tuple[AbsBlock, ...]
+    anchors: tuple[tuple[str, Range, int | None], ...]  # (anchor, range, section index or None for HTML anchors)
+    problems: tuple[Problem, ...]
+    front_matter: tuple[tuple[str, str, int], ...]
+    rfc2119: bool
+    line_count: int
+    kind: str = "spec"
+
+    # ---- queries -------------------------------------------------------------------------
+    @cached_property
+    def _section_lines(self) -> list[int]:
+        return [s.line for s in self.sections]
+
+    def section_at(self, line: int) -> int | None:
+        """Index of the innermost section whose heading is at or above `line`."""
+        i = bisect.bisect_right(self._section_lines, line) - 1
+        return i if i >= 0 else None
+
+    @cached_property
+    def anchor_map(self) -> dict[str, list[tuple[Range, int | None]]]:
+        m: dict[str, list[tuple[Range, int | None]]] = {}
+        for a, r, si in self.anchors:
+            m.setdefault(a, []).append((r, si))
+        return m
+
+    def section_path(self, index: int | None) -> list[Section]:
+        out = []
+        while index is not None:
+            s = self.sections[index]
+            out.append(s)
+            index = s.parent
+        return out[::-1]
+
+    @cached_property
+    def title(self) -> str:
+        for k, v, _ in self.front_matter:
+            if k == "title":
+                return v
+        return self.sections[0].title if self.sections else self.path
+
+    def semantic_key(self) -> tuple:
+        """Everything analysis depends on, as comparable data (for the incremental-vs-fresh check)."""
+        return (
+            self.path, self.sections, self.clauses, self.footnote_refs, self.links, self.mentions,
+            self.waivers, self.anchors, self.problems, self.front_matter, self.rfc2119, self.line_count,
+            tuple((b.line, b.raw) for b in self.blocks),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    text: str
+    kind: str
+    start: int
+    n_lines: int
+    problems: tuple[tuple[int, str], ...]  # (line relative to the chunk, kind)
+
+
+def _chunks_from(lines: list[str], spans, problems, base: int) -> list[Chunk]:
+    out = []
+    for sp in spans:
+        if sp.end <= sp.start and out:
+            continue
+        probs = tuple((ln - sp.start, k) for ln, k in problems if sp.start <= ln < max(sp.end, sp.start + 1))
+        out.append(Chunk("\n".join(lines[sp.start - base : sp.end - base]), sp.kind, sp.start, sp.end - sp.start, probs))
+    return out
+
+
+_ATX_LINE = re.compile(r"#{1,6}(?:[ \t\n]|$)")
+
+
+def _full_chunks(text: str) -> list[Chunk]:
+    lines = text.split("\n")
+    spans, problems, _ = split_chunks(lines)
+    return _chunks_from(lines, spans, problems, 0)
+
+
+def _rechunk(text: str, old: tuple[Chunk, ...]) -> list[Chunk] | None:
+    """Re-split only the region an edit touched: unchanged leading and trailing chunks are kept."""
+    n_old = len(old)
+    pos = 0
+    i = 0
+    while i < n_old:
+        c = old[i]
+        if not text.startswith(c.text, pos):
+            break
+        end = pos + len(c.text)
+        if i == n_old - 1:
+            if end == len(text):
+                return list(old)  # identical
+            break
+        if end < len(text) and text[end] == "\n":
+            pos = end + 1
+            i += 1
+        else:
+            break
+    # the last matched chunk may have to grow (its follower's heading may be gone): rescan it too
+    if i > 0:
+        i -= 1
+        pos -= len(old[i].text) + 1
+    mid_start, mid_line = pos, old[i].start if i < n_old else 0
+    j = n_old
+    epos = len(text)
+    while j - 1 > i:
+        c = old[j - 1]
+        s = epos - len(c.text)
+        if s <= mid_start or not text.startswith(c.text, s) or text[s - 1] != "\n":
+            break
+        epos = s - 1
+        j -= 1
+    middle = text[mid_start:epos].split("\n") if epos >= mid_start else []
+    spans, problems, (top, blank) = split_chunks(middle, base=mid_line, allow_front_matter=(mid_line == 0))
+    if j < n_old and not (top and (blank or _ATX_LINE.match(old[j].text))):
+        middle = text[mid_start:].split("\n")
+        spans, problems, _ = split_chunks(middle, base=mid_line, allow_front_matter=(mid_line == 0))
+        j = n_old
+    new_mid = [c for c in _chunks_from(middle, spans, problems, mid_line) if c.n_lines > 0 or not middle]
+    out = list(old[:i]) + new_mid
+    if j < n_old:
+        delta = mid_line + len(middle) - old[j].start
+        for c in old[j:]:
+            out.append(c if delta == 0 else Chunk(c.text, c.kind, c.start + delta, c.n_lines, c.problems))
+    return out
+
+
+def parse_spec(path: str, text: str, config: Config, previous: "SpecDocument | None" = None) -> "SpecDocument":
+    norm = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+    pats = config.compiled_id_patterns()
+    pat_key = config.id_patterns
+    chunks = None
+    if previous is not None and previous.pat_key == pat_key and previous.chunks:
+        chunks = _rechunk(norm, previous.chunks)
+    if chunks is None:
+        chunks = _full_chunks(norm)
+    reuse = {id(c): p for c, p in zip(previous.chunks, previous.parts)} if previous is not None and previous.pat_key == pat_key else {}
+    parts: list[ChunkAbs] = []
+    bb = 0
+    for ch in chunks:
+        p = reuse.get(id(ch))
+        if p is None or p.bb != bb or p.offset != ch.start:
+            p = _abs(ch.text, ch.kind, ch.start, bb, parse_chunk(ch.text, ch.kind, pats), pat_key)
+        parts.append(p)
+        bb += p.n_blocks
+    n_lines = chunks[-1].start + chunks[-1].n_lines if chunks else 1
+    return _assemble(path, text, tuple(chunks), tuple(parts), n_lines, pat_key)
+
+
+def _assemble(path, text, chunks: tuple[Chunk, ...], parts: tuple[ChunkAbs, ...], n_lines: int, pat_key) -> "SpecDocument":
+    def cat(name: str) -> tuple:
+        return tuple(chain.from_iterable(map(attrgetter(name), parts)))
+
+    blocks = cat("blocks")
+    clauses = cat("clauses")
+    links = cat("links")
+    mentions = cat("mentions")
+    waivers = cat("waivers")
+    html_anchors = cat("html_anchors")
+    headings = cat("headings")
+    footnote_defs = set(cat("footnote_defs"))
+    front_matter = cat("front_matter")
+    rfc = any(map(attrgetter("rfc2119"), parts))
+    # section extents: a section runs to the next heading of the same or a higher level
+    ends = [n_lines] * len(headings)
+    open_: list[int] = []
+    for i, hd in enumerate(headings):
+        while open_ and headings[open_[-1]][0].level >= hd[0].level:
+            ends[open_.pop()] = hd[1]
+        open_.append(i)
+    sections: list[Section] = []
+    seen_slugs: dict[str, int] = {}
+    stack: list[int] = []
+    for i, (h, line, title_range, h_attrs, attr_block) in enumerate(headings):
+        explicit = None
+        anchor_range = None
+        attrs = []
+        for k, v, r in h_attrs:
+            if k == "#":
+                if explicit is None:
+                    explicit, anchor_range = v, r
+            elif k != ".":
+                attrs.append((k, v, r))
+        if explicit is not None:
+            anchor = explicit
+        else:
+            slug = github_slug(h.title)
+            cnt = seen_slugs.get(slug, 0)
+            seen_slugs[slug] = cnt + 1
+            anchor = slug if cnt == 0 else f"{slug}-{cnt}"
+        while stack and sections[stack[-1]].level >= h.level:
+            stack.pop()
+        parent = stack[-1] if stack else None
+        own_auth = next((v for k, v, _ in attrs if k == "authority"), None)
+        auth = own_auth if own_auth is not None else (sections[parent].authority if parent is not None else None)
+        sections.append(
+            Section(anchor, h.title, h.level, line, title_range, anchor_range, tuple(attrs),
+                    attr_block, explicit is not None, ends[i], parent, auth, own_auth)
+        )
+        stack.append(i)
+    anchors: list[tuple[str, Range, int | None]] = []
+    for i, s in enumerate(sections):
+        anchors.append((s.anchor, s.anchor_range or s.title_range, i))
+    for a, r in html_anchors:
+        anchors.append((a, r, None))
+    if footnote_defs:
+        real_clauses = tuple(c for c in clauses if not (c.kind == "tag" and c.id in footnote_defs))
+        footnotes = tuple(c for c in clauses if c.kind == "tag" and c.id in footnote_defs)
+    else:
+        real_clauses, footnotes = tuple(clauses), ()
+    problems = []
+    lines_needed = [(ch.start + rl, k) for ch in chunks for rl, k in ch.problems]
+    for line, kind in lines_needed:
+        ch = next(c for c in chunks if c.start <= line < c.start + max(c.n_lines, 1))
+        ln = ch.text.split("\n")[line - ch.start]
+        problems.append(Problem(kind, Range(Position(line, 0), Position(line, len(ln)))))
+    return SpecDocument(
+        path=path, text=text, chunks=chunks, parts=parts, pat_key=pat_key, sections=tuple(sections), clauses=real_clauses,
+        footnote_refs=footnotes, links=tuple(links), mentions=tuple(mentions), waivers=tuple(waivers),
+        blocks=tuple(blocks), anchors=tuple(anchors), problems=tuple(problems), front_matter=tuple(front_matter),
+        rfc2119=rfc, line_count=n_lines,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Challenge-prompt files
+
+_HEADER = re.compile(r"^Examples\s+for\s+\[\^(?P<id>[^\]\s]+)\](?:\s+in\s+(?P<title>.*?))?\s*:?\s*$")
+_EXAMPLE = re.compile(r"^\*\*Example\*\*\s*:?\s*(?P<title>.*?)\s*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*([\w+-]*)")
+_TAG = re.compile(r"^\s*<(/?)([A-Za-z_][\w.-]*)\b[^>]*?(/?)>")
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    title: str
+    range: Range  # the **Example** line
+    roles: tuple[str, ...]
+    block_range: Range | None
+
+
+@dataclass(frozen=True, slots=True)
+class ChallengeHeader:
+    id: str
+    id_range: Range
+    section_title: str | None
+    title_range: Range | None
+    range: Range
+
+
+@dataclass(frozen=True, eq=False)
+class ChallengeDocument:
+    path: str
+    text: str
+    file_id: str  # the clause ID the file name gives
+    header: ChallengeHeader | None
+    examples: tuple[Example, ...]
+    problems: tuple[Problem, ...]
+    mentions: tuple[Mention, ...]  # [^id] mentions outside the header and outside code
+    line_count: int
+    kind: str = "challenge"
+
+    def semantic_key(self) -> tuple:
+        return (self.path, self.file_id, self.header, self.examples, self.problems, self.mentions, self.line_count)
+
+
+def parse_challenge(path: str, text: str, file_id: str, config: Config) -> ChallengeDocument:
+    lines = [ln[:-1] if ln.endswith("\r") else ln for ln in text.split("\n")]
+    header = None
+    problems: list[Problem] = []
+    examples: list[Example] = []
+    mentions: list[Mention] = []
+    roles_allowed = set(config.roles)
+    containers = {"comparison"}
+    first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+    if first is not None:
+        m = _HEADER.match(lines[first].strip())
+        if m:
+            lead = len(lines[first]) - len(lines[first].lstrip())
+            idr = Range(Position(first, lead + m.start("id")), Position(first, lead + m.end("id")))
+            tr = None
+            if m.group("title") is not None:
+                tr = Range(Position(first, lead + m.start("title")), Position(first, lead + m.end("title")))
+            header = ChallengeHeader(m.group("id"), idr, m.group("title"), tr, Range(Position(first, 0), Position(first, len(lines[first]))))
+    if header is None:
+        r = Range(Position(first or 0, 0), Position(first or 0, len(lines[first]) if first is not None else 0))
+        problems.append(Problem("no-header", r, f"the first line should be `Examples for [^{file_id}] in <section title>:`"))
+    cur_title = None
+    cur_line = 0
+    cur_roles: list[str] = []
+    cur_block: Range | None = None
+    fence: tuple[str, int, int] | None = None
+    depth: list[str] = []
+
+    def close_example():
+        if cur_title is not None:
+            examples.append(Example(cur_title, Range(Position(cur_line, 0), Position(cur_line, len(lines[cur_line]))), tuple(cur_roles), cur_block))
+            if cur_block is None:
+                problems.append(Problem("no-block", Range(Position(cur_line, 0), Position(cur_line, len(lines[cur_line]))),
+                                        f"example “{cur_title}” has no ~~~xml conversation block"))
+
+    for i, ln in enumerate(lines):
+        if fence is not None:
+            fm = _FENCE.match(ln)
+            if fm and fm.group(1)[0] == fence[0] and len(fm.group(1)) >= fence[1] and not ln.strip()[len(fm.group(1)):].strip():
+                cur_block = Range(Position(fence[2], 0), Position(i, len(ln)))
+                if depth:
+                    problems.append(Problem("unclosed-role", Range(Position(i, 0), Position(i, len(ln))),
+                                            f"<{depth[-1]}> is not closed before the end of the block"))
+                fence = None
+                depth = []
+                continue
+            tm = _TAG.match(ln)
+            if tm:
+                closing, name, selfclose = tm.group(1), tm.group(2), tm.group(3)
+                if not depth or depth[-1] in containers:
+                    if not closing:
+                        if name in roles_allowed:
+                            cur_roles.append(name)
+                            if not selfclose and f"</{name}>" not in ln[tm.end():]:
+                                depth.append(name)
+                        elif name in containers:
+                            if not selfclose:
+                                depth.append(name)
+                        else:
+                            c0 = ln.index("<") + 1
+                            problems.append(Problem("unknown-role", Range(Position(i, c0), Position(i, c0 + len(name))),
+                                                    f"<{name}> is not a known role ({', '.join(sorted(roles_allowed))})"))
+                            if not selfclose and f"</{name}>" not in ln[tm.end():]:
+                                depth.append(name)
+                    elif depth and depth[-1] == name:
+                        depth.pop()
+                elif closing and depth and depth[-1] == name:
+                    depth.pop()
+            continue
+        fm = _FENCE.match(ln)
+        if fm:
+            fence = (fm.group(1)[0], len(fm.group(1)), i)
+            depth = []
+            continue
+        em = _EXAMPLE.match(ln)
+        if em:
+            close_example()
+            cur_title, cur_line, cur_roles, cur_block = em.group("title"), i, [], None
+            continue
+        if header is not None and i == header.range.start.line:
+            continue
+        for mm in re.finditer(r"\[\^([^\]\s]+)\]", ln):
+            mentions.append(Mention(mm.group(1), Range(Position(i, mm.start(1)), Position(i, mm.end(1))), -1))
+    if fence is not None:
+        problems.append(Problem("unclosed-block", Range(Position(fence[2], 0), Position(fence[2], len(lines[fence[2]]))),
+                                "this conversation block is never closed"))
+        cur_block = Range(Position(fence[2], 0), Position(len(lines) - 1, len(lines[-1])))
+    close_example()
+    if not examples:
+        r = header.range if header else Range(Position(0, 0), Position(0, 0))
+        problems.append(Problem("no-examples", r, "the file has no `**Example**: <title>` items"))
+    return ChallengeDocument(path, text, file_id, header, tuple(examples), tuple(problems), tuple(mentions), len(lines))
+
+
+Document = SpecDocument | ChallengeDocument
+_ = field  # keep import for dataclass users

@@ -1,0 +1,639 @@
+"""Markdown layer: split a document into chunks and extract spec structure from each chunk.
+
+Parsing never fails: every function here returns what it found plus problems.
+
+Incrementality: a document is split (by a cheap line scan) into *chunks*, each starting at a
+top-level ATX heading (outside fences, HTML comments and admonitions).  Each chunk is parsed by
+markdown-it-py on its own and the result, with line numbers relative to the chunk, is cached by the
+chunk's text.  A one-character edit therefore re-parses one section, not the file.  Parsing chunks
+separately gives the same structure as parsing the whole file because a column-0 ATX heading always
+closes every open block in CommonMark (``tests/test_markdown.py`` checks this on real specs).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from markdown_it import MarkdownIt
+
+from .model import Position, Range
+
+_MD = MarkdownIt("commonmark").enable("table")
+
+# ---------------------------------------------------------------------------------------------
+# Chunking
+
+_FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
+_ATX = re.compile(r"^#{1,6}(?:[ \t]|$)")
+_HTML1 = re.compile(r"<(pre|script|style|textarea)(?:\s|>|$)", re.IGNORECASE)
+_ADMONITION = re.compile(r"^(?:!!!|\?\?\?\+?)[ \t]+([\w-]+)")
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkSpan:
+    start: int  # first line
+    end: int  # one past the last line
+    kind: str  # "front-matter" | "markdown"
+
+
+def split_chunks(lines: list[str], base: int = 0, allow_front_matter: bool = True) -> tuple[list[ChunkSpan], list[tuple[int, str]], tuple[bool, bool]]:
+    """Split lines into chunks (line numbers offset by `base`).
+
+    Returns the spans, structural problems found on the way (line, kind), and the end state
+    (at top level -- not inside a fence, an HTML comment or block --, last line blank): a following
+    line starts a new chunk only at top level and, unless it is a heading, after a blank line.  That
+    is what lets an incremental re-split stop early.
+    """
+    spans: list[ChunkSpan] = []
+    problems: list[tuple[int, str]] = []
+    n = len(lines)
+    i = 0
+    if allow_front_matter and n and lines[0].rstrip() == "---":
+        for j in range(1, n):
+            if lines[j].rstrip() in ("---", "..."):
+                spans.append(ChunkSpan(base, base + j + 1, "front-matter"))
+                i = j + 1
+                break
+    start = i
+    fence: tuple[str, int, int] | None = None  # (char, length, opening line)
+    in_comment = False
+    in_admonition = False
+    html_end: str | None = None  # an HTML block of CommonMark type 1 (<pre>, <script>...) runs to its end tag
+    prev_blank = False
+    while i < n:
+        line = lines[i]
+        c0 = line[:1]
+        blank = not line.strip()
+        if fence is not None:
+            if c0 in (" ", "`", "~"):
+                stripped = line.lstrip(" ")
+                if len(line) - len(stripped) <= 3 and stripped.startswith(fence[0] * fence[1]):
+                    if not stripped.lstrip(fence[0]).strip():
+                        fence = None
+            i += 1
+            prev_blank = False
+            continue
+        if in_comment:
+            if "-->" in line:
+                in_comment = False
+            i += 1
+            prev_blank = blank
+            continue
+        if html_end is not None:
+            if html_end in line.lower():
+                html_end = None
+            i += 1
+            prev_blank = blank
+            continue
+        if in_admonition:
+            if line.strip() and not line.startswith("    ") and c0 != "\t":
+                in_admonition = False
+            else:
+                m = _FENCE_OPEN.match(line[4:] if line.startswith("    ") else line)
+                if m and not (m.group(2)[0] == "`" and "`" in m.group(3)):
+                    fence = (m.group(2)[0], len(m.group(2)), i)
+                prev_blank = blank
+                i += 1
+                continue
+        if i > start and ((c0 == "#" and _ATX.match(line)) or (prev_blank and not blank and c0 not in (" ", "\t"))):
+            # a top-level heading, or a blank line then a column-0 line: every open block is closed here
+            spans.append(ChunkSpan(base + start, base + i, "markdown"))
+            start = i
+        if c0 in (" ", "`", "~"):
+            m = _FENCE_OPEN.match(line)
+            if m and not (m.group(2)[0] == "`" and "`" in m.group(3)):
+                fence = (m.group(2)[0], len(m.group(2)), i)
+                prev_blank = False
+                i += 1
+                continue
+        if c0 in ("!", "?") and _ADMONITION.match(line):
+            in_admonition = True
+            prev_blank = False
+            i += 1
+            continue
+        if c0 == "<":
+            hm = _HTML1.match(line)
+            if hm and f"</{hm.group(1).lower()}>" not in line.lower():
+                html_end = f"</{hm.group(1).lower()}>"
+        if "<!--" in line:
+            idx = line.find("<!--")
+            if "-->" not in line[idx + 4 :]:
+                in_comment = True
+        prev_blank = blank
+        i += 1
+    if fence is not None:
+        problems.append((base + fence[2], "unclosed-fence"))
+    if start < n or not spans:
+        spans.append(ChunkSpan(base + start, base + n, "markdown"))
+    # may the next line start a chunk?  Only at top level, and (unless it is a heading) after a blank line
+    return spans, problems, (fence is None and not in_comment and html_end is None, prev_blank)
+
+
+# ---------------------------------------------------------------------------------------------
+# Chunk results (line numbers relative to the chunk)
+
+
+@dataclass(frozen=True, slots=True)
+class RawHeading:
+    level: int
+    line: int
+    raw: str  # inline content, attributes included
+    title: str  # plain title, attributes removed
+    title_range: Range
+    attrs: tuple[tuple[str, str, Range], ...]  # (key, value, range of value); '#': id, '.': class
+    attr_block: Range | None  # range of the `{...}` block
+
+
+@dataclass(frozen=True, slots=True)
+class RawTag:
+    id: str
+    range: Range  # of the id text inside [^...]
+    tag_range: Range  # of the whole [^id]
+    block: int  # index into blocks
+    plain_offset: int  # offset in the block's plain text where the tag stood
+
+
+@dataclass(frozen=True, slots=True)
+class RawLink:
+    text: str
+    target: str
+    range: Range  # the whole link
+    target_range: Range  # the target inside (...)
+    block: int
+
+
+@dataclass(frozen=True, slots=True)
+class RawIdDef:
+    id: str
+    range: Range
+    block: int
+
+
+@dataclass(frozen=True, slots=True)
+class RawMention:
+    id: str
+    range: Range
+    block: int
+
+
+@dataclass(frozen=True, slots=True)
+class RawWaiver:
+    line: int  # last line of the comment
+    first_line: int
+    codes: tuple[str, ...]
+    reason: str
+    range: Range
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A run of inline prose: a paragraph, a list item's paragraph, a heading or a table cell.
+
+    ``plain`` is the text with markup removed (links -> their text, tags dropped).  Each plain
+    character came from content offset ``src[i]``; content line ``k`` starts at content offset
+    ``cstarts[k]`` and sits at source (relative line ``k``, character ``cols[k]``).
+    """
+
+    kind: str  # paragraph | heading | table-cell
+    line: int  # first line (relative to the chunk)
+    plain: str
+    src: tuple[int, ...]
+    cstarts: tuple[int, ...]
+    cols: tuple[int, ...]
+    clen: int  # content length
+    context: tuple[str, ...]  # enclosing containers: "list-item", "blockquote", "admonition:meta"
+
+    def content_position(self, c: int) -> Position:
+        """Source position (line relative to the block's first line) of content offset `c`."""
+        k = bisect.bisect_right(self.cstarts, c) - 1
+        return Position(k, self.cols[k] + (c - self.cstarts[k]))
+
+    def position(self, plain_offset: int) -> Position:
+        """Relative source position of a plain-text offset; the end maps just past the last char."""
+        if plain_offset < len(self.plain):
+            return self.content_position(self.src[plain_offset])
+        if not self.plain:
+            return self.content_position(self.clen)
+        return self.content_position(self.src[-1] + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkResult:
+    headings: tuple[RawHeading, ...] = ()
+    tags: tuple[RawTag, ...] = ()
+    footnote_defs: tuple[str, ...] = ()
+    links: tuple[RawLink, ...] = ()
+    id_defs: tuple[RawIdDef, ...] = ()
+    mentions: tuple[RawMention, ...] = ()
+    waivers: tuple[RawWaiver, ...] = ()
+    html_anchors: tuple[tuple[str, Range], ...] = ()
+    blocks: tuple[Block, ...] = ()
+    rfc2119: bool = False
+    front_matter: tuple[tuple[str, str, int], ...] = ()  # (key, value, line)
+
+
+# ---------------------------------------------------------------------------------------------
+# Inline scanning
+
+_CODE_RUN = re.compile(r"`+")
+_INLINE = re.compile(
+    r"""
+    (?P<esc>\\[!-/:-@\[-`{-~])
+  | (?P<comment><!--.*?-->)
+  | (?P<image>!\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\([^()\s]*(?:\s+"[^"]*")?\))
+  | (?P<tag>\[\^(?P<tagid>[^\]\s]+)\])
+  | (?P<link>\[(?P<ltext>(?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*(?P<lt><[^>\n]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+(?:"[^"]*"|'[^']*'))?\s*\))
+  | (?P<autolink><(?:https?|mailto|ftp):[^>\s]*>)
+  | (?P<html></?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>)
+  | (?P<emph>\*+|(?<![\w])_+|_+(?![\w]))
+  | (?P<nl>\n)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+WAIVER = re.compile(r"<!--\s*spec-lsp:\s*allow\s+(?P<codes>[A-Za-z0-9_,\s-]*?)\s*(?:--\s*(?P<reason>.*?))?\s*-->", re.DOTALL)
+_RFC2119 = re.compile(r"\bRFC\s*(?:2119|8174)\b")
+_HTML_ANCHOR = re.compile(r"<a\s+[^>]*?\b(?:name|id)\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
+_HEADING_ATTRS = re.compile(r"\s*\{([^{}]*)\}\s*$")
+_ATTR_ITEM = re.compile(r"""(#[^\s}]+)|(\.[^\s}]+)|([\w:-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s}]+)""")
+
+
+def _code_spans(s: str) -> list[tuple[int, int]]:
+    """CommonMark code spans: a backtick run closed by a run of the same length."""
+    spans: list[tuple[int, int]] = []
+    runs = [(m.start(), m.end()) for m in _CODE_RUN.finditer(s)]
+    i = 0
+    while i < len(runs):
+        a0, a1 = runs[i]
+        if a0 > 0 and s[a0 - 1] == "\\" and not spans_cover(spans, a0 - 1):
+            # an escaped backtick opens nothing (only the first one is escaped)
+            if a1 - a0 == 1:
+                i += 1
+                continue
+            a0 += 1
+        length = a1 - a0
+        for j in range(i + 1, len(runs)):
+            b0, b1 = runs[j]
+            if b1 - b0 == length:
+                spans.append((a0, b1))
+                i = j
+                break
+        i += 1
+    return spans
+
+
+def spans_cover(spans: list[tuple[int, int]], pos: int) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+class _Plain:
+    """Accumulates plain text with, for every character, its source offset in the content."""
+
+    __slots__ = ("chars", "src")
+
+    def __init__(self) -> None:
+        self.chars: list[str] = []
+        self.src: list[int] = []
+
+    def add(self, text: str, at: int) -> None:
+        if text:
+            self.chars.append(text)
+            self.src.extend(range(at, at + len(text)))
+
+    def add_char(self, ch: str, at: int) -> None:
+        self.chars.append(ch)
+        self.src.append(at)
+
+    def __len__(self) -> int:
+        return len(self.src)
+
+
+def _to_plain(content: str, lo: int, hi: int, code: list[tuple[int, int]], out: _Plain, events: list) -> None:
+    """Strip inline markup from content[lo:hi] into `out`; record tags and links in `events`."""
+    i = lo
+    ci = 0
+    while i < hi:
+        # code span?
+        while ci < len(code) and code[ci][1] <= i:
+            ci += 1
+        if ci < len(code) and code[ci][0] <= i < code[ci][1]:
+            a, b = code[ci]
+            m = _CODE_RUN.match(content, a)
+            inner0, inner1 = m.end(), b - (m.end() - a)
+            out.add(content[inner0:inner1], inner0)
+            i = b
+            continue
+        nxt_code = code[ci][0] if ci < len(code) else hi
+        m = _INLINE.search(content, i, min(hi, nxt_code))
+        if m is None:
+            stop = min(hi, nxt_code)
+            out.add(content[i:stop], i)
+            i = stop
+            continue
+        out.add(content[i : m.start()], i)
+        kind = m.lastgroup
+        if kind == "esc":
+            out.add_char(content[m.start() + 1], m.start() + 1)
+        elif kind == "tag":
+            events.append(("tag", m.group("tagid"), m.start("tagid"), m.end("tagid"), m.start(), m.end(), len(out)))
+        elif kind == "link":
+            t0, t1 = m.start("ltext"), m.end("ltext")
+            target = m.group("lt")
+            tt0 = m.start("lt")
+            if target.startswith("<") and target.endswith(">"):
+                target, tt0 = target[1:-1], tt0 + 1
+            events.append(("link", content[t0:t1], target, m.start(), m.end(), tt0, tt0 + len(target)))
+            if content[t0:t1] == "?" and target.startswith("#"):
+                # the renderer fills in the section title; stand in with the anchor's words
+                words = target[1:].replace("_", " ").replace("-", " ")
+                out.add(words, t0)
+            else:
+                _to_plain(content, t0, t1, [c for c in code if t0 <= c[0] < t1], out, events)
+        elif kind == "nl":
+            out.add_char(" ", m.start())
+        # comment, image, autolink, html, emph: dropped
+        i = m.end()
+
+
+@dataclass
+class _ChunkBuilder:
+    lines: list[str]
+    id_patterns: tuple[re.Pattern, ...]
+    headings: list = field(default_factory=list)
+    tags: list = field(default_factory=list)
+    footnote_defs: list = field(default_factory=list)
+    links: list = field(default_factory=list)
+    id_defs: list = field(default_factory=list)
+    mentions: list = field(default_factory=list)
+    waivers: list = field(default_factory=list)
+    html_anchors: list = field(default_factory=list)
+    blocks: list = field(default_factory=list)
+    rfc2119: bool = False
+
+    def inline(self, content: str, line0: int, kind: str, context: tuple[str, ...]) -> None:
+        """Process one inline token whose content starts on chunk line `line0`."""
+        # map content offsets to (line, col): content line k starts at cstarts[k], source column cols[k]
+        c_lines = content.split("\n")
+        cstarts: list[int] = []
+        cols: list[int] = []
+        cursor: dict[int, int] = {}
+        off = 0
+        for k, cl in enumerate(c_lines):
+            ln = line0 + k
+            src = self.lines[ln] if ln < len(self.lines) else ""
+            start_at = cursor.get(ln, 0)
+            col = src.find(cl, start_at) if cl else start_at
+            if col < 0:
+                col = src.rfind(cl)
+                if col < 0:
+                    col = max(0, len(src) - len(cl))
+            cursor[ln] = col + len(cl)
+            cstarts.append(off)
+            cols.append(col)
+            off += len(cl) + 1
+
+        def pos(c: int) -> Position:
+            k = bisect.bisect_right(cstarts, c) - 1
+            return Position(line0 + k, cols[k] + (c - cstarts[k]))
+
+        def rng(a: int, b: int) -> Range:
+            return Range(pos(a), pos(b))
+
+        code = _code_spans(content)
+        block_index = len(self.blocks)
+        # footnote definition: "[^id]: text" at the start of a paragraph
+        fm = re.match(r"\[\^([^\]\s]+)\]:", content)
+        if fm and kind == "paragraph":
+            self.footnote_defs.append(fm.group(1))
+        out = _Plain()
+        events: list = []
+        _to_plain(content, fm.end() if fm and kind == "paragraph" else 0, len(content), code, out, events)
+        for ev in events:
+            if ev[0] == "tag":
+                _, tid, a, b, ta, tb, poff = ev
+                self.tags.append(RawTag(tid, rng(a, b), rng(ta, tb), block_index, poff))
+            else:
+                _, text, target, a, b, ta, tb = ev
+                self.links.append(RawLink(text, target, rng(a, b), rng(ta, tb), block_index))
+        for wm in WAIVER.finditer(content):
+            if not spans_cover(code, wm.start()):
+                self._waiver(wm, lambda o: pos(o))
+        for am in _HTML_ANCHOR.finditer(content):
+            if not spans_cover(code, am.start()):
+                self.html_anchors.append((am.group(1), rng(am.start(1), am.end(1))))
+        plain = "".join(out.chars)
+        if kind != "heading" and not self.rfc2119 and _RFC2119.search(plain):
+            self.rfc2119 = True
+        # requirement IDs: a definition at the start of a paragraph; mentions elsewhere
+        if self.id_patterns:
+            defined_at = -1
+            if kind == "paragraph":
+                lead = re.match(r"\s*(?:\*\*|__|`|\[)?", content).end()
+                for pat in self.id_patterns:
+                    dm = pat.match(content, lead)
+                    if dm and re.match(r"(?:\*\*|__|`|\])?\s*(?::|\s[-–—]\s|\.)|\*\*:|:\*\*", content[dm.end() : dm.end() + 4]):
+                        gi = "id" if "id" in pat.groupindex else 0
+                        self.id_defs.append(RawIdDef(dm.group(gi), rng(dm.start(gi), dm.end(gi)), block_index))
+                        defined_at = dm.start(gi)
+                        break
+            for pat in self.id_patterns:
+                for mm in pat.finditer(content):
+                    gi = "id" if "id" in pat.groupindex else 0
+                    s = mm.start(gi)
+                    if s == defined_at or spans_cover(code, s):
+                        continue
+                    if (s > 0 and (content[s - 1].isalnum() or content[s - 1] in "-_/#")) or (
+                        mm.end(gi) < len(content) and (content[mm.end(gi)].isalnum() or content[mm.end(gi)] in "_")
+                    ):
+                        continue
+                    if _inside_link_target(content, s):
+                        continue
+                    self.mentions.append(RawMention(mm.group(gi), rng(s, mm.end(gi)), block_index))
+        self.blocks.append(
+            Block(kind, line0, plain, tuple(out.src), tuple(cstarts), tuple(cols), len(content), context)
+        )
+
+    def _waiver(self, wm: re.Match, pos) -> None:
+        codes = tuple(c for c in re.split(r"[\s,]+", wm.group("codes") or "") if c)
+        reason = (wm.group("reason") or "").strip()
+        r = Range(pos(wm.start()), pos(wm.end()))
+        self.waivers.append(RawWaiver(r.end.line, r.start.line, codes, reason, r))
+
+    def heading(self, content: str, line: int, level: int) -> None:
+        src = self.lines[line] if line < len(self.lines) else ""
+        col0 = src.find(content) if content else len(src)
+        if col0 < 0:
+            col0 = 0
+        title_raw = content
+        attrs: list[tuple[str, str, Range]] = []
+        block_range = None
+        am = _HEADING_ATTRS.search(content)
+        if am:
+            title_raw = content[: am.start()]
+            inner0 = col0 + am.start(1)
+            block_range = Range(Position(line, col0 + am.start()), Position(line, col0 + am.end()))
+            for item in _ATTR_ITEM.finditer(am.group(1)):
+                if item.group(1):
+                    attrs.append(("#", item.group(1)[1:], Range(Position(line, inner0 + item.start(1) + 1), Position(line, inner0 + item.end(1)))))
+                elif item.group(2):
+                    attrs.append((".", item.group(2)[1:], Range(Position(line, inner0 + item.start(2) + 1), Position(line, inner0 + item.end(2)))))
+                else:
+                    v = item.group(4)
+                    v0 = inner0 + item.start(4)
+                    if v[:1] in "\"'":
+                        v, v0 = v[1:-1], v0 + 1
+                    attrs.append((item.group(3), v, Range(Position(line, v0), Position(line, v0 + len(v)))))
+        # plain title via the inline machinery (emphasis, code, links stripped)
+        self.inline(title_raw, line, "heading", ())
+        title = self.blocks[-1].plain.strip()
+        tr = Range(Position(line, col0), Position(line, col0 + len(title_raw.rstrip())))
+        self.headings.append(RawHeading(level, line, content, title, tr, tuple(attrs), block_range))
+
+    def html_block(self, content: str, line0: int) -> None:
+        starts = [0]
+        for k, ch in enumerate(content):
+            if ch == "\n":
+                starts.append(k + 1)
+
+        def pos(off: int) -> Position:
+            import bisect
+
+            li = bisect.bisect_right(starts, off) - 1
+            src = self.lines[line0 + li] if line0 + li < len(self.lines) else ""
+            seg = content[starts[li] : off]
+            base = src.find(content[starts[li] : starts[li + 1] - 1 if li + 1 < len(starts) else len(content)])
+            return Position(line0 + li, max(base, 0) + len(seg))
+
+        for wm in WAIVER.finditer(content):
+            self._waiver(wm, pos)
+        for am in _HTML_ANCHOR.finditer(content):
+            self.html_anchors.append((am.group(1), Range(pos(am.start(1)), pos(am.end(1)))))
+
+
+def _inside_link_target(content: str, s: int) -> bool:
+    k = content.rfind("](", 0, s)
+    return k >= 0 and ")" not in content[k:s] and "\n" not in content[k:s]
+
+
+_FM_LINE = re.compile(r"^([A-Za-z0-9_-]+)\s*:\s*(.*)$")
+
+_CACHE: "OrderedDict[tuple, ChunkResult]" = OrderedDict()
+_CACHE_MAX = 50_000
+cache_stats = {"hits": 0, "misses": 0}
+
+
+def parse_chunk(text: str, kind: str, id_patterns: tuple[re.Pattern, ...] = ()) -> ChunkResult:
+    """Parse one chunk; the result is cached by (text, kind, id patterns)."""
+    key = (text, kind, tuple(p.pattern for p in id_patterns))
+    hit = _CACHE.get(key)
+    if hit is not None:
+        cache_stats["hits"] += 1
+        _CACHE.move_to_end(key)
+        return hit
+    cache_stats["misses"] += 1
+    res = _parse_chunk(text, kind, id_patterns)
+    _CACHE[key] = res
+    if len(_CACHE) > _CACHE_MAX:
+        _CACHE.popitem(last=False)
+    return res
+
+
+def _parse_chunk(text: str, kind: str, id_patterns: tuple[re.Pattern, ...]) -> ChunkResult:
+    lines = text.split("\n")
+    if kind == "front-matter":
+        fm = []
+        for k, ln in enumerate(lines[1:-1], start=1):
+            m = _FM_LINE.match(ln)
+            if m:
+                fm.append((m.group(1), m.group(2).strip().strip("\"'"), k))
+        return ChunkResult(front_matter=tuple(fm))
+    b = _ChunkBuilder(lines, id_patterns)
+    # Admonitions (`!!! meta "Commentary"` + an indented body): parse the body de-indented so that
+    # its paragraphs are prose, not indented code.
+    adm_ranges: list[tuple[int, int, str]] = []
+    src_lines = list(lines)
+    k = 0
+    while k < len(lines):
+        m = _ADMONITION.match(lines[k])
+        if m:
+            j = k + 1
+            while j < len(lines) and (not lines[j].strip() or lines[j].startswith(("    ", "\t"))):
+                j += 1
+            while j > k + 1 and not lines[j - 1].strip():
+                j -= 1
+            src_lines[k] = ""
+            for t in range(k + 1, j):
+                src_lines[t] = lines[t][4:] if lines[t].startswith("    ") else lines[t].lstrip("\t")
+            adm_ranges.append((k + 1, j, m.group(1)))
+            k = j
+        else:
+            k += 1
+    parse_src = "\n".join(src_lines)
+    try:
+        tokens = _MD.parse(parse_src)
+    except Exception:  # markdown-it should never raise; if it does, we still return structure
+        tokens = []
+
+    def adm_context(line: int) -> tuple[str, ...]:
+        for a, z, name in adm_ranges:
+            if a <= line < z:
+                return (f"admonition:{name}",)
+        return ()
+
+    stack: list[str] = []
+    heading_level = 0
+    in_heading = False
+    in_table = 0
+    for t in tokens:
+        ty = t.type
+        if ty.endswith("_open"):
+            if ty == "list_item_open":
+                stack.append("list-item")
+            elif ty == "blockquote_open":
+                stack.append("blockquote")
+            elif ty == "heading_open":
+                in_heading = True
+                heading_level = int(t.tag[1:])
+            elif ty == "table_open":
+                in_table += 1
+        elif ty.endswith("_close"):
+            if ty == "table_close":
+                in_table -= 1
+            if ty in ("list_item_close", "blockquote_close") and stack:
+                stack.pop()
+            elif ty == "heading_close":
+                in_heading = False
+        elif ty == "inline" and t.map:
+            line0 = t.map[0]
+            ctx = tuple(stack) + adm_context(line0)
+            if in_heading:
+                if not stack and not ctx:
+                    b.heading(t.content, line0, heading_level)
+                else:
+                    b.inline(t.content, line0, "paragraph", ctx)
+            else:
+                kind_ = "table-cell" if in_table else "paragraph"
+                b.inline(t.content, line0, kind_, ctx)
+        elif ty == "html_block" and t.map:
+            b.html_block(t.content.rstrip("\n"), t.map[0])
+    return ChunkResult(
+        headings=tuple(b.headings),
+        tags=tuple(b.tags),
+        footnote_defs=tuple(b.footnote_defs),
+        links=tuple(b.links),
+        id_defs=tuple(b.id_defs),
+        mentions=tuple(b.mentions),
+        waivers=tuple(b.waivers),
+        html_anchors=tuple(b.html_anchors),
+        blocks=tuple(b.blocks),
+        rfc2119=b.rfc2119,
+    )
+
+
+def iter_chunk_texts(lines: list[str], spans: Iterable[ChunkSpan]):
+    for sp in spans:
+        yield sp, "\n".join(lines[sp.start : sp.end])

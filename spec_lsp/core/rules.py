@@ -1,0 +1,111 @@
+"""The rule registry and how configuration selects rules and sets their severity."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .config import Config, matches_selector
+from .model import Rule, Severity
+
+E, W, I, H = Severity.ERROR, Severity.WARNING, Severity.INFORMATION, Severity.HINT
+
+
+def _r(code: str, name: str, sev: Severity, summary: str, category: str = "structure", enabled: bool = True) -> Rule:
+    return Rule(code, name, category, sev, summary, enabled, f"docs/rules/{name}.md")
+
+
+STRUCTURE_RULES: tuple[Rule, ...] = (
+    _r("SPEC001", "invalid-config", E, "The configuration file has a key that is unknown or has a bad value; its default is used."),
+    _r("SPEC002", "unreadable-file", E, "A spec file could not be read as UTF-8 text."),
+    _r("SPEC010", "waiver-without-reason", W, "A `spec-lsp: allow` waiver must say why (`-- reason`)."),
+    _r("SPEC011", "unknown-waiver-code", W, "A waiver names a rule code or name that does not exist."),
+    _r("SPEC101", "missing-challenge-file", W, "A clause has no challenge-prompt file (its test cases)."),
+    _r("SPEC102", "orphan-challenge-file", W, "A challenge-prompt file's ID is carried by no clause."),
+    _r("SPEC103", "stale-challenge-header", W, "A challenge file's header names a section that is no longer the clause's section."),
+    _r("SPEC104", "malformed-challenge-file", E, "A challenge file has no header or examples, an unclosed block, or an unknown role."),
+    _r("SPEC110", "duplicate-clause-id", E, "Two clauses carry the same ID."),
+    _r("SPEC111", "duplicate-anchor", E, "Two sections (or HTML anchors) in one document have the same anchor."),
+    _r("SPEC120", "broken-anchor-link", E, "A link points at an anchor that does not exist in its target document."),
+    _r("SPEC121", "broken-file-link", E, "A link points at a file that does not exist in the workspace."),
+    _r("SPEC122", "unknown-clause-mention", W, "Text mentions a clause ID that no clause carries."),
+    _r("SPEC130", "unknown-attribute-value", E, "A section attribute has a value outside its allowed list (e.g. `authority=admin`)."),
+    _r("SPEC140", "unclosed-code-fence", W, "A code fence is never closed, so the rest of the document is code."),
+)
+
+
+def all_rules() -> tuple[Rule, ...]:
+    rules = list(STRUCTURE_RULES)
+    try:
+        from ..language.registry import LANGUAGE_RULES  # no spaCy import there
+    except ImportError:  # pragma: no cover - the language package is part of the distribution
+        LANGUAGE_RULES = ()
+    rules.extend(LANGUAGE_RULES)
+    return tuple(rules)
+
+
+@lru_cache(maxsize=None)
+def _by_key() -> dict[str, Rule]:
+    d: dict[str, Rule] = {}
+    for r in all_rules():
+        d[r.code] = r
+        d[r.name] = r
+    return d
+
+
+def rule(key: str) -> Rule:
+    return _by_key()[key]
+
+
+def find_rule(key: str) -> Rule | None:
+    return _by_key().get(key) or _by_key().get(key.upper())
+
+
+def _specificity(sel: str, r: Rule) -> int:
+    s = sel.strip()
+    if s.upper() == r.code or s.lower() == r.name:
+        return 3
+    if s.upper().startswith("SPEC"):
+        return 2
+    return 1  # category or ALL
+
+
+class RuleSettings:
+    """Resolved per-rule state for one configuration (and optional CLI overrides)."""
+
+    def __init__(self, config: Config, select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()) -> None:
+        self._sev: dict[str, Severity | None] = {}
+        select = select or config.select
+        ignore = tuple(config.ignore) + tuple(ignore)
+        for r in all_rules():
+            on = r.enabled
+            if select:
+                on = any(matches_selector(s, r.code, r.name, r.category) for s in select)
+            sev: Severity | None = r.severity
+            best = -1
+            for key, val in config.rules.items():
+                if matches_selector(key, r.code, r.name, r.category):
+                    sp = _specificity(key, r)
+                    if sp >= best:
+                        best = sp
+                        if val == "off":
+                            on_override, s2 = False, None
+                        elif val == "on":
+                            on_override, s2 = True, r.severity
+                        else:
+                            on_override, s2 = True, Severity.parse(val)
+                        rule_on = on_override
+                        sev = s2
+            if best >= 0:
+                on = rule_on
+            if any(matches_selector(s, r.code, r.name, r.category) for s in ignore):
+                on = False
+            self._sev[r.code] = sev if on else None
+
+    def severity(self, code: str) -> Severity | None:
+        return self._sev.get(code)
+
+    def enabled(self, code: str) -> bool:
+        return self._sev.get(code) is not None
+
+    def any_enabled(self, category: str) -> bool:
+        return any(self._sev.get(r.code) is not None for r in all_rules() if r.category == category)

@@ -1,0 +1,429 @@
+"""The workspace index: every spec document of a root, the symbol tables, the findings, the graph.
+
+Incremental by construction:
+
+* a document is re-parsed from its previous version (only changed chunks are parsed again);
+* each document *provides* keys with a fingerprint (``("clause", id)`` -> where and in which section,
+  ``("anchors", path)`` -> its anchor names, ``("challenge", id)``, ``("file", path)``);
+* each document's check *reads* keys through the lookup methods below, which record them: those
+  are its dependencies (as in salsa / rust-analyzer, recorded rather than declared);
+* after an update, only the documents that read a key whose fingerprint changed are re-checked.
+
+`Workspace(..., paranoid=True)` rebuilds everything from scratch after every update and raises
+`IncrementalMismatch` if the result differs (marksman's "paranoid mode").
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from .checks import apply_waivers, check_challenge, check_spec, make
+from .config import Config, ConfigProblem, challenge_id, is_excluded_dir, path_included
+from .document import ChallengeDocument, Clause, SpecDocument, parse_challenge, parse_spec
+from .model import Finding, Position, Range
+from .rules import RuleSettings
+
+Document = SpecDocument | ChallengeDocument
+MAX_FILE_BYTES = 8 * 1024 * 1024
+
+
+class IncrementalMismatch(AssertionError):
+    pass
+
+
+class Workspace:
+    def __init__(self, root: Path | str, config: Config | None = None, config_problems: Iterable[ConfigProblem] = (),
+                 *, paranoid: bool = False, select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()) -> None:
+        self.root = Path(root)
+        self.config = config or Config()
+        self.config_problems = tuple(config_problems)
+        self.settings = RuleSettings(self.config, select, ignore)
+        self.paranoid = paranoid
+        self._select, self._ignore = select, ignore
+        self.docs: dict[str, Document] = {}
+        self.other_files: set[str] = set()  # files that are not spec documents (assets, other text)
+        self.read_errors: dict[str, str] = {}
+        # symbol tables
+        self._clauses: dict[str, dict[str, tuple[tuple[Clause, str], ...]]] = defaultdict(dict)  # id -> path -> (clause, section title)
+        self._challenges: dict[str, dict[str, ChallengeDocument]] = defaultdict(dict)
+        self._provided: dict[str, dict[tuple, object]] = {}
+        # dependencies, recorded while checking
+        self._deps: dict[str, frozenset] = {}
+        self._dependents: dict[tuple, set[str]] = defaultdict(set)
+        self._reading: set | None = None
+        # findings
+        self._structural: dict[str, tuple[Finding, ...]] = {}
+        self._language: dict[str, tuple[Finding, ...]] = {}
+        self._final: dict[str, tuple[Finding, ...]] = {}
+        self._graph = None
+        self._graph_dirty: set[str] = set()
+        self._texts: dict[str, str] = {}
+        self.listeners: list[Callable[[str, Document | None], None]] = []
+
+    # ------------------------------------------------------------------------------------
+    # Loading
+
+    def rel(self, path: Path | str) -> str:
+        p = Path(path)
+        try:
+            return p.resolve().relative_to(self.root.resolve()).as_posix() if p.is_absolute() else p.as_posix()
+        except ValueError:
+            return p.as_posix()
+
+    def discover(self) -> tuple[list[str], list[str]]:
+        """Walk the root: (spec files to index, other files) as workspace-relative paths."""
+        specs: list[str] = []
+        others: list[str] = []
+        root = str(self.root)
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(d for d in dirnames if not is_excluded_dir(d))
+            rel_dir = os.path.relpath(dirpath, root)
+            rel_dir = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
+            for fn in sorted(filenames):
+                rp = rel_dir + fn
+                (specs if path_included(rp, self.config) else others).append(rp)
+        return specs, others
+
+    def is_spec_path(self, rel_path: str) -> bool:
+        return path_included(rel_path, self.config)
+
+    def read_file(self, rel_path: str) -> str | None:
+        p = self.root / rel_path
+        try:
+            if p.stat().st_size > MAX_FILE_BYTES:
+                self.read_errors[rel_path] = f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; not indexed"
+                return ""
+            data = p.read_bytes()
+        except OSError as e:
+            self.read_errors[rel_path] = f"cannot read: {e.strerror or e}"
+            return None
+        try:
+            self.read_errors.pop(rel_path, None)
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            self.read_errors[rel_path] = f"not valid UTF-8 (byte {e.start}); undecodable bytes were replaced"
+            return data.decode("utf-8", errors="replace")
+
+    def load(self, progress: Callable[[int, int, str], None] | None = None) -> None:
+        specs, others = self.discover()
+        self.other_files.update(others)
+        # challenge files first is not needed: checks run after all documents are in
+        total = len(specs)
+        for k, rp in enumerate(specs):
+            text = self.read_file(rp)
+            if text is not None:
+                self._put(rp, text)
+            if progress:
+                progress(k + 1, total, rp)
+        self.recheck_all()
+
+    # ------------------------------------------------------------------------------------
+    # Updating
+
+    def set_document(self, rel_path: str, text: str) -> set[str]:
+        """Add or change a document; returns the paths whose findings changed."""
+        changed_keys = self._put(rel_path, text)
+        return self._after_change(rel_path, changed_keys)
+
+    def remove_document(self, rel_path: str) -> set[str]:
+        self.other_files.discard(rel_path)
+        self.read_errors.pop(rel_path, None)
+        if rel_path not in self.docs:
+            return set()
+        changed_keys = self._drop(rel_path)
+        return self._after_change(rel_path, changed_keys)
+
+    def add_other_file(self, rel_path: str) -> set[str]:
+        if rel_path in self.other_files or rel_path in self.docs:
+            return set()
+        self.other_files.add(rel_path)
+        return self._after_change(None, {("file", rel_path), ("paths",)})
+
+    def _put(self, rel_path: str, text: str) -> set[tuple]:
+        old = self.docs.get(rel_path)
+        cid = challenge_id(rel_path, self.config)
+        if cid is not None:
+            doc: Document = parse_challenge(rel_path, text, cid, self.config)
+        else:
+            doc = parse_spec(rel_path, text, self.config, old if isinstance(old, SpecDocument) else None)
+        self.docs[rel_path] = doc
+        self._texts[rel_path] = text
+        self.other_files.discard(rel_path)
+        self._graph_dirty.add(rel_path)
+        return self._reprovide(rel_path, old, doc)
+
+    def _drop(self, rel_path: str) -> set[tuple]:
+        old = self.docs.pop(rel_path)
+        self._texts.pop(rel_path, None)
+        self._graph_dirty.add(rel_path)
+        changed = self._reprovide(rel_path, old, None)
+        self._structural.pop(rel_path, None)
+        self._language.pop(rel_path, None)
+        self._final.pop(rel_path, None)
+        for k in self._deps.pop(rel_path, frozenset()):
+            self._dependents[k].discard(rel_path)
+        return changed
+
+    def _provides(self, doc: Document | None) -> dict[tuple, object]:
+        if doc is None:
+            return {}
+        d: dict[tuple, object] = {("file", doc.path): True}
+        if isinstance(doc, SpecDocument):
+            acc: dict[str, list] = defaultdict(list)
+            for c in doc.clauses:
+                si = doc.section_at(c.range.start.line)
+                acc[c.id].append((c, doc.sections[si].title if si is not None else doc.title))
+            for cid, lst in acc.items():
+                d[("clause", cid)] = tuple(lst)
+            d[("anchors", doc.path)] = frozenset(doc.anchor_map)
+        else:
+            d[("challenge", doc.file_id)] = doc.path
+        return d
+
+    def _reprovide(self, path: str, old: Document | None, new: Document | None) -> set[tuple]:
+        before = self._provided.get(path, {})
+        after = self._provides(new)
+        changed: set[tuple] = set()
+        for key in before.keys() | after.keys():
+            a, b = before.get(key), after.get(key)
+            if a == b:
+                continue
+            changed.add(key)
+            kind = key[0]
+            if kind == "clause":
+                table = self._clauses[key[1]]
+                had = bool(table)
+                if b is None:
+                    table.pop(path, None)
+                else:
+                    table[path] = b  # type: ignore[assignment]
+                if had != bool(table):
+                    changed.add(("clause-ids",))
+                if not table:
+                    del self._clauses[key[1]]
+            elif kind == "challenge":
+                table2 = self._challenges[key[1]]
+                if b is None:
+                    table2.pop(path, None)
+                else:
+                    table2[path] = new  # type: ignore[assignment]
+                if not table2:
+                    del self._challenges[key[1]]
+            elif kind == "file":
+                changed.add(("paths",))
+        if isinstance(new, ChallengeDocument):
+            # the fingerprint is only the path; keep the table pointing at the newest parse (examples)
+            self._challenges[new.file_id][path] = new
+        if after:
+            self._provided[path] = after
+        else:
+            self._provided.pop(path, None)
+        return changed
+
+    def _after_change(self, path: str | None, changed_keys: set[tuple]) -> set[str]:
+        affected: set[str] = set()
+        if path is not None:
+            affected.add(path)
+        for k in changed_keys:
+            affected |= self._dependents.get(k, set())
+        changed_paths = self._recheck(p for p in affected)
+        if path is not None:
+            for fn in self.listeners:
+                fn(path, self.docs.get(path))
+        if self.paranoid:
+            self.verify_against_fresh()
+        return changed_paths
+
+    # ------------------------------------------------------------------------------------
+    # Lookups used by checks (they record dependencies)
+
+    def _read(self, key: tuple) -> None:
+        if self._reading is not None:
+            self._reading.add(key)
+
+    def clause_defs(self, clause_id: str) -> list[tuple[str, Clause]]:
+        self._read(("clause", clause_id))
+        out = []
+        for p, lst in sorted(self._clauses.get(clause_id, {}).items()):
+            out.extend((p, c) for c, _t in lst)
+        return out
+
+    def clause_defs_with_titles(self, clause_id: str) -> list[tuple[str, Clause, str]]:
+        self._read(("clause", clause_id))
+        out = []
+        for p, lst in sorted(self._clauses.get(clause_id, {}).items()):
+            out.extend((p, c, t) for c, t in lst)
+        return out
+
+    def clause_ids(self) -> list[str]:
+        self._read(("clause-ids",))
+        return sorted(self._clauses)
+
+    def challenge_docs(self, clause_id: str) -> list[ChallengeDocument]:
+        self._read(("challenge", clause_id))
+        return [d for _, d in sorted(self._challenges.get(clause_id, {}).items())]
+
+    def doc(self, rel_path: str) -> Document | None:
+        self._read(("file", rel_path))
+        self._read(("anchors", rel_path))
+        return self.docs.get(rel_path)
+
+    def file_exists(self, rel_path: str) -> bool:
+        self._read(("file", rel_path))
+        if rel_path in self.docs or rel_path in self.other_files:
+            return True
+        prefix = rel_path.rstrip("/") + "/"
+        self._read(("paths",))
+        return any(p.startswith(prefix) for p in self.docs) or any(p.startswith(prefix) for p in self.other_files)
+
+    def known_paths(self) -> list[str]:
+        self._read(("paths",))
+        return sorted(self.docs) + sorted(self.other_files)
+
+    def challenge_path_for(self, clause_id: str) -> str:
+        return self.config.challenge_files[0].replace("{id}", clause_id) if self.config.challenge_files else f"examples/{clause_id}.md"
+
+    # ------------------------------------------------------------------------------------
+    # Findings
+
+    def recheck_all(self) -> set[str]:
+        return self._recheck(list(self.docs))
+
+    def _recheck(self, paths: Iterable[str]) -> set[str]:
+        changed: set[str] = set()
+        for p in sorted(set(paths)):
+            doc = self.docs.get(p)
+            if doc is None:
+                continue
+            self._reading = set()
+            try:
+                raw = check_spec(doc, self) if isinstance(doc, SpecDocument) else check_challenge(doc, self)
+            finally:
+                deps = frozenset(self._reading)
+                self._reading = None
+            for k in self._deps.get(p, frozenset()) - deps:
+                self._dependents[k].discard(p)
+            for k in deps:
+                self._dependents[k].add(p)
+            self._deps[p] = deps
+            if p in self.read_errors:
+                raw.append(make("SPEC002", p, Range(Position(0, 0), Position(0, 0)), f"{p}: {self.read_errors[p]}.", p))
+            self._structural[p] = tuple(raw)
+            if self._refinalize(p):
+                changed.add(p)
+        return changed
+
+    def set_language_findings(self, path: str, findings: Iterable[Finding]) -> bool:
+        """Install a document's language findings (computed elsewhere); True if its findings changed."""
+        if path not in self.docs:
+            return False
+        self._language[path] = tuple(findings)
+        return self._refinalize(path)
+
+    def _refinalize(self, path: str) -> bool:
+        doc = self.docs.get(path)
+        raw = list(self._structural.get(path, ())) + list(self._language.get(path, ()))
+        if doc is not None:
+            raw = apply_waivers(doc, raw)
+        out = []
+        for f in raw:
+            sev = self.settings.severity(f.code)
+            if sev is None:
+                continue
+            out.append(f if f.severity == sev else replace(f, severity=sev))
+        final = tuple(sorted(out, key=Finding.sort_key))
+        if self._final.get(path) != final:
+            self._final[path] = final
+            return True
+        return False
+
+    def findings(self, path: str, include_waived: bool = False) -> tuple[Finding, ...]:
+        fs = self._final.get(path, ())
+        return fs if include_waived else tuple(f for f in fs if f.waived is None)
+
+    def config_findings(self) -> list[Finding]:
+        out = []
+        for p in self.config_problems:
+            out.append(make("SPEC001", p.path, Range(Position(p.line, 0), Position(p.line, 0)),
+                            f"{p.key}: {p.reason}; the default is used.", p.key))
+        sev = self.settings.severity("SPEC001")
+        return [replace(f, severity=sev) for f in out] if sev else []
+
+    def all_findings(self, include_waived: bool = False) -> list[Finding]:
+        out = list(self.config_findings())
+        for p in sorted(self._final):
+            out.extend(self.findings(p, include_waived))
+        return out
+
+    # ------------------------------------------------------------------------------------
+    # Queries for features
+
+    def text(self, rel_path: str) -> str | None:
+        return self._texts.get(rel_path)
+
+    def spec_docs(self) -> Iterator[SpecDocument]:
+        for d in self.docs.values():
+            if isinstance(d, SpecDocument):
+                yield d
+
+    def all_clause_ids(self) -> list[str]:
+        return sorted(self._clauses)
+
+    def clause_entries(self, clause_id: str) -> list[tuple[str, Clause, str]]:
+        return self.clause_defs_with_titles(clause_id)
+
+    def challenges_for(self, clause_id: str) -> list[ChallengeDocument]:
+        return [d for _, d in sorted(self._challenges.get(clause_id, {}).items())]
+
+    # ------------------------------------------------------------------------------------
+    # Graph
+
+    @property
+    def graph(self):
+        from .graph import build_graph, update_graph
+
+        if self._graph is None:
+            self._graph = build_graph(self)
+            self._graph_dirty.clear()
+        elif self._graph_dirty:
+            update_graph(self._graph, self, set(self._graph_dirty))
+            self._graph_dirty.clear()
+        return self._graph
+
+    # ------------------------------------------------------------------------------------
+    # Paranoid mode
+
+    def snapshot(self) -> tuple:
+        return (
+            {p: d.semantic_key() for p, d in self.docs.items()},
+            {p: f for p, f in self._final.items() if f},
+        )
+
+    def fresh_copy(self) -> "Workspace":
+        ws = Workspace(self.root, self.config, self.config_problems, select=self._select, ignore=self._ignore)
+        ws.other_files = set(self.other_files)
+        ws.read_errors = dict(self.read_errors)
+        for p, t in self._texts.items():
+            ws._put(p, t)
+        ws.recheck_all()
+        for p, fs in self._language.items():
+            ws.set_language_findings(p, fs)
+        return ws
+
+    def verify_against_fresh(self) -> None:
+        fresh = self.fresh_copy()
+        mine, theirs = self.snapshot(), fresh.snapshot()
+        if mine != theirs:
+            diffs = []
+            for p in sorted(set(mine[0]) | set(theirs[0])):
+                if mine[0].get(p) != theirs[0].get(p):
+                    diffs.append(f"document {p}: parse differs")
+            for p in sorted(set(mine[1]) | set(theirs[1])):
+                a, b = mine[1].get(p, ()), theirs[1].get(p, ())
+                if a != b:
+                    diffs.append(f"findings of {p}: incremental {[f.code + ' ' + f.message for f in a]} != fresh {[f.code + ' ' + f.message for f in b]}")
+            raise IncrementalMismatch("incremental index differs from a fresh build:\n" + "\n".join(diffs[:20]))
