@@ -218,6 +218,7 @@ class SpecDocument:
     text: str
     chunks: tuple["Chunk", ...]  # for incremental re-parsing
     parts: tuple[ChunkAbs, ...]
+    offsets: tuple[int, ...]  # character offset of each chunk in the (LF-normalised) text
     pat_key: tuple[str, ...]
     sections: tuple[Section, ...]
     clauses: tuple[Clause, ...]
@@ -302,39 +303,55 @@ def _full_chunks(text: str) -> list[Chunk]:
     return _chunks_from(lines, spans, problems, 0)
 
 
-def _rechunk(text: str, old: tuple[Chunk, ...]) -> list[Chunk] | None:
-    """Re-split only the region an edit touched: unchanged leading and trailing chunks are kept."""
+def _rechunk(text: str, prev: "SpecDocument"):
+    """Re-split only the region an edit touched.
+
+    Returns ``(chunks, i, m, j, delta)``: the new chunk list is ``prev.chunks[:i]`` + ``m`` new chunks
+    + ``prev.chunks[j:]`` (shifted by ``delta`` lines), or None when nothing can be reused.
+    The unchanged prefix and suffix are found by binary search over chunk offsets, comparing
+    against the previous text at memcmp speed.
+    """
+    old = prev.chunks
+    old_text = prev.text
     n_old = len(old)
-    pos = 0
-    i = 0
-    while i < n_old:
-        c = old[i]
-        if not text.startswith(c.text, pos):
-            break
-        end = pos + len(c.text)
-        if i == n_old - 1:
-            if end == len(text):
-                return list(old)  # identical
-            break
-        if end < len(text) and text[end] == "\n":
-            pos = end + 1
-            i += 1
+    if not n_old or "\r" in old_text:
+        return None
+    if text == old_text:
+        return list(old), n_old, 0, n_old, 0
+    offs = prev.offsets
+
+    def prefix_ok(k: int) -> bool:  # chunks[0..k] unchanged and still followed by a newline
+        end = offs[k] + len(old[k].text)
+        return k < n_old - 1 and len(text) > end and text[end] == "\n" and text.startswith(old_text[:end])
+
+    lo, hi = 0, n_old  # number of leading chunks that match
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if prefix_ok(mid):
+            lo = mid + 1
         else:
-            break
+            hi = mid
+    i = lo
     # the last matched chunk may have to grow (its follower's heading may be gone): rescan it too
     if i > 0:
         i -= 1
-        pos -= len(old[i].text) + 1
-    mid_start, mid_line = pos, old[i].start if i < n_old else 0
-    j = n_old
-    epos = len(text)
-    while j - 1 > i:
-        c = old[j - 1]
-        s = epos - len(c.text)
-        if s <= mid_start or not text.startswith(c.text, s) or text[s - 1] != "\n":
-            break
-        epos = s - 1
-        j -= 1
+    mid_start = offs[i] if i < n_old else len(text)
+    mid_line = old[i].start if i < n_old else 0
+
+    def suffix_ok(k: int) -> bool:  # chunks[k..] unchanged at the end of the new text
+        tail = old_text[offs[k]:]
+        s = len(text) - len(tail)
+        return s > mid_start and text[s - 1] == "\n" and text.endswith(tail)
+
+    lo, hi = i + 1, n_old  # smallest k > i whose suffix matches (n_old: none)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if suffix_ok(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    j = lo
+    epos = len(text) - (len(old_text) - offs[j]) - 1 if j < n_old else len(text)
     middle = text[mid_start:epos].split("\n") if epos >= mid_start else []
     spans, problems, (top, blank) = split_chunks(middle, base=mid_line, allow_front_matter=(mid_line == 0))
     if j < n_old and not (top and (blank or _ATX_LINE.match(old[j].text))):
@@ -343,36 +360,73 @@ def _rechunk(text: str, old: tuple[Chunk, ...]) -> list[Chunk] | None:
         j = n_old
     new_mid = [c for c in _chunks_from(middle, spans, problems, mid_line) if c.n_lines > 0 or not middle]
     out = list(old[:i]) + new_mid
+    delta = 0
     if j < n_old:
         delta = mid_line + len(middle) - old[j].start
-        for c in old[j:]:
-            out.append(c if delta == 0 else Chunk(c.text, c.kind, c.start + delta, c.n_lines, c.problems))
-    return out
+        if delta == 0:
+            out.extend(old[j:])
+        else:
+            out.extend(Chunk(c.text, c.kind, c.start + delta, c.n_lines, c.problems) for c in old[j:])
+    return out, i, len(new_mid), j, delta
 
 
 def parse_spec(path: str, text: str, config: Config, previous: "SpecDocument | None" = None) -> "SpecDocument":
     norm = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
     pats = config.compiled_id_patterns()
     pat_key = config.id_patterns
-    chunks = None
-    if previous is not None and previous.pat_key == pat_key and previous.chunks:
-        chunks = _rechunk(norm, previous.chunks)
-    if chunks is None:
-        chunks = _full_chunks(norm)
-    reuse = {id(c): p for c, p in zip(previous.chunks, previous.parts)} if previous is not None and previous.pat_key == pat_key else {}
+    plan = None
+    if previous is not None and previous.pat_key == pat_key and norm is text:
+        plan = _rechunk(norm, previous)
     parts: list[ChunkAbs] = []
     bb = 0
-    for ch in chunks:
-        p = reuse.get(id(ch))
-        if p is None or p.bb != bb or p.offset != ch.start:
-            p = _abs(ch.text, ch.kind, ch.start, bb, parse_chunk(ch.text, ch.kind, pats), pat_key)
-        parts.append(p)
-        bb += p.n_blocks
+
+    def fresh(ch: Chunk) -> ChunkAbs:
+        return _abs(ch.text, ch.kind, ch.start, bb, parse_chunk(ch.text, ch.kind, pats), pat_key)
+
+    if plan is None:
+        chunks = _full_chunks(norm)
+        for ch in chunks:
+            p = fresh(ch)
+            parts.append(p)
+            bb += p.n_blocks
+        offsets = _offsets(chunks)
+    else:
+        chunks, i, m, j, delta = plan
+        parts.extend(previous.parts[:i])
+        if i:
+            bb = parts[-1].bb + parts[-1].n_blocks
+        for ch in chunks[i : i + m]:
+            p = fresh(ch)
+            parts.append(p)
+            bb += p.n_blocks
+        old_parts = previous.parts
+        if j < len(old_parts):
+            if delta == 0 and old_parts[j].bb == bb:
+                parts.extend(old_parts[j:])
+            else:
+                for ch in chunks[i + m :]:
+                    p = fresh(ch)
+                    parts.append(p)
+                    bb += p.n_blocks
+        # character offsets: prefix as before, middle recomputed, suffix shifted
+        offsets = _offsets(chunks[: i + m])
+        if j < len(old_parts):
+            shift = (offsets[-1] + len(chunks[i + m - 1].text) + 1 if i + m else 0) - previous.offsets[j]
+            offsets = offsets + (previous.offsets[j:] if shift == 0 else tuple(o + shift for o in previous.offsets[j:]))
     n_lines = chunks[-1].start + chunks[-1].n_lines if chunks else 1
-    return _assemble(path, text, tuple(chunks), tuple(parts), n_lines, pat_key)
+    return _assemble(path, text, tuple(chunks), tuple(parts), n_lines, pat_key, offsets)
 
 
-def _assemble(path, text, chunks: tuple[Chunk, ...], parts: tuple[ChunkAbs, ...], n_lines: int, pat_key) -> "SpecDocument":
+def _offsets(chunks) -> tuple[int, ...]:
+    out = []
+    pos = 0
+    for c in chunks:
+        out.append(pos)
+        pos += len(c.text) + 1
+    return tuple(out)
+
+
+def _assemble(path, text, chunks: tuple[Chunk, ...], parts: tuple[ChunkAbs, ...], n_lines: int, pat_key, offsets) -> "SpecDocument":
     def cat(name: str) -> tuple:
         return tuple(chain.from_iterable(map(attrgetter(name), parts)))
 
@@ -440,7 +494,7 @@ def _assemble(path, text, chunks: tuple[Chunk, ...], parts: tuple[ChunkAbs, ...]
         ln = ch.text.split("\n")[line - ch.start]
         problems.append(Problem(kind, Range(Position(line, 0), Position(line, len(ln)))))
     return SpecDocument(
-        path=path, text=text, chunks=chunks, parts=parts, pat_key=pat_key, sections=tuple(sections), clauses=real_clauses,
+        path=path, text=text, chunks=chunks, parts=parts, offsets=offsets, pat_key=pat_key, sections=tuple(sections), clauses=real_clauses,
         footnote_refs=footnotes, links=tuple(links), mentions=tuple(mentions), waivers=tuple(waivers),
         blocks=tuple(blocks), anchors=tuple(anchors), problems=tuple(problems), front_matter=tuple(front_matter),
         rfc2119=rfc, line_count=n_lines,
