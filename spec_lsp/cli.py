@@ -84,26 +84,34 @@ def _progress_fn(enabled: bool):
 
 
 def _open_workspace(paths: list[str], config_file: str | None, select=(), ignore=(), paranoid=False):
+    """One workspace for paths that share a root (the directory of the governing config file)."""
     targets = [Path(p) for p in (paths or ["."])]
     for t in targets:
         if not t.exists():
             raise SystemExit(_usage(f"no such file or directory: {t}"))
     root = find_root(targets[0])
-    if targets[0].is_dir() and not any((targets[0] / n).exists() for n in (".spec-lsp.toml",)) and root != targets[0].resolve():
-        # a directory argument is the root unless a config file above it says otherwise
-        pass
     cfg_path = Path(config_file) if config_file else None
     if cfg_path is not None and not cfg_path.is_file():
         raise SystemExit(_usage(f"no such config file: {cfg_path}"))
     cfg, problems = load_config(root, path=cfg_path)
     ws = Workspace(root, cfg, problems, select=select, ignore=ignore, paranoid=paranoid)
     only: set[str] | None = None
-    if any(t.is_file() for t in targets) or any(t.resolve() != root for t in targets):
+    if any(t.resolve() != root for t in targets):
         only = set()
         for t in targets:
             rp = ws.rel(t.resolve())
             only.add(rp if t.is_file() else (rp.rstrip("/") + "/" if rp not in ("", ".") else ""))
     return ws, problems, only
+
+
+def _group_by_root(paths: list[str]) -> list[list[str]]:
+    groups: dict[Path, list[str]] = {}
+    for p in paths or ["."]:
+        t = Path(p)
+        if not t.exists():
+            raise SystemExit(_usage(f"no such file or directory: {t}"))
+        groups.setdefault(find_root(t), []).append(p)
+    return list(groups.values())
 
 
 def _usage(msg: str) -> int:
@@ -119,42 +127,82 @@ def _in_scope(path: str, only: set[str] | None) -> bool:
 
 def cmd_check(a) -> int:
     select, ignore = _csv(a.select), _csv(a.ignore)
-    from .core.rules import all_rules
     from .core.config import matches_selector
+    from .core.rules import all_rules
 
     for s in select + ignore:
         if not any(matches_selector(s, r.code, r.name, r.category) for r in all_rules()):
             return _usage(f"--select/--ignore: “{s}” matches no rule (see `spec-lsp rules`)")
-    ws, problems, only = _open_workspace(a.paths, a.config, select, ignore, a.paranoid)
     tty = sys.stderr.isatty()
-    ws.load(progress=_progress_fn(tty))
-    if not a.no_language and ws.config.language.enabled and ws.settings.any_enabled("language") or (
-            not a.no_language and ws.config.language.enabled and ws.settings.any_enabled("consistency")):
-        from .core.language_pass import LanguagePass
+    cwd = Path.cwd().resolve()
+    all_findings = []  # (workspace, finding)
+    all_problems = []
+    n_files = 0
+    lp = None
+    for group in _group_by_root(a.paths):
+        ws, problems, only = _open_workspace(group, a.config, select, ignore, a.paranoid)
+        all_problems.extend(problems)
+        ws.load(progress=_progress_fn(tty))
+        n_files += len(ws.docs)
+        wants_nlp = ws.settings.any_enabled("language") or ws.settings.any_enabled("consistency")
+        if not a.no_language and ws.config.language.enabled and wants_nlp:
+            from .core.language_pass import LanguagePass
 
-        lp = LanguagePass(ws.config)
-        lp.load()
-        if not lp.ready or "No spaCy" in lp.status:
-            sys.stderr.write(f"spec-lsp: {lp.status}\n")
-        if a.jobs and a.jobs > 1:
-            from .core.parallel import analyze_parallel
+            if lp is None or lp.config.language != ws.config.language:
+                lp = LanguagePass(ws.config)
+                lp.load()
+                if not lp.ready or not getattr(lp, "has_parser", True):
+                    sys.stderr.write(f"spec-lsp: {lp.status}\n")
+            else:
+                lp.reset(ws.config)
+            if a.jobs and a.jobs > 1:
+                from .core.parallel import analyze_parallel
 
-            analyze_parallel(lp, ws, a.jobs, progress=_progress_fn(tty))
-        else:
-            lp.analyze_all(ws)
-        lp.flush()
-    findings = [f for f in ws.all_findings(include_waived=a.show_waived) if _in_scope(f.path, only)]
-    out = {"text": lambda: to_text(findings), "json": lambda: to_json(findings),
-           "sarif": lambda: to_sarif(findings, ws.root.resolve().as_uri())}[a.format]()
+                analyze_parallel(lp, ws, a.jobs)
+            else:
+                lp.analyze_all(ws)
+            lp.flush()
+        all_findings.extend((ws, f) for f in ws.all_findings(include_waived=a.show_waived) if _in_scope(f.path, only))
+    multi = len({id(ws) for ws, _ in all_findings}) > 1 or any(ws.root.resolve() != cwd for ws, _ in all_findings)
+    findings = [f for _, f in all_findings]
+
+    def shown(ws, f):  # paths relative to the current directory when that is where the user is
+        root = ws.root.resolve()
+        try:
+            prefix = root.relative_to(cwd).as_posix()
+        except ValueError:
+            return f
+        if prefix in ("", "."):
+            return f
+        from dataclasses import replace
+
+        return replace(f, path=f"{prefix}/{f.path}", related=tuple(replace(r, path=f"{prefix}/{r.path}") for r in f.related))
+
+    if a.format == "text":
+        out = to_text([shown(ws, f) for ws, f in all_findings] if multi else findings)
+    elif a.format == "json":
+        import json as _json
+
+        rows = []
+        for ws, f in all_findings:
+            d = f.to_json()
+            try:
+                d["root"] = ws.root.resolve().relative_to(cwd).as_posix() or "."
+            except ValueError:
+                d["root"] = ws.root.resolve().as_posix()
+            rows.append(d)
+        out = _json.dumps(rows, indent=2, ensure_ascii=False)
+    else:
+        out = to_sarif([shown(ws, f) for ws, f in all_findings], cwd.as_uri())
     if a.output:
         Path(a.output).write_text(out + "\n", encoding="utf-8")
     elif out:
         sys.stdout.write(out + "\n")
-    if a.format == "text" and sys.stderr.isatty():
+    if a.format == "text" and tty:
         n = len([f for f in findings if f.waived is None])
-        sys.stderr.write(f"{n} finding{'s' if n != 1 else ''} in {len(ws.docs)} files\n")
-    if problems:
-        for p in problems:
+        sys.stderr.write(f"{n} finding{'s' if n != 1 else ''} in {n_files} files\n")
+    if all_problems:
+        for p in all_problems:
             sys.stderr.write(f"spec-lsp: config error: {p}\n")
         return EXIT_USAGE
     threshold = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFORMATION,

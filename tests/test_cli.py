@@ -25,7 +25,7 @@ def test_check_text_format_and_exit_codes():
     r = run("check", "fixtures/broken", "--no-language")
     assert r.returncode == 1, r.stderr
     first = r.stdout.splitlines()[0]
-    assert first.startswith("examples/ct01.md:5:1: error SPEC104 ")
+    assert first.startswith("fixtures/broken/examples/ct01.md:5:1: error SPEC104 ")  # relative to the cwd: clickable
     assert run("check", "fixtures/model-spec", "--no-language").returncode == 0
     assert run("check", "fixtures/broken", "--no-language", "--fail-on", "never").returncode == 0
     # requirements fixture: only information + warning findings

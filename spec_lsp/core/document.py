@@ -232,6 +232,8 @@ class SpecDocument:
     front_matter: tuple[tuple[str, str, int], ...]
     rfc2119: bool
     line_count: int
+    heading_entries: tuple = ()
+    html_anchor_entries: tuple = ()
     kind: str = "spec"
 
     # ---- queries -------------------------------------------------------------------------
@@ -414,7 +416,8 @@ def parse_spec(path: str, text: str, config: Config, previous: "SpecDocument | N
             shift = (offsets[-1] + len(chunks[i + m - 1].text) + 1 if i + m else 0) - previous.offsets[j]
             offsets = offsets + (previous.offsets[j:] if shift == 0 else tuple(o + shift for o in previous.offsets[j:]))
     n_lines = chunks[-1].start + chunks[-1].n_lines if chunks else 1
-    return _assemble(path, text, tuple(chunks), tuple(parts), n_lines, pat_key, offsets)
+    return _assemble(path, text, tuple(chunks), tuple(parts), n_lines, pat_key, offsets,
+                     previous if previous is not None and previous.line_count == n_lines else None)
 
 
 def _offsets(chunks) -> tuple[int, ...]:
@@ -426,7 +429,8 @@ def _offsets(chunks) -> tuple[int, ...]:
     return tuple(out)
 
 
-def _assemble(path, text, chunks: tuple[Chunk, ...], parts: tuple[ChunkAbs, ...], n_lines: int, pat_key, offsets) -> "SpecDocument":
+def _assemble(path, text, chunks: tuple[Chunk, ...], parts: tuple[ChunkAbs, ...], n_lines: int, pat_key, offsets,
+              prev: "SpecDocument | None" = None) -> "SpecDocument":
     def cat(name: str) -> tuple:
         return tuple(chain.from_iterable(map(attrgetter(name), parts)))
 
@@ -440,6 +444,30 @@ def _assemble(path, text, chunks: tuple[Chunk, ...], parts: tuple[ChunkAbs, ...]
     footnote_defs = set(cat("footnote_defs"))
     front_matter = cat("front_matter")
     rfc = any(map(attrgetter("rfc2119"), parts))
+    if prev is not None and prev.heading_entries == headings and prev.html_anchor_entries == html_anchors:
+        sections, anchors = prev.sections, prev.anchors  # headings unchanged: same sections
+    else:
+        sections, anchors = _sections(headings, html_anchors, n_lines)
+    if footnote_defs:
+        real_clauses = tuple(c for c in clauses if not (c.kind == "tag" and c.id in footnote_defs))
+        footnotes = tuple(c for c in clauses if c.kind == "tag" and c.id in footnote_defs)
+    else:
+        real_clauses, footnotes = tuple(clauses), ()
+    problems = []
+    lines_needed = [(ch.start + rl, k) for ch in chunks for rl, k in ch.problems]
+    for line, kind in lines_needed:
+        ch = next(c for c in chunks if c.start <= line < c.start + max(c.n_lines, 1))
+        ln = ch.text.split("\n")[line - ch.start]
+        problems.append(Problem(kind, Range(Position(line, 0), Position(line, len(ln)))))
+    return SpecDocument(
+        path=path, text=text, chunks=chunks, parts=parts, offsets=offsets, pat_key=pat_key, sections=sections, clauses=real_clauses,
+        footnote_refs=footnotes, links=tuple(links), mentions=tuple(mentions), waivers=tuple(waivers),
+        blocks=tuple(blocks), anchors=anchors, problems=tuple(problems), front_matter=tuple(front_matter),
+        rfc2119=rfc, line_count=n_lines, heading_entries=headings, html_anchor_entries=html_anchors,
+    )
+
+
+def _sections(headings, html_anchors, n_lines):
     # section extents: a section runs to the next heading of the same or a higher level
     ends = [n_lines] * len(headings)
     open_: list[int] = []
@@ -482,23 +510,7 @@ def _assemble(path, text, chunks: tuple[Chunk, ...], parts: tuple[ChunkAbs, ...]
         anchors.append((s.anchor, s.anchor_range or s.title_range, i))
     for a, r in html_anchors:
         anchors.append((a, r, None))
-    if footnote_defs:
-        real_clauses = tuple(c for c in clauses if not (c.kind == "tag" and c.id in footnote_defs))
-        footnotes = tuple(c for c in clauses if c.kind == "tag" and c.id in footnote_defs)
-    else:
-        real_clauses, footnotes = tuple(clauses), ()
-    problems = []
-    lines_needed = [(ch.start + rl, k) for ch in chunks for rl, k in ch.problems]
-    for line, kind in lines_needed:
-        ch = next(c for c in chunks if c.start <= line < c.start + max(c.n_lines, 1))
-        ln = ch.text.split("\n")[line - ch.start]
-        problems.append(Problem(kind, Range(Position(line, 0), Position(line, len(ln)))))
-    return SpecDocument(
-        path=path, text=text, chunks=chunks, parts=parts, offsets=offsets, pat_key=pat_key, sections=tuple(sections), clauses=real_clauses,
-        footnote_refs=footnotes, links=tuple(links), mentions=tuple(mentions), waivers=tuple(waivers),
-        blocks=tuple(blocks), anchors=tuple(anchors), problems=tuple(problems), front_matter=tuple(front_matter),
-        rfc2119=rfc, line_count=n_lines,
-    )
+    return tuple(sections), tuple(anchors)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -104,6 +104,18 @@ class LanguagePass:
     def status(self) -> str:
         return self._status
 
+    def reset(self, config: Config) -> None:
+        """Forget per-workspace state (keep the loaded engine and its caches) for another workspace."""
+        self.config = config
+        self._hits.clear()
+        self._keys.clear()
+        self._units.clear()
+        self._conflicts.clear()
+        if self._index is not None:
+            from ..language import ContradictionIndex
+
+            self._index = ContradictionIndex()
+
     def flush(self) -> None:
         if self._engine is not None:
             try:
