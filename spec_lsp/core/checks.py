@@ -131,6 +131,11 @@ def check_spec(doc: SpecDocument, ws: "Workspace") -> list[Finding]:
             out.append(make("SPEC140", path, pr.range,
                             "This code fence is never closed, so everything after it is code: no clauses or links "
                             "below are checked. Close it with a matching fence line."))
+        elif pr.kind == "unclosed-fence-in-container":
+            out.append(make("SPEC140", path, pr.range,
+                            "This code fence has no closing line; it ends only where its list item or quote ends, "
+                            "so the lines meant to be inside it render as text. Close it with a matching fence line, "
+                            "indented like the opening one."))
     return out
 
 

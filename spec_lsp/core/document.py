@@ -125,6 +125,7 @@ class ChunkAbs:
     offset: int
     bb: int
     n_blocks: int
+    problems: tuple[tuple[int, str], ...] = ()
 
 
 _ABS_CACHE: "OrderedDict[tuple, ChunkAbs]" = OrderedDict()
@@ -181,6 +182,7 @@ def _abs(chunk_text: str, kind: str, offset: int, bb: int, res: ChunkResult, pat
         offset=offset,
         bb=bb,
         n_blocks=len(res.blocks),
+        problems=tuple((ln + sh, k) for ln, k in res.problems),
     )
     _ABS_CACHE[key] = got
     if len(_ABS_CACHE) > _ABS_MAX:
@@ -454,9 +456,10 @@ def _assemble(path, text, chunks: tuple[Chunk, ...], parts: tuple[ChunkAbs, ...]
     else:
         real_clauses, footnotes = tuple(clauses), ()
     problems = []
-    lines_needed = [(ch.start + rl, k) for ch in chunks for rl, k in ch.problems]
-    for line, kind in lines_needed:
+    for line, kind in cat("problems"):
         ch = next(c for c in chunks if c.start <= line < c.start + max(c.n_lines, 1))
+        if kind == "unclosed-fence" and ch is not chunks[-1]:
+            kind = "unclosed-fence-in-container"  # the next chunk starts outside it: a container closed it
         ln = ch.text.split("\n")[line - ch.start]
         problems.append(Problem(kind, Range(Position(line, 0), Position(line, len(ln)))))
     return SpecDocument(

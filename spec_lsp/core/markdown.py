@@ -22,12 +22,16 @@ from markdown_it import MarkdownIt
 
 from .model import Position, Range
 
-_MD = MarkdownIt("commonmark").enable("table")
+# Block structure only: inline content is scanned by this module itself (with positions), so
+# markdown-it's own inline parse (two thirds of its time) is switched off.
+_MD = MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
 
 # ---------------------------------------------------------------------------------------------
 # Chunking
 
-_FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
+# a fence opener, also as the first thing in a list item ("9. ```"); group 1 is the prefix, whose width
+# bounds the closer's indentation (CommonMark: the closer may be indented up to 3 more spaces)
+_FENCE_OPEN = re.compile(r"^( {0,3}(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?)(`{3,}|~{3,})(.*)$")
 _ATX = re.compile(r"^#{1,6}(?:[ \t]|$)")
 _HTML1 = re.compile(r"<(pre|script|style|textarea)(?:\s|>|$)", re.IGNORECASE)
 _ADMONITION = re.compile(r"^(?:!!!|\?\?\?\+?)[ \t]+([\w-]+)")
@@ -59,7 +63,7 @@ def split_chunks(lines: list[str], base: int = 0, allow_front_matter: bool = Tru
                 i = j + 1
                 break
     start = i
-    fence: tuple[str, int, int] | None = None  # (char, length, opening line)
+    fence: tuple[str, int, int, int] | None = None  # (char, length, opening line, max closer indent)
     in_comment = False
     in_admonition = False
     html_end: str | None = None  # an HTML block of CommonMark type 1 (<pre>, <script>...) runs to its end tag
@@ -71,7 +75,7 @@ def split_chunks(lines: list[str], base: int = 0, allow_front_matter: bool = Tru
         if fence is not None:
             if c0 in (" ", "`", "~"):
                 stripped = line.lstrip(" ")
-                if len(line) - len(stripped) <= 3 and stripped.startswith(fence[0] * fence[1]):
+                if len(line) - len(stripped) <= fence[3] and stripped.startswith(fence[0] * fence[1]):
                     if not stripped.lstrip(fence[0]).strip():
                         fence = None
             i += 1
@@ -95,7 +99,7 @@ def split_chunks(lines: list[str], base: int = 0, allow_front_matter: bool = Tru
             else:
                 m = _FENCE_OPEN.match(line[4:] if line.startswith("    ") else line)
                 if m and not (m.group(2)[0] == "`" and "`" in m.group(3)):
-                    fence = (m.group(2)[0], len(m.group(2)), i)
+                    fence = (m.group(2)[0], len(m.group(2)), i, 4 + len(m.group(1)) + 3)
                 prev_blank = blank
                 i += 1
                 continue
@@ -103,10 +107,10 @@ def split_chunks(lines: list[str], base: int = 0, allow_front_matter: bool = Tru
             # a top-level heading, or a blank line then a column-0 line: every open block is closed here
             spans.append(ChunkSpan(base + start, base + i, "markdown"))
             start = i
-        if c0 in (" ", "`", "~"):
+        if c0 in (" ", "`", "~", "-", "+", "*") or c0.isdigit():
             m = _FENCE_OPEN.match(line)
             if m and not (m.group(2)[0] == "`" and "`" in m.group(3)):
-                fence = (m.group(2)[0], len(m.group(2)), i)
+                fence = (m.group(2)[0], len(m.group(2)), i, len(m.group(1)) + 3)
                 prev_blank = False
                 i += 1
                 continue
@@ -234,6 +238,7 @@ class ChunkResult:
     blocks: tuple[Block, ...] = ()
     rfc2119: bool = False
     front_matter: tuple[tuple[str, str, int], ...] = ()  # (key, value, line)
+    problems: tuple[tuple[int, str], ...] = ()  # (line, kind), e.g. an unclosed fence
 
 
 # ---------------------------------------------------------------------------------------------
@@ -519,6 +524,12 @@ def _inside_link_target(content: str, s: int) -> bool:
     return k >= 0 and ")" not in content[k:s] and "\n" not in content[k:s]
 
 
+def _closes(line: str, markup: str) -> bool:
+    st = line.strip()
+    return bool(markup) and st.startswith(markup) and not st.lstrip(markup[0]).strip()
+
+
+_FOOTNOTE_DEF = re.compile(r" {0,3}\[\^([^\]\s]+)\]:")
 _FM_LINE = re.compile(r"^([A-Za-z0-9_-]+)\s*:\s*(.*)$")
 
 _CACHE: "OrderedDict[tuple, ChunkResult]" = OrderedDict()
@@ -584,6 +595,8 @@ def _parse_chunk(text: str, kind: str, id_patterns: tuple[re.Pattern, ...]) -> C
                 return (f"admonition:{name}",)
         return ()
 
+    code_lines: set[int] = set()
+    problems: list[tuple[int, str]] = []
     stack: list[str] = []
     heading_level = 0
     in_heading = False
@@ -620,6 +633,19 @@ def _parse_chunk(text: str, kind: str, id_patterns: tuple[re.Pattern, ...]) -> C
                 b.inline(t.content, line0, kind_, ctx)
         elif ty == "html_block" and t.map:
             b.html_block(t.content.rstrip("\n"), t.map[0])
+        if ty in ("fence", "code_block", "html_block") and t.map:
+            code_lines.update(range(t.map[0], t.map[1]))
+        if ty == "fence" and t.map and not _closes(src_lines[t.map[1] - 1] if t.map[1] - 1 > t.map[0] else "", t.markup):
+            # reaching the end of the chunk may mean the end of the document; else its container closed it
+            n_eff = len(lines) - (1 if lines and lines[-1] == "" else 0)  # markdown-it does not count a last empty line
+            problems.append((t.map[0], "unclosed-fence" if t.map[1] >= n_eff else "unclosed-fence-in-container"))
+    # footnote definitions by line: `[^1]:` followed by an indented block is, to CommonMark, a link
+    # reference definition (its destination may sit on the next line), so no paragraph shows it
+    for k, ln in enumerate(lines):
+        if "[^" in ln and k not in code_lines:
+            fm = _FOOTNOTE_DEF.match(ln)
+            if fm and fm.group(1) not in b.footnote_defs:
+                b.footnote_defs.append(fm.group(1))
     return ChunkResult(
         headings=tuple(b.headings),
         tags=tuple(b.tags),
@@ -631,6 +657,7 @@ def _parse_chunk(text: str, kind: str, id_patterns: tuple[re.Pattern, ...]) -> C
         html_anchors=tuple(b.html_anchors),
         blocks=tuple(b.blocks),
         rfc2119=b.rfc2119,
+        problems=tuple(problems),
     )
 
 
