@@ -36,16 +36,33 @@ def build_graph(ws: "Workspace") -> nx.MultiDiGraph:
     for path in sorted(ws.docs):
         _add_doc(g, ws, path)
     _prune(g)
+    _clause_attrs(g, ws, [n for n, d in g.nodes(data=True) if d.get("kind") == "clause"])
     return g
 
 
 def update_graph(g: nx.MultiDiGraph, ws: "Workspace", paths: set[str]) -> None:
+    touched: set[str] = set()
     for path in paths:
+        touched.update(v for u, v, d in g.edges(data=True) if d.get("owner") == path and v.startswith("clause:"))
         _remove_doc(g, path)
     for path in sorted(paths):
         if path in ws.docs:
             _add_doc(g, ws, path)
+            touched.update(v for u, v, d in g.edges(data=True) if d.get("owner") == path and v.startswith("clause:"))
     _prune(g)
+    _clause_attrs(g, ws, [n for n in touched if n in g])
+
+
+def _clause_attrs(g: nx.MultiDiGraph, ws: "Workspace", clause_nodes) -> None:
+    """A clause node's attributes come from the index (its first definition), never from history."""
+    for n in clause_nodes:
+        cid = n.split(":", 1)[1]
+        defs = ws.clause_entries(cid)
+        attrs = g.nodes[n]
+        attrs.clear()
+        attrs.update(kind="clause", id=cid, defined=bool(defs))
+        if defs:
+            attrs["sentence"] = defs[0][1].sentence
 
 
 def _remove_doc(g: nx.MultiDiGraph, path: str) -> None:
@@ -98,7 +115,6 @@ def _add_doc(g: nx.MultiDiGraph, ws: "Workspace", path: str) -> None:
     for c in doc.clauses:
         cn = clause_node(c.id)
         _ensure(g, cn, kind="clause", id=c.id)
-        g.nodes[cn].setdefault("sentence", c.sentence)
         g.add_edge(holder(c.range.start.line), cn, kind="contains", owner=path)
     for lk in doc.links:
         target, anchor, ok = resolve_link(path, lk)

@@ -73,20 +73,26 @@ class LanguagePass:
 
     # -- engine --------------------------------------------------------------------------
     @property
+    def engine_settings(self):
+        from ..language import LanguageSettings
+
+        lc = self.config.language
+        return LanguageSettings(
+            model=lc.model,
+            extra_words={k: tuple(v) for k, v in lc.words.items()},
+            cache_dir=lc.cache_dir,
+        )
+
+    @property
     def enabled(self) -> bool:
         return self.config.language.enabled
 
     def load(self) -> None:
         """Load the NLP engine (blocking; call it from a worker thread).  Never raises."""
         try:
-            from ..language import ContradictionIndex, LanguageEngine, LanguageSettings
+            from ..language import ContradictionIndex, LanguageEngine
 
-            lc = self.config.language
-            settings = LanguageSettings(
-                model=lc.model,
-                extra_words={k: tuple(v) for k, v in lc.words.items()},
-                cache_dir=lc.cache_dir,
-            )
+            settings = self.engine_settings
             eng = LanguageEngine(settings)
             eng.load()
             self._engine = eng

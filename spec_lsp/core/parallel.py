@@ -1,0 +1,58 @@
+"""`spec-lsp check --jobs N`: the language pass's heavy step over N processes.
+
+The job is prepared once (cheap), its sentences and clause texts are sharded over a process pool
+whose workers each load the engine once, and the results are applied in this process.  Shards are
+contiguous so that each worker's batch stays large enough for `nlp.pipe` to be efficient, and the
+sentences already in the on-disk cache cost the workers nothing.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+from concurrent.futures import ProcessPoolExecutor
+
+from .language_pass import LanguagePass, Results
+
+_ENGINE = None
+
+
+def _init(settings) -> None:
+    global _ENGINE
+    from ..language import LanguageEngine
+
+    _ENGINE = LanguageEngine(settings)
+    _ENGINE.load()
+
+
+def _work(payload):
+    from ..language import SentenceInput
+
+    kind, items = payload
+    if kind == "sentences":
+        return _ENGINE.analyze([SentenceInput(*x) for x in items])
+    out = [_ENGINE.propositions(t) for t in items]
+    _ENGINE.flush()
+    return out
+
+
+def _shards(items: list, n: int) -> list[list]:
+    if not items:
+        return []
+    size = max(1, -(-len(items) // n))
+    return [items[k : k + size] for k in range(0, len(items), size)]
+
+
+def analyze_parallel(lp: LanguagePass, ws, jobs: int, progress=None) -> set[str]:
+    job = lp.prepare(ws, sorted(ws.docs))
+    if not lp.ready or len(job.units) < 200 or jobs <= 1:
+        return lp.apply(ws, lp.run(job))
+    sentences = [(u.text, u.context, u.rfc2119) for u in job.units]
+    clause_texts = [c.text for c in job.clauses]
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init, initargs=(lp.engine_settings,)) as ex:
+        s_parts = list(ex.map(_work, [("sentences", sh) for sh in _shards(sentences, jobs)]))
+        p_parts = list(ex.map(_work, [("props", sh) for sh in _shards(clause_texts, jobs)]))
+    res = Results(job)
+    res.hits = [h for part in s_parts for h in part]
+    res.props = [p for part in p_parts for p in part]
+    return lp.apply(ws, res)
