@@ -143,6 +143,12 @@ class Workspace:
         self.other_files.add(rel_path)
         return self._after_change(None, {("file", rel_path), ("paths",)})
 
+    def remove_other_file(self, rel_path: str) -> set[str]:
+        if rel_path not in self.other_files:
+            return set()
+        self.other_files.discard(rel_path)
+        return self._after_change(None, {("file", rel_path), ("paths",)})
+
     def _put(self, rel_path: str, text: str) -> set[tuple]:
         old = self.docs.get(rel_path)
         cid = challenge_id(rel_path, self.config)

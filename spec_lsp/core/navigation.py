@@ -1,0 +1,392 @@
+"""Navigation without LSP: what is at a position, where a symbol occurs, how to rename it, hover text.
+
+Symbols are clause IDs (`[^id]` tags, requirement IDs, challenge-file headers, mentions) and section
+anchors (`{#anchor}` / slugs, link fragments, HTML anchors).  Everything here reads an index and
+returns plain data; the LSP layer converts it.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+
+from .checks import resolve_link
+from .config import challenge_id
+from .document import ChallengeDocument, SpecDocument
+from .model import Position, Range
+
+TAG_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+ANCHOR = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.:-]*$")
+
+
+@dataclass(frozen=True)
+class Symbol:
+    kind: str  # "clause" | "anchor" | "file"
+    name: str  # clause id, anchor, or file path
+    path: str  # anchor: the document that defines it; file: the file; clause: ""
+    range: Range  # the occurrence under the cursor
+    role: str  # definition | header | mention | link | heading
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    path: str
+    range: Range
+    role: str  # definition | header | mention | link | heading | implicit-heading
+
+
+class RenameError(ValueError):
+    pass
+
+
+@dataclass
+class RenamePlan:
+    edits: dict[str, list[tuple[Range, str]]] = field(default_factory=dict)
+    file_renames: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, path: str, rng: Range, text: str) -> None:
+        lst = self.edits.setdefault(path, [])
+        if (rng, text) not in lst:
+            lst.append((rng, text))
+
+
+def _in(rng: Range | None, pos: Position) -> bool:
+    return rng is not None and rng.start <= pos <= rng.end
+
+
+def symbol_at(ws, path: str, pos: Position) -> Symbol | None:
+    doc = ws.docs.get(path)
+    if isinstance(doc, SpecDocument):
+        for c in doc.clauses:
+            if _in(c.tag_range, pos):
+                return Symbol("clause", c.id, "", c.range, "definition")
+        for c in doc.footnote_refs:
+            if _in(c.tag_range, pos):
+                return None
+        for m in doc.mentions:
+            if _in(m.range, pos):
+                return Symbol("clause", m.id, "", m.range, "mention")
+        for lk in doc.links:
+            if _in(lk.range, pos):
+                target, anchor, ok = resolve_link(path, lk)
+                if not ok:
+                    return None
+                tpath = target or path
+                if anchor is not None:
+                    return Symbol("anchor", anchor, tpath, lk.anchor_range or lk.target_range, "link")
+                return Symbol("file", tpath, tpath, lk.target_range, "link")
+        for s in doc.sections:
+            if s.line == pos.line:
+                if _in(s.anchor_range, pos):
+                    return Symbol("anchor", s.anchor, path, s.anchor_range, "heading")
+                if _in(s.title_range, pos) or pos.line == s.line:
+                    return Symbol("anchor", s.anchor, path, s.anchor_range or s.title_range, "heading")
+        for a, r, si in doc.anchors:
+            if si is None and _in(r, pos):
+                return Symbol("anchor", a, path, r, "heading")
+    elif isinstance(doc, ChallengeDocument):
+        h = doc.header
+        if h is not None and h.range.start.line == pos.line:
+            return Symbol("clause", h.id, "", h.id_range, "header")
+        for m in doc.mentions:
+            if _in(m.range, pos):
+                return Symbol("clause", m.id, "", m.range, "mention")
+    return None
+
+
+def clause_occurrences(ws, cid: str) -> list[Occurrence]:
+    out: list[Occurrence] = []
+    for path in sorted(ws.docs):
+        doc = ws.docs[path]
+        if isinstance(doc, SpecDocument):
+            for c in doc.clauses:
+                if c.id == cid:
+                    out.append(Occurrence(path, c.range, "definition"))
+            for m in doc.mentions:
+                if m.id == cid:
+                    out.append(Occurrence(path, m.range, "mention"))
+        elif isinstance(doc, ChallengeDocument):
+            if doc.header is not None and doc.header.id == cid:
+                out.append(Occurrence(path, doc.header.id_range, "header"))
+            for m in doc.mentions:
+                if m.id == cid:
+                    out.append(Occurrence(path, m.range, "mention"))
+    return out
+
+
+def anchor_occurrences(ws, target_path: str, anchor: str) -> list[Occurrence]:
+    out: list[Occurrence] = []
+    tdoc = ws.docs.get(target_path)
+    if isinstance(tdoc, SpecDocument):
+        for a, r, si in tdoc.anchors:
+            if a == anchor:
+                if si is not None and not tdoc.sections[si].explicit:
+                    out.append(Occurrence(target_path, tdoc.sections[si].title_range, "implicit-heading"))
+                else:
+                    out.append(Occurrence(target_path, r, "heading"))
+    for path in sorted(ws.docs):
+        doc = ws.docs[path]
+        if not isinstance(doc, SpecDocument):
+            continue
+        for lk in doc.links:
+            if lk.anchor != anchor or lk.anchor_range is None:
+                continue
+            target, a, ok = resolve_link(path, lk)
+            if ok and (target or path) == target_path:
+                out.append(Occurrence(path, lk.anchor_range, "link"))
+    return out
+
+
+def file_occurrences(ws, target: str) -> list[Occurrence]:
+    out = []
+    for path in sorted(ws.docs):
+        doc = ws.docs[path]
+        if isinstance(doc, SpecDocument):
+            for lk in doc.links:
+                t, _a, ok = resolve_link(path, lk)
+                if ok and t == target:
+                    out.append(Occurrence(path, lk.target_range, "link"))
+    return out
+
+
+def occurrences(ws, sym: Symbol) -> list[Occurrence]:
+    if sym.kind == "clause":
+        return clause_occurrences(ws, sym.name)
+    if sym.kind == "anchor":
+        return anchor_occurrences(ws, sym.path, sym.name)
+    return file_occurrences(ws, sym.name)
+
+
+def definitions(ws, sym: Symbol) -> list[tuple[str, Range]]:
+    """Where "go to definition" lands: a clause tag jumps to its challenge file (the prompts), a challenge
+    header or a mention to the clause, a link to its heading or file."""
+    if sym.kind == "clause":
+        if sym.role == "definition":
+            chs = ws.challenges_for(sym.name)
+            if chs:
+                return [(d.path, d.header.range if d.header else Range(Position(0, 0), Position(0, 0))) for d in chs]
+        return [(p, c.range) for p, c, _t in ws.clause_entries(sym.name)]
+    if sym.kind == "anchor":
+        tdoc = ws.docs.get(sym.path)
+        if isinstance(tdoc, SpecDocument):
+            hits = []
+            for a, r, si in tdoc.anchors:
+                if a == sym.name:
+                    hits.append((sym.path, tdoc.sections[si].title_range if si is not None else r))
+            return hits
+        return []
+    if sym.name in ws.docs:
+        return [(sym.name, Range(Position(0, 0), Position(0, 0)))]
+    return []
+
+
+# ------------------------------------------------------------------------------------------------
+# Rename
+
+
+def prepare_rename(ws, path: str, pos: Position) -> Symbol:
+    sym = symbol_at(ws, path, pos)
+    if sym is None or sym.kind == "file":
+        raise RenameError("Only a clause ID or a section anchor can be renamed here.")
+    if sym.kind == "anchor" and sym.path not in ws.docs:
+        raise RenameError(f"“{sym.path}” is not in the workspace; its anchor cannot be renamed.")
+    return sym
+
+
+def valid_clause_id(ws, new: str, kind: str) -> bool:
+    if kind == "id":
+        return any(p.fullmatch(new) for p in ws.config.compiled_id_patterns())
+    return bool(TAG_ID.match(new))
+
+
+def rename_plan(ws, sym: Symbol, new: str) -> RenamePlan:
+    new = new.strip()
+    if not new or new == sym.name:
+        raise RenameError("The new name is empty or unchanged.")
+    plan = RenamePlan()
+    if sym.kind == "clause":
+        entries = ws.clause_entries(sym.name)
+        kinds = {c.kind for _p, c, _t in entries} or {"tag"}
+        for k in kinds:
+            if not valid_clause_id(ws, new, k):
+                if k == "id":
+                    pats = ", ".join(ws.config.id_patterns)
+                    raise RenameError(f"“{new}” is not a valid requirement ID (expected a match of: {pats}).")
+                raise RenameError(f"“{new}” is not a valid clause ID: use letters, digits, '_', '-' or '.', starting with a letter or digit.")
+        if ws.clause_entries(new) or ws.challenges_for(new):
+            raise RenameError(f"The clause ID “{new}” is already taken.")
+        for oc in clause_occurrences(ws, sym.name):
+            plan.add(oc.path, oc.range, new)
+        for ch in ws.challenges_for(sym.name):
+            new_path = _renamed_challenge_path(ws, ch.path, sym.name, new)
+            if new_path is None:
+                raise RenameError(f"Cannot derive the new name of {ch.path} from the configured templates.")
+            if new_path in ws.docs or (ws.root / new_path).exists():
+                raise RenameError(f"{new_path} already exists; the challenge file cannot be moved there.")
+            plan.file_renames.append((ch.path, new_path))
+        if not plan.edits:
+            raise RenameError(f"No occurrence of “{sym.name}” was found.")
+        return plan
+    if sym.kind == "anchor":
+        if not ANCHOR.match(new):
+            raise RenameError(f"“{new}” is not a valid anchor: use letters, digits, '_', '-', '.' or ':'.")
+        tdoc = ws.docs.get(sym.path)
+        if isinstance(tdoc, SpecDocument) and new in tdoc.anchor_map:
+            raise RenameError(f"The anchor “{new}” already exists in {sym.path}.")
+        for oc in anchor_occurrences(ws, sym.path, sym.name):
+            if oc.role == "implicit-heading":
+                # a slug anchor: give the heading an explicit one; links then follow the new name
+                end = oc.range.end
+                plan.add(oc.path, Range(end, end), f" {{#{new}}}")
+            else:
+                plan.add(oc.path, oc.range, new)
+        if not plan.edits:
+            raise RenameError(f"No occurrence of “#{sym.name}” was found.")
+        return plan
+    raise RenameError("Files are renamed by the editor, not here.")
+
+
+def _renamed_challenge_path(ws, old_path: str, old_id: str, new_id: str) -> str | None:
+    for tpl in ws.config.challenge_files:
+        if tpl.replace("{id}", old_id) == old_path:
+            return tpl.replace("{id}", new_id)
+    if challenge_id(old_path, ws.config) == old_id:
+        d, base = posixpath.split(old_path)
+        return posixpath.join(d, base.replace(old_id, new_id, 1))
+    return None
+
+
+# ------------------------------------------------------------------------------------------------
+# Hover
+
+
+def _section_label(doc: SpecDocument, line: int) -> tuple[str, str | None]:
+    si = doc.section_at(line)
+    if si is None:
+        return doc.title, None
+    path = doc.section_path(si)
+    return " › ".join(s.title for s in path), doc.sections[si].authority
+
+
+def clause_hover(ws, cid: str) -> str:
+    entries = ws.clause_entries(cid)
+    lines: list[str] = []
+    if not entries:
+        lines.append(f"**[^{cid}]** — no clause carries this ID.")
+    for p, c, _title in entries[:3]:
+        doc = ws.docs.get(p)
+        label, auth = _section_label(doc, c.range.start.line) if isinstance(doc, SpecDocument) else (p, None)
+        head = f"**[^{cid}]** · {label}" + (f" · authority: `{auth}`" if auth else "")
+        lines.append(head)
+        lines.append("")
+        lines.append("> " + c.sentence.replace("\n", " "))
+        lines.append("")
+        lines.append(f"`{p}:{c.range.start.line + 1}`")
+        lines.append("")
+    if len(entries) > 1:
+        lines.append(f"⚠ defined {len(entries)} times")
+        lines.append("")
+    chs = ws.challenges_for(cid)
+    if chs:
+        n = sum(len(d.examples) for d in chs)
+        titles = [e.title for d in chs for e in d.examples][:3]
+        more = "…" if n > len(titles) else ""
+        lines.append(f"**{n} challenge prompt{'s' if n != 1 else ''}** in `{chs[0].path}`" + (": " + "; ".join(titles) + more if titles else ""))
+    else:
+        lines.append(f"**No challenge prompts** (expected `{ws.challenge_path_for(cid)}`)")
+    cites = [o for o in clause_occurrences(ws, cid) if o.role in ("mention", "header")]
+    lines.append("")
+    lines.append(f"Cited in {len(cites)} place{'s' if len(cites) != 1 else ''}.")
+    return "\n".join(lines).strip()
+
+
+def anchor_hover(ws, target_path: str, anchor: str) -> str | None:
+    tdoc = ws.docs.get(target_path)
+    if not isinstance(tdoc, SpecDocument):
+        return None
+    for a, r, si in tdoc.anchors:
+        if a != anchor:
+            continue
+        if si is None:
+            return f"HTML anchor `#{anchor}` in `{target_path}:{r.start.line + 1}`"
+        s = tdoc.sections[si]
+        label = " › ".join(x.title for x in tdoc.section_path(si))
+        body = _first_lines(tdoc, s.line + 1, min(s.end_line, s.line + 40), 3)
+        out = [f"**{s.title}** `#{anchor}`" + (f" · authority: `{s.authority}`" if s.authority else ""), "", f"{label} · `{target_path}:{s.line + 1}`"]
+        if body:
+            out += ["", body]
+        return "\n".join(out)
+    return None
+
+
+def _first_lines(doc: SpecDocument, start: int, end: int, n: int) -> str:
+    text_lines = doc.text.split("\n")
+    got: list[str] = []
+    fence = False
+    for ln in text_lines[start:end]:
+        st = ln.strip()
+        if st.startswith(("```", "~~~")):
+            fence = not fence
+            continue
+        if fence or not st or st.startswith(("#", "!!!", "<!--")):
+            if got and not st:
+                break
+            continue
+        got.append(st)
+        if len(got) >= n:
+            break
+    return "\n".join(got)
+
+
+def hover(ws, path: str, pos: Position) -> tuple[str, Range] | None:
+    sym = symbol_at(ws, path, pos)
+    if sym is None:
+        return None
+    if sym.kind == "clause":
+        text = clause_hover(ws, sym.name)
+        if sym.role == "header":
+            text = "Challenge prompts for this clause:\n\n" + text
+        return text, sym.range
+    if sym.kind == "anchor":
+        t = anchor_hover(ws, sym.path, sym.name)
+        return (t, sym.range) if t else None
+    doc = ws.docs.get(sym.name)
+    if doc is not None:
+        title = doc.title if isinstance(doc, SpecDocument) else f"challenge prompts for [^{doc.file_id}]"
+        return f"**{title}** · `{sym.name}`", sym.range
+    return None
+
+
+# ------------------------------------------------------------------------------------------------
+# Completion contexts
+
+_TAG_PREFIX = re.compile(r"\[\^([A-Za-z0-9_.-]*)$")
+_ANCHOR_PREFIX = re.compile(r"\]\(([^()\s#]*)#([A-Za-z0-9_.:-]*)$")
+
+
+def completion_context(line_text: str, character: int) -> tuple[str, str, str] | None:
+    """("clause", typed prefix, "") after `[^`; ("anchor", prefix, file part) after `](#` or `](file.md#`."""
+    before = line_text[:character]
+    m = _TAG_PREFIX.search(before)
+    if m:
+        return "clause", m.group(1), ""
+    m = _ANCHOR_PREFIX.search(before)
+    if m:
+        return "anchor", m.group(2), m.group(1)
+    return None
+
+
+def anchor_candidates(ws, from_path: str, file_part: str) -> list[tuple[str, str, str]]:
+    """(anchor, section title, target path) for completion."""
+    if file_part:
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(from_path), file_part))
+    else:
+        target = from_path
+    doc = ws.docs.get(target)
+    if not isinstance(doc, SpecDocument):
+        return []
+    out = []
+    for a, r, si in doc.anchors:
+        out.append((a, doc.sections[si].title if si is not None else a, target))
+    return out

@@ -1,0 +1,66 @@
+"""Code actions: the quick fixes findings carry, creating a missing challenge file, inserting a waiver."""
+
+from __future__ import annotations
+
+from lsprotocol import types as T
+
+from ..core.document import SpecDocument
+from ..core.model import Position, Range
+from .code_lens import create_file_edit
+from .common import at, crange
+from .convert import from_client_pos
+from .server import SpecServer
+
+
+def register(server: SpecServer) -> None:
+    @server.feature(T.TEXT_DOCUMENT_CODE_ACTION, T.CodeActionOptions(code_action_kinds=[T.CodeActionKind.QuickFix]))
+    async def code_actions(ls: SpecServer, params: T.CodeActionParams):
+        got = await at(ls, params.text_document.uri)
+        if got is None:
+            return None
+        r, rel, _ = got
+        uri = params.text_document.uri
+        doc = r.ws.docs.get(rel)
+        lines = ls.lines_of(r, rel)
+        codec = ls.workspace.position_codec
+        out: list[T.CodeAction] = []
+        seen_create: set[str] = set()
+        for d in params.context.diagnostics:
+            if d.source != "spec-lsp" or not isinstance(d.data, dict):
+                continue
+            for fx in d.data.get("fixes", []):
+                if fx.get("kind") == "replace" and "range" in fx:
+                    rg = fx["range"]
+                    rng = Range(Position(rg["start"]["line"], rg["start"]["character"]), Position(rg["end"]["line"], rg["end"]["character"]))
+                    edit = T.WorkspaceEdit(changes={uri: [T.TextEdit(range=crange(ls, r, rel, rng), new_text=fx["newText"])]})
+                    out.append(T.CodeAction(title=fx["title"], kind=T.CodeActionKind.QuickFix, diagnostics=[d], edit=edit, is_preferred=True))
+                elif fx.get("kind") == "create-file" and d.data.get("subject"):
+                    cid = d.data["subject"]
+                    edit = create_file_edit(ls, r, rel, cid, fx.get("newText"))
+                    if edit is not None and cid not in seen_create:
+                        seen_create.add(cid)
+                        out.append(T.CodeAction(title=fx["title"], kind=T.CodeActionKind.QuickFix, diagnostics=[d], edit=edit, is_preferred=True))
+            if isinstance(doc, SpecDocument) and d.data.get("category") in ("language", "consistency"):
+                start = from_client_pos(codec, lines, d.range.start)
+                line = _block_start(doc, start.line)
+                indent = len(lines[line]) - len(lines[line].lstrip()) if line < len(lines) else 0
+                text = " " * indent + f"<!-- spec-lsp: allow {d.code} -- TODO: say why this is not ambiguous -->\n"
+                edit = T.WorkspaceEdit(changes={uri: [T.TextEdit(range=T.Range(start=T.Position(line=line, character=0), end=T.Position(line=line, character=0)), new_text=text)]})
+                out.append(T.CodeAction(title=f"Waive {d.code} ({d.data.get('rule')}) here, with a reason", kind=T.CodeActionKind.QuickFix, diagnostics=[d], edit=edit))
+        # a clause under the cursor without challenge prompts, even when SPEC101 is turned off
+        if isinstance(doc, SpecDocument):
+            pos = from_client_pos(codec, lines, params.range.start)
+            for c in doc.clauses:
+                if c.tag_range.start <= pos <= c.tag_range.end and c.id not in seen_create and not r.ws.challenges_for(c.id):
+                    edit = create_file_edit(ls, r, rel, c.id)
+                    if edit is not None:
+                        out.append(T.CodeAction(title=f"Create {r.ws.challenge_path_for(c.id)}", kind=T.CodeActionKind.QuickFix, edit=edit))
+        return out
+
+
+def _block_start(doc: SpecDocument, line: int) -> int:
+    for b in doc.blocks:
+        end = b.line + len(b.raw.cstarts) - 1
+        if b.line <= line <= end:
+            return b.line
+    return line

@@ -1,0 +1,72 @@
+"""Code lens on each clause tag: how many challenge prompts it has, with a command to open or create them."""
+
+from __future__ import annotations
+
+from lsprotocol import types as T
+
+from ..core.checks import challenge_template_text, clause_section_title
+from ..core.document import SpecDocument
+from .common import RequestFailed, at, crange
+from .server import SpecServer
+
+OPEN = "specLsp.openChallengeFile"
+CREATE = "specLsp.createChallengeFile"
+
+
+def register(server: SpecServer) -> None:
+    @server.feature(T.TEXT_DOCUMENT_CODE_LENS)
+    async def code_lens(ls: SpecServer, params: T.CodeLensParams):
+        got = await at(ls, params.text_document.uri)
+        if got is None:
+            return None
+        r, rel, _ = got
+        doc = r.ws.docs.get(rel)
+        if not isinstance(doc, SpecDocument):
+            return []
+        out = []
+        for c in doc.clauses:
+            chs = r.ws.challenges_for(c.id)
+            rng = crange(ls, r, rel, c.tag_range)
+            if chs:
+                n = sum(len(d.examples) for d in chs)
+                title = f"{n} challenge prompt{'s' if n != 1 else ''}"
+                out.append(T.CodeLens(range=rng, command=T.Command(title=title, command=OPEN, arguments=[ls.uri_of(r, chs[0].path)])))
+            else:
+                out.append(T.CodeLens(range=rng, command=T.Command(title="no challenge prompts", command=CREATE,
+                                                                  arguments=[params.text_document.uri, c.id])))
+        return out
+
+    @server.command(OPEN)
+    async def open_challenge(ls: SpecServer, uri: str) -> None:
+        await ls.window_show_document_async(T.ShowDocumentParams(uri=uri, take_focus=True))
+
+    @server.command(CREATE)
+    async def create_challenge(ls: SpecServer, spec_uri: str, clause_id: str) -> None:
+        got = await at(ls, spec_uri)
+        if got is None:
+            raise RequestFailed("Not a spec document.")
+        r, rel, _ = got
+        if r.ws.challenges_for(clause_id):
+            raise RequestFailed(f"[^{clause_id}] already has a challenge file.")
+        edit = create_file_edit(ls, r, rel, clause_id)
+        if edit is None:
+            raise RequestFailed("The editor cannot create files through a workspace edit.")
+        res = await ls.workspace_apply_edit_async(T.ApplyWorkspaceEditParams(edit=edit, label=f"Create challenge prompts for [^{clause_id}]"))
+        if res.applied:
+            await ls.window_show_document_async(T.ShowDocumentParams(uri=ls.uri_of(r, r.ws.challenge_path_for(clause_id)), take_focus=True))
+
+
+def create_file_edit(ls: SpecServer, r, rel: str, clause_id: str, text: str | None = None) -> T.WorkspaceEdit | None:
+    if not ls.supports_document_changes() or "create" not in ls.resource_operations():
+        return None
+    doc = r.ws.docs.get(rel)
+    clause = next((c for c in doc.clauses if c.id == clause_id), None) if isinstance(doc, SpecDocument) else None
+    title = clause_section_title(doc, clause) if clause is not None else ""
+    path = r.ws.challenge_path_for(clause_id)
+    uri = ls.uri_of(r, path)
+    body = text if text is not None else challenge_template_text(clause_id, title)
+    return T.WorkspaceEdit(document_changes=[
+        T.CreateFile(kind="create", uri=uri, options=T.CreateFileOptions(overwrite=False, ignore_if_exists=True)),
+        T.TextDocumentEdit(text_document=T.OptionalVersionedTextDocumentIdentifier(uri=uri, version=None),
+                           edits=[T.TextEdit(range=T.Range(start=T.Position(line=0, character=0), end=T.Position(line=0, character=0)), new_text=body)]),
+    ])

@@ -1,0 +1,45 @@
+"""Completion of clause IDs after `[^` and of anchors after `](#` or `](file.md#`."""
+
+from __future__ import annotations
+
+from lsprotocol import types as T
+
+from ..core import navigation
+from .common import at
+from .convert import to_client_pos
+from .server import SpecServer
+
+
+def register(server: SpecServer) -> None:
+    @server.feature(T.TEXT_DOCUMENT_COMPLETION, T.CompletionOptions(trigger_characters=["^", "#"]))
+    async def completion(ls: SpecServer, params: T.CompletionParams):
+        got = await at(ls, params.text_document.uri, params.position)
+        if got is None:
+            return None
+        r, rel, pos = got
+        lines = ls.lines_of(r, rel)
+        if pos.line >= len(lines):
+            return None
+        line = lines[pos.line].rstrip("\r\n")
+        ctx = navigation.completion_context(line, pos.character)
+        if ctx is None:
+            return None
+        kind, prefix, file_part = ctx
+        from ..core.model import Position
+
+        start = to_client_pos(ls.workspace.position_codec, lines, Position(pos.line, pos.character - len(prefix)))
+        end = params.position
+        items = []
+        if kind == "clause":
+            for cid in r.ws.all_clause_ids():
+                entries = r.ws.clause_entries(cid)
+                sentence = entries[0][1].sentence if entries else ""
+                items.append(T.CompletionItem(label=cid, kind=T.CompletionItemKind.Reference, detail=sentence[:80],
+                                              documentation=T.MarkupContent(kind=T.MarkupKind.Markdown, value=navigation.clause_hover(r.ws, cid)),
+                                              text_edit=T.TextEdit(range=T.Range(start=start, end=end), new_text=cid)))
+        else:
+            for anchor, title, target in navigation.anchor_candidates(r.ws, rel, file_part):
+                items.append(T.CompletionItem(label=anchor, kind=T.CompletionItemKind.Reference, detail=title,
+                                              filter_text=anchor, sort_text=anchor,
+                                              text_edit=T.TextEdit(range=T.Range(start=start, end=end), new_text=anchor)))
+        return T.CompletionList(is_incomplete=False, items=items)
