@@ -105,7 +105,13 @@ class AbsBlock:
         return Position(p.line + self.line, p.character)
 
     def range(self, a: int, b: int) -> Range:
-        return Range(self.position(a), self.position(b))
+        """The source range of plain text [a, b): from the first character to just after the last one
+        (not to the next plain character, which may sit after a removed tag or link target)."""
+        if b <= a:
+            p = self.position(a)
+            return Range(p, p)
+        end = self.position(b - 1)
+        return Range(self.position(a), Position(end.line, end.character + 1))
 
 
 @dataclass(frozen=True, slots=True)

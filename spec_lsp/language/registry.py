@@ -1,0 +1,34 @@
+"""The language and consistency rules: codes, names, defaults.  Importing this never imports spaCy."""
+
+from __future__ import annotations
+
+from ..core.model import Rule, Severity
+
+W, I, H = Severity.WARNING, Severity.INFORMATION, Severity.HINT
+
+
+def _r(code: str, name: str, sev: Severity, summary: str, enabled: bool = True, category: str = "language") -> Rule:
+    return Rule(code, name, category, sev, summary, enabled, f"docs/rules/{name}.md")
+
+
+LANGUAGE_RULES: tuple[Rule, ...] = (
+    _r("SPEC201", "vague-term", I, "A vague adjective or adverb (“appropriate”, “adequate”, “reasonable”) with no stated criterion."),
+    _r("SPEC202", "subjective-language", I, "A matter of taste (“user-friendly”, “intuitive”, “seamless”) instead of an observable property."),
+    _r("SPEC203", "loophole", W, "An escape clause (“if possible”, “as appropriate”, “where necessary”) that makes the requirement optional."),
+    _r("SPEC204", "open-ended-list", W, "A list that does not end (“etc.”, “and so on”, “including but not limited to”)."),
+    _r("SPEC205", "superlative", I, "A superlative (“best”, “fastest”, “most secure”) that cannot be verified."),
+    _r("SPEC206", "comparative-without-reference", I, "A comparative (“faster”, “more robust”) with nothing to compare against."),
+    _r("SPEC207", "vague-timing", W, "Timing without a bound (“quickly”, “periodically”, “in a timely manner”)."),
+    _r("SPEC208", "unbounded-quantifier", I, "A quantity without a number (“some”, “several”, “many”, “a few”).", enabled=False),
+    _r("SPEC209", "coordination-ambiguity", W, "“and/or”, or “and” and “or” mixed in one list, so the grouping is unclear."),
+    _r("SPEC210", "passive-without-agent", I, "A required action in the passive voice with no one to perform it (“must be logged”)."),
+    _r("SPEC211", "ambiguous-pronoun", I, "A pronoun with more than one plausible antecedent in the same or the previous sentence.", enabled=False),
+    _r("SPEC212", "number-without-unit", W, "A number that does not say what it counts or measures."),
+    _r("SPEC213", "placeholder", W, "Unfinished text: TBD, TODO, FIXME, “[NEEDS CLARIFICATION]”."),
+    _r("SPEC214", "weak-modal", I, "Tentative wording in a requirement (“might”, “could”, “ideally”, “try to”)."),
+    _r("SPEC215", "keyword-misuse", W, "In a document that declares RFC 2119/8174 keywords, a keyword in lower or mixed case."),
+    _r("SPEC301", "contradiction", W, "Two clauses that cannot both hold (must / must not, conflicting bounds, “only X” / “X or Y”).", category="consistency"),
+)
+
+PARSER_FREE = frozenset({"loophole", "open-ended-list", "placeholder", "keyword-misuse", "vague-timing", "coordination-ambiguity"})
+DEFAULT_ENABLED = frozenset(r.name for r in LANGUAGE_RULES if r.enabled)

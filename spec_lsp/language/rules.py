@@ -1,0 +1,484 @@
+"""The ambiguity rules.  Each takes a parsed sentence (or, for parser-free rules, the raw text) and
+returns hits: (start, end, rule, message, replacement) with character offsets into the sentence.
+
+Sources: INCOSE Guide for Writing Requirements (R7 vague terms, R8 escape clauses, R9 open-ended
+clauses, R26 superlatives, R32 "and/or", R33 "all"/"any" quantifiers), ISO/IEC/IEEE 29148 §5.2.7
+(unbounded or ambiguous terms to avoid), NASA ARM (weak phrases, options, TBD), Femmer et al.
+"Rapid quality assurance with Requirements Smells" (subjective language, comparatives, superlatives,
+loopholes, open-ended terms, vague pronouns, negative statements), QuARS (vagueness, optionality,
+weakness, implicitness), EARS (actor + modal + action: the agent must be named).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+# ---------------------------------------------------------------------------------------------
+# Lexicons (lemmas unless noted); a project extends them with [language.words]
+
+VAGUE = {
+    "appropriate", "appropriately", "adequate", "adequately", "reasonable", "reasonably", "sufficient", "sufficiently",
+    "suitable", "suitably", "acceptable", "acceptably", "proper", "properly", "normal", "normally", "typical", "typically",
+    "significant", "significantly", "substantial", "substantially", "relevant", "optimal", "optimally", "minimal",
+    "minimally", "efficient", "efficiently", "effective", "effectively", "flexible", "robust", "meaningful",
+    "meaningfully", "sensible", "sensibly", "timely", "generally", "largely", "mostly", "essentially", "fairly",
+    "relatively", "excessive", "excessively", "undue", "unduly", "high-quality", "low-quality",
+}
+SUBJECTIVE = {
+    "user-friendly", "intuitive", "intuitively", "seamless", "seamlessly", "elegant", "elegantly", "beautiful", "nice",
+    "pleasant", "attractive", "straightforward", "easy", "simple", "clean", "obvious", "natural", "friendly",
+    "good", "bad", "great", "engaging", "delightful", "compelling", "polished", "modern", "sleek",
+}
+# "clear", "simple", "good" are subjective only as properties of the product or text being judged
+SUBJECTIVE_NEEDS_COPULA = {"clear", "simple", "good", "bad", "great", "natural", "clean", "easy", "friendly"}
+LOOPHOLES = [
+    "if possible", "where possible", "when possible", "whenever possible", "as far as possible", "to the extent possible",
+    "as much as possible", "if practical", "where practical", "when practical", "if practicable", "where practicable",
+    "if feasible", "where feasible", "when feasible", "to the extent feasible", "as appropriate", "where appropriate",
+    "when appropriate", "if appropriate", "as applicable", "where applicable", "if applicable", "as needed", "if needed",
+    "when needed", "as necessary", "if necessary", "where necessary", "when necessary", "as required", "if required",
+    "unless otherwise specified", "unless otherwise stated", "unless otherwise noted", "at its discretion",
+    "at their discretion", "in most cases", "where relevant", "if relevant",
+]
+OPEN_ENDED = [
+    "etc.", "etc", "and so on", "and so forth", "including but not limited to", "including without limitation",
+    "among others", "and the like", "or the like", "et cetera",
+]
+# these close a list only at its end: "X, Y and more." (not "and more explicit wording")
+OPEN_ENDED_FINAL = ["and more", "or more", "and others", "or others", "or similar", "and similar", "or so"]
+VAGUE_TIMING = {
+    "quickly", "promptly", "soon", "periodically", "regularly", "frequently", "occasionally", "eventually",
+    "rapidly", "fast", "speedily", "swiftly", "shortly", "often", "sometimes", "continuously", "constantly",
+}
+VAGUE_TIMING_PHRASES = [
+    "in a timely manner", "in a timely fashion", "in due course", "as soon as possible", "asap", "from time to time",
+    "at regular intervals", "in real time", "near real time", "without delay", "without undue delay", "in a reasonable time",
+]
+QUANTIFIERS = {"some", "several", "many", "few", "numerous", "various", "multiple", "much", "countless", "most"}
+QUANTIFIER_PHRASES = ["a number of", "a few", "a lot of", "lots of", "a couple of", "a handful of", "a large number of", "a small number of"]
+WEAK = {"might", "could", "ideally", "preferably", "possibly", "perhaps", "hopefully"}
+WEAK_PHRASES = ["try to", "tries to", "attempt to", "attempts to", "aim to", "aims to", "strive to", "strives to", "endeavor to", "endeavour to"]
+PLACEHOLDER = re.compile(
+    r"\b(?:TBD|TBC|TBA|TODO|FIXME|XXX)\b|\?{3,}|\[\s*NEEDS\s+CLARIFICATION[^\]]*\]|\bto be (?:determined|decided|confirmed|defined|specified)\b",
+    re.IGNORECASE,
+)
+PLACEHOLDER_CASE = re.compile(r"\b(?:TBD|TBC|TBA|TODO|FIXME|XXX)\b|\?{3,}|\[\s*NEEDS\s+CLARIFICATION[^\]]*\]|\bto be (?:determined|decided|confirmed|defined|specified)\b")
+RFC_KEYWORDS = ["must not", "shall not", "should not", "must", "shall", "should", "required", "recommended", "not recommended", "optional", "may"]
+SUPERLATIVE_OK = {"least", "most", "latest", "last", "utmost", "best-effort", "first", "next"}
+SUPERLATIVE_PHRASES_OK = ["at least", "at most", "at best", "at worst", "best interest", "best interests", "best practice", "best effort",
+                          "best guess", "best-guess", "best judgment", "best judgement", "best of its ability", "best of their ability",
+                          "best practices", "at the latest", "at the earliest", "highest-authority", "higher-authority", "best-effort",
+                          "to the best of", "do its best", "does its best", "do their best", "make the most of"]
+COMPARATIVE_OK = {"more", "less", "further", "farther", "later", "earlier", "former", "latter", "other", "elder", "upper",
+                  "lower", "inner", "outer", "fewer", "rather", "else", "higher-level", "lower-level", "prior", "senior", "junior"}
+UNIT_WORDS = {"%", "percent", "per", "x", "times"}
+
+
+@dataclass(frozen=True)
+class Hit:
+    start: int
+    end: int
+    rule: str
+    message: str
+    replacement: str | None = None
+
+
+def _phrase_re(phrases: Iterable[str]) -> re.Pattern:
+    alts = sorted({re.escape(p) for p in phrases}, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(alts) + r")(?![\w-])", re.IGNORECASE)
+
+
+_LOOPHOLE_RE = _phrase_re(LOOPHOLES)
+_OPEN_RE = re.compile(r"(?<![\w-])(?:" + "|".join(sorted((re.escape(p) for p in OPEN_ENDED if p not in ("etc.", "etc")), key=len, reverse=True))
+                      + r")(?![\w-])|\betc\b\.?|(?<![\w-])(?:" + "|".join(re.escape(p) for p in OPEN_ENDED_FINAL)
+                      + r")(?=\s*(?:[.,;:)\]]|$))", re.IGNORECASE)
+_TIMING_PHRASE_RE = _phrase_re(VAGUE_TIMING_PHRASES)
+_TIMING_WORD_RE = _phrase_re(VAGUE_TIMING)
+_ANDOR_RE = re.compile(r"\band\s*/\s*or\b|\bor\s*/\s*and\b", re.IGNORECASE)
+_WEAK_PHRASE_RE = _phrase_re(WEAK_PHRASES)
+_QUANT_PHRASE_RE = _phrase_re(QUANTIFIER_PHRASES)
+_SUPER_OK_RE = _phrase_re(SUPERLATIVE_PHRASES_OK)
+
+
+def _q(word: str) -> str:
+    return f"“{word}”"
+
+
+# ---------------------------------------------------------------------------------------------
+# Parser-free rules (they run with no spaCy model too)
+
+
+def placeholder(text: str) -> list[Hit]:
+    out = []
+    for m in PLACEHOLDER_CASE.finditer(text):
+        w = m.group(0)
+        out.append(Hit(m.start(), m.end(), "placeholder", f"{_q(w)} marks unfinished text: decide it, or move the open question out of the spec before it is published."))
+    return out
+
+
+def loophole(text: str, extra: Iterable[str] = ()) -> list[Hit]:
+    rx = _LOOPHOLE_RE if not extra else _phrase_re(list(LOOPHOLES) + list(extra))
+    return [Hit(m.start(), m.end(), "loophole",
+                f"{_q(m.group(0))} lets the requirement be skipped: under which conditions exactly? State them, or drop the escape clause.")
+            for m in rx.finditer(text)]
+
+
+def open_ended(text: str, extra: Iterable[str] = ()) -> list[Hit]:
+    out = []
+    rx = _OPEN_RE if not extra else re.compile(_OPEN_RE.pattern + "|" + _phrase_re(extra).pattern, re.IGNORECASE)
+    for m in rx.finditer(text):
+        w = m.group(0)
+        if w.lower().startswith("etc") and m.end() < len(text) and text[m.end() - 1] != "." and text[m.end():m.end() + 1] == ".":
+            pass
+        out.append(Hit(m.start(), m.end(), "open-ended-list",
+                       f"{_q(w.rstrip('.') if w.lower().startswith('etc') else w)} leaves the list open: which other items count? List them all, or state the rule that decides membership."))
+    return out
+
+
+def vague_timing_text(text: str, extra: Iterable[str] = ()) -> list[Hit]:
+    out = []
+    spans = []
+    for m in _TIMING_PHRASE_RE.finditer(text):
+        spans.append((m.start(), m.end()))
+        out.append(Hit(m.start(), m.end(), "vague-timing", f"{_q(m.group(0))}: how fast, measured how? State a bound (“within 2 s”, “every 24 h”)."))
+    words = set(VAGUE_TIMING) | {w.lower() for w in extra}
+    for m in re.finditer(r"[A-Za-z][A-Za-z-]*", text):
+        w = m.group(0).lower()
+        if w in words and not any(a <= m.start() < b for a, b in spans):
+            out.append(Hit(m.start(), m.end(), "vague-timing", f"{_q(m.group(0))}: how fast or how often, measured how? State a bound (“within 2 s”, “every 24 h”)."))
+    return out
+
+
+def and_or(text: str) -> list[Hit]:
+    return [Hit(m.start(), m.end(), "coordination-ambiguity",
+                f"{_q(m.group(0))}: either one, or both? Write “A, B, or both”, or choose “and” or “or”.") for m in _ANDOR_RE.finditer(text)]
+
+
+def keyword_misuse(text: str) -> list[Hit]:
+    """Only called for documents that declare RFC 2119/8174 keywords."""
+    out = []
+    for m in re.finditer(r"\b(must|shall|should)(\s+not)?\b", text, re.IGNORECASE):
+        w = m.group(0)
+        if w.isupper():
+            continue
+        up = w.upper()
+        if w[0].isupper() and w[1:].islower():
+            msg = f"{_q(w)}: this document declares RFC 2119 keywords; if this is a requirement write {_q(up)}, otherwise rephrase without the keyword."
+        else:
+            msg = f"{_q(w)}: lower-case keywords have no RFC 2119 meaning; if this is a requirement write {_q(up)}, otherwise rephrase (e.g. “needs to”, “is expected to”)."
+        out.append(Hit(m.start(), m.end(), "keyword-misuse", msg, up))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules on a parsed sentence (spaCy Doc)
+
+
+def _tok_span(t) -> tuple[int, int]:
+    return t.idx, t.idx + len(t.text)
+
+
+def _inside(spans, a: int) -> bool:
+    return any(x <= a < y for x, y in spans)
+
+
+def parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping[str, tuple[str, ...]]) -> list[Hit]:
+    out: list[Hit] = []
+    lower = text.lower()
+    toks = list(doc)
+    loophole_spans = [(m.start(), m.end()) for m in _LOOPHOLE_RE.finditer(text)]
+    timing_spans = [(m.start(), m.end()) for m in _TIMING_PHRASE_RE.finditer(text)]
+    vague_words = VAGUE | {w.lower() for w in extra.get("vague-term", ())}
+    subj_words = SUBJECTIVE | {w.lower() for w in extra.get("subjective-language", ())}
+
+    if "vague-term" in enabled:
+        for t in toks:
+            lw = t.lower_
+            if (lw in vague_words or t.lemma_.lower() in vague_words) and t.pos_ in ("ADJ", "ADV") and not _inside(loophole_spans + timing_spans, t.idx):
+                if t.lower_ in SUBJECTIVE or not _requirement_context(t):
+                    continue
+                a, b = _tok_span(t)
+                out.append(Hit(a, b, "vague-term", f"{_q(t.text)}: by what criterion, and who decides? Name the condition, or point to where it is defined."))
+    if "subjective-language" in enabled:
+        for t in toks:
+            lw = t.lower_
+            if lw in subj_words:
+                if t.pos_ not in ("ADJ", "ADV") or t.dep_ not in ("amod", "acomp", "attr", "oprd", "advmod", "conj"):
+                    continue
+                if lw in SUBJECTIVE_NEEDS_COPULA and not _predicative(t):
+                    continue
+                if not _requirement_context(t):
+                    continue
+                if lw in ("clear", "clearly") and any(c.lower_ in ("about", "that") for c in t.children):
+                    continue
+                a, b = _tok_span(t)
+                out.append(Hit(a, b, "subjective-language", f"{_q(t.text)} is a matter of taste: for whom, judged how? State an observable property or a test."))
+    if "superlative" in enabled:
+        ok = [(m.start(), m.end()) for m in _SUPER_OK_RE.finditer(text)]
+        for t in toks:
+            if t.tag_ in ("JJS", "RBS") and not _inside(ok, t.idx):
+                lw = t.lower_
+                if lw in SUPERLATIVE_OK and t.tag_ == "JJS":
+                    continue
+                if lw in ("most", "least") and t.tag_ == "RBS":
+                    head = t.head
+                    if head.pos_ not in ("ADJ", "ADV") or not _requirement_context(head):
+                        continue
+                    a, b = t.idx, head.idx + len(head.text)
+                    out.append(Hit(a, b, "superlative", f"{_q(text[a:b])}: compared with what, measured how? State the property and its threshold."))
+                    continue
+                if lw in SUPERLATIVE_OK or not _requirement_context(t):
+                    continue
+                a, b = _tok_span(t)
+                out.append(Hit(a, b, "superlative", f"{_q(t.text)} cannot be verified: the best of what set, by which measure? State a threshold."))
+    if "comparative-without-reference" in enabled:
+        for t in toks:
+            if t.tag_ in ("JJR", "RBR") and t.pos_ in ("ADJ", "ADV") and t.lower_ not in COMPARATIVE_OK and not t.lower_.endswith("-level"):
+                if _has_reference(t, doc):
+                    continue
+                if t.i + 1 < len(doc) and doc[t.i + 1].text == "-":
+                    continue  # "higher-level", "lower-risk": part of a compound
+                if t.i == 0 or (t.i + 1 < len(doc) and doc[t.i + 1].text == "," and t.dep_ == "advmod"):
+                    continue  # discourse: "Worse, it might …"
+                if t.i > 0 and doc[t.i - 1].lower_ == "the" and sum(1 for x in doc if x.tag_ in ("JJR", "RBR")) >= 2:
+                    continue  # correlative: "the greater X, the more Y"
+                if not _requirement_context(t):
+                    continue
+                a, b = _tok_span(t)
+                out.append(Hit(a, b, "comparative-without-reference", f"{_q(t.text)} than what? Name the baseline (“faster than the previous release”, “at least 2× faster than X”)."))
+    if "vague-timing" in enabled:
+        words = VAGUE_TIMING | {w.lower() for w in extra.get("vague-timing", ())}
+        for a, b in timing_spans:
+            anchor = next((x for x in toks if x.idx >= a), None)
+            if anchor is not None and not _requirement_context(anchor):
+                continue
+            out.append(Hit(a, b, "vague-timing", f"{_q(text[a:b])}: how fast, measured how? State a bound (“within 2 s”, “every 24 h”)."))
+        for t in toks:
+            if t.lower_ in words and t.pos_ in ("ADV", "ADJ") and not _inside(timing_spans, t.idx):
+                if t.dep_ == "amod" or not _requirement_context(t):
+                    continue  # "rapidly changing circumstances", "users often …": descriptions, not requirements
+                a, b = _tok_span(t)
+                out.append(Hit(a, b, "vague-timing", f"{_q(t.text)}: how fast or how often, measured how? State a bound (“within 2 s”, “every 24 h”)."))
+    if "unbounded-quantifier" in enabled:
+        qspans = [(m.start(), m.end()) for m in _QUANT_PHRASE_RE.finditer(text)]
+        for a, b in qspans:
+            out.append(Hit(a, b, "unbounded-quantifier", f"{_q(text[a:b])}: how many exactly? Give a number or a range."))
+        for t in toks:
+            if t.lower_ in QUANTIFIERS and t.dep_ in ("det", "amod", "nummod") and t.head.pos_ in ("NOUN", "PROPN") and not _inside(qspans, t.idx):
+                a, b = _tok_span(t)
+                out.append(Hit(a, b, "unbounded-quantifier", f"{_q(t.text)} {t.head.text}: how many exactly? Give a number or a range."))
+    if "coordination-ambiguity" in enabled:
+        out.extend(and_or(text))
+        for t in toks:
+            if t.dep_ == "conj" or not any(c.dep_ == "conj" for c in t.children):
+                continue
+            chain = _conj_chain(t)
+            ccs = {c.lower_ for x in chain for c in x.children if c.dep_ == "cc"}
+            compact = all(x.pos_ in ("NOUN", "PROPN", "ADJ") for x in chain) and chain[-1].i - chain[0].i <= 10
+            if any(c.dep_ == "preconj" for x in chain for c in x.children):
+                continue  # "both … and", "either … or" already fix the grouping
+            between = text[chain[0].idx:chain[-1].idx]
+            if {"and", "or"} <= ccs and len(chain) >= 3 and compact and not any(ch in between for ch in "/();:") and "e.g." not in between:
+                a = chain[0].left_edge.idx
+                last = chain[-1].right_edge
+                b = last.idx + len(last.text)
+                out.append(Hit(a, b, "coordination-ambiguity",
+                               "“and” and “or” in one list: which items group together? Split the list, or use “either … or” / “both … and”."))
+    if "passive-without-agent" in enabled:
+        for t in toks:
+            if t.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in t.children):
+                if any(c.dep_ == "agent" for c in t.children):
+                    continue
+                modals = [c for c in t.children if c.tag_ == "MD" and c.lower_ in ("must", "shall", "should")]
+                if not modals:
+                    continue
+                subj = next((c for c in t.children if c.dep_ == "nsubjpass"), None)
+                if subj is not None and any(x.tag_ in ("WDT", "WP", "WP$") for x in subj.subtree):
+                    continue  # "what syntax should be used": an embedded question, not a requirement
+                if any(c.dep_ == "neg" for c in t.children):
+                    continue  # "must not be used": the prohibition is the point, not its agent
+                a = modals[0].idx
+                b = t.idx + len(t.text)
+                out.append(Hit(a, b, "passive-without-agent",
+                               f"{_q(text[a:b])}: by whom? Name who must act (“the assistant {t.lemma_}s …”), so the requirement has an owner."))
+    if "ambiguous-pronoun" in enabled:
+        out.extend(_ambiguous_pronouns(doc, context_doc))
+    if "number-without-unit" in enabled:
+        for t in toks:
+            if t.like_num and t.pos_ == "NUM" and not _number_ok(t, text):
+                a, b = _tok_span(t)
+                out.append(Hit(a, b, "number-without-unit", f"{_q(t.text)}: {t.text} what? Give the unit or the thing counted (“{t.text} s”, “{t.text} requests”)."))
+    if "weak-modal" in enabled:
+        weak = WEAK | {w.lower() for w in extra.get("weak-modal", ())}
+        for m in _WEAK_PHRASE_RE.finditer(text):
+            verb = next((x for x in toks if x.idx == m.start()), None)
+            if verb is None or not _requirement_context(verb) or any(c.dep_ == "neg" for c in verb.children):
+                continue  # "we aim to …" states an intent; "should never attempt to" is a prohibition
+            out.append(Hit(m.start(), m.end(), "weak-modal", f"{_q(m.group(0))} promises effort, not an outcome: what must happen? State the required result."))
+        for t in toks:
+            if t.lower_ in weak:
+                if t.tag_ == "MD":
+                    head = t.head
+                    if any(c.dep_ == "neg" for c in head.children) or _in_conditional(t) or head.dep_ != "ROOT":
+                        continue
+                    subj = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                    if subj is None or subj.pos_ not in ("NOUN", "PROPN") or subj.lemma_.lower() not in _ACTORS:
+                        continue  # "the user might paste …": a possibility, not a weakened requirement
+                elif t.pos_ != "ADV" or t.lower_ == "possibly" or not _requirement_context(t):
+                    continue
+                a, b = _tok_span(t)
+                out.append(Hit(a, b, "weak-modal", f"{_q(t.text)} is tentative: is this required, permitted, or only possible? Use the spec's requirement wording."))
+    _ = lower
+    return out
+
+
+REQUIREMENT_MODALS = {"must", "shall", "should", "need"}
+_CLAUSE_BOUNDARY = {"advcl", "relcl", "ccomp", "acl", "csubj", "pcomp", "parataxis", "mark"}
+
+
+def _governing_verb(t):
+    """The verb whose requirement `t` belongs to: walk up through xcomp/conj/objects, not into other clauses."""
+    x = t
+    for _ in range(8):
+        if x.pos_ in ("VERB", "AUX") and any(c.dep_ in ("aux", "auxpass") and c.lower_ in REQUIREMENT_MODALS for c in x.children):
+            return x
+        if x.dep_ in _CLAUSE_BOUNDARY and x is not t or x.head is x:
+            return None
+        if x.dep_ == "xcomp" and any(c.dep_ == "aux" and c.lower_ in REQUIREMENT_MODALS for c in x.head.children):
+            return x.head
+        x = x.head
+    return None
+
+
+def _requirement_context(t) -> bool:
+    """Is `t` part of a requirement: a verb governed by must/shall/should (not negated)?"""
+    v = _governing_verb(t)
+    return v is not None and not any(c.dep_ == "neg" for c in v.children)
+
+
+def _predicative(t) -> bool:
+    """An adjective used to judge something: "the UI must be intuitive", "an intuitive UI"."""
+    if t.dep_ in ("acomp", "attr", "oprd"):
+        return True
+    if t.dep_ == "amod" and t.head.pos_ == "NOUN" and t.head.lemma_ in ("interface", "ui", "design", "experience", "layout", "api", "workflow", "process", "output", "format", "response", "answer", "message", "explanation"):
+        return True
+    return False
+
+
+def _has_reference(t, doc) -> bool:
+    for x in doc[t.i + 1 : min(len(doc), t.i + 10)]:
+        if x.lower_ in ("than", "as"):
+            return True
+    if any(c.lower_ in ("than",) for c in t.subtree):
+        return True
+    # "more/less X than" handled; "compared to/with", "relative to"
+    window = doc[t.i : min(len(doc), t.i + 8)].text.lower()
+    return "compared" in window or "relative to" in window or "versus" in window
+
+
+def _conj_chain(t) -> list:
+    chain = [t]
+    stack = [t]
+    while stack:
+        x = stack.pop()
+        for c in x.children:
+            if c.dep_ == "conj":
+                chain.append(c)
+                stack.append(c)
+    return sorted(chain, key=lambda x: x.i)
+
+
+def _in_conditional(t) -> bool:
+    x = t.head
+    for _ in range(4):
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "whether", "unless", "though", "although") for c in x.children):
+            return True
+        if x.dep_ in ("advcl", "ccomp", "relcl", "acl"):
+            return True
+        if x.head is x:
+            break
+        x = x.head
+    return False
+
+
+def _number_ok(t, text: str) -> bool:
+    """A number that says what it counts: "100 words", "50%", "$5", "v2", "section 3", a year, a list index."""
+    s = t.text
+    around = t.doc[max(0, t.i - 1) : t.i + 2].text
+    if re.search(r"\d\s*[-–/:]\s*\d", around):
+        return True  # 5-7-5, 3/4, 10:30: a pattern, ratio or time, not a bare quantity
+    if not any(ch.isdigit() for ch in s):
+        return True  # "one", "two": words usually count a following noun; let the parser decide below
+    nxt = t.nbor(1) if t.i + 1 < len(t.doc) else None
+    prv = t.nbor(-1) if t.i > 0 else None
+    if nxt is not None and (nxt.text in UNIT_WORDS or nxt.text.startswith("%") or nxt.lower_ in UNIT_WORDS):
+        return True
+    if prv is not None and (prv.text in ("$", "€", "£", "#", "v", "V", "§", "0x") or prv.lower_ in ("section", "chapter", "step", "rule", "version", "rfc", "eip", "erc", "figure", "table", "item", "level", "phase", "appendix", "page", "line", "option", "type", "class", "tier", "priority", "article", "no", "number", "id")):
+        return True
+    if re.fullmatch(r"(19|20)\d\d", s):
+        return True  # a year
+    if re.fullmatch(r"\d+(\.\d+){2,}", s) or re.fullmatch(r"0x[0-9a-fA-F]+", s) or re.search(r"[A-Za-z]", s):
+        return True  # versions, hex, identifiers, values with units glued on ("10ms")
+    if t.dep_ == "nummod" and t.head.pos_ in ("NOUN", "PROPN", "SYM", "X"):
+        return True
+    if t.head.pos_ in ("NOUN", "PROPN") and t.head.i > t.i and t.head.i - t.i <= 3:
+        return True
+    if t.dep_ in ("compound",) and t.head.pos_ in ("NOUN", "PROPN"):
+        return True
+    if t.i == 0 or (prv is not None and prv.text in ("(", "[")):
+        return True  # list numbering
+    if nxt is not None and nxt.text in (")", ".", ":") and t.i <= 1:
+        return True
+    if t.dep_ == "pobj" and t.head.lower_ in ("of", "in") and t.head.head.pos_ in ("NOUN",):
+        return False
+    if t.dep_ in ("appos", "npadvmod") and t.head.pos_ == "NOUN":
+        return True
+    return False
+
+
+_ACTORS = {"assistant", "model", "system", "service", "server", "client", "application", "app", "api", "tool", "agent",
+           "product", "platform", "implementation", "software", "component", "module", "node"}
+
+_PRON_NUMBER = {"it": "sing", "its": "sing", "itself": "sing", "they": "plur", "them": "plur", "their": "plur", "themselves": "plur"}
+_PERSONS = {"user", "developer", "person", "people", "individual", "customer", "operator", "administrator", "author", "reader", "child", "minor"}
+
+
+def _candidates(doc, before_i: int | None, number: str) -> list:
+    out = []
+    for nc in doc.noun_chunks:
+        root = nc.root
+        if before_i is not None and root.i >= before_i:
+            continue
+        if root.pos_ not in ("NOUN", "PROPN") or root.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj"):
+            continue
+        plural = root.tag_ in ("NNS", "NNPS")
+        if number == "plur" and not plural:
+            continue
+        if number == "sing" and plural:
+            continue
+        if number == "sing" and root.lemma_.lower() in _PERSONS:
+            continue  # "it" does not refer to a person
+        out.append(root)
+    return out
+
+
+def _ambiguous_pronouns(doc, context_doc) -> list[Hit]:
+    out = []
+    for t in doc:
+        num = _PRON_NUMBER.get(t.lower_)
+        if num is None or t.pos_ != "PRON":
+            continue
+        if t.lower_ == "it" and t.dep_ in ("expl", "nsubj") and any(c.dep_ in ("ccomp", "xcomp") for c in t.head.children) and t.head.lemma_ in ("be", "seem", "appear"):
+            continue  # "it is important that …": expletive
+        cands = _candidates(doc, t.i, num)
+        if context_doc is not None:
+            cands = _candidates(context_doc, None, num) + cands
+        lemmas = {c.lemma_.lower() for c in cands}
+        if len(lemmas) >= 2:
+            names = [c.text for c in cands][-3:]
+            a, b = _tok_span(t)
+            out.append(Hit(a, b, "ambiguous-pronoun",
+                           f"{_q(t.text)} could refer to {' or '.join(_q(n) for n in names)}: which one? Repeat the noun."))
+    return out
