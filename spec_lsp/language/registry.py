@@ -17,7 +17,7 @@ LANGUAGE_RULES: tuple[Rule, ...] = (
     _r("SPEC203", "loophole", W, "An escape clause (“if possible”, “as appropriate”, “where necessary”) that makes the requirement optional."),
     _r("SPEC204", "open-ended-list", W, "A list that does not end (“etc.”, “and so on”, “including but not limited to”)."),
     _r("SPEC205", "superlative", I, "A superlative (“best”, “fastest”, “most secure”) that cannot be verified."),
-    _r("SPEC206", "comparative-without-reference", I, "A comparative (“faster”, “more robust”) with nothing to compare against."),
+    _r("SPEC206", "comparative-without-reference", I, "A comparative (“faster”, “more robust”) with nothing to compare against.", enabled=False),
     _r("SPEC207", "vague-timing", W, "Timing without a bound (“quickly”, “periodically”, “in a timely manner”)."),
     _r("SPEC208", "unbounded-quantifier", I, "A quantity without a number (“some”, “several”, “many”, “a few”).", enabled=False),
     _r("SPEC209", "coordination-ambiguity", W, "“and/or”, or “and” and “or” mixed in one list, so the grouping is unclear."),

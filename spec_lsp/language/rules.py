@@ -47,7 +47,7 @@ OPEN_ENDED = [
     "among others", "and the like", "or the like", "et cetera",
 ]
 # these close a list only at its end: "X, Y and more." (not "and more explicit wording")
-OPEN_ENDED_FINAL = ["and more", "or more", "and others", "or others", "or similar", "and similar", "or so"]
+OPEN_ENDED_FINAL = ["and more", "or similar", "and similar"]  # not "or others": usually "other people"
 VAGUE_TIMING = {
     "quickly", "promptly", "soon", "periodically", "regularly", "frequently", "occasionally", "eventually",
     "rapidly", "fast", "speedily", "swiftly", "shortly", "often", "sometimes", "continuously", "constantly",
@@ -69,6 +69,7 @@ RFC_KEYWORDS = ["must not", "shall not", "should not", "must", "shall", "should"
 SUPERLATIVE_OK = {"least", "most", "latest", "last", "utmost", "best-effort", "first", "next"}
 SUPERLATIVE_PHRASES_OK = ["at least", "at most", "at best", "at worst", "best interest", "best interests", "best practice", "best effort",
                           "best guess", "best-guess", "best judgment", "best judgement", "best of its ability", "best of their ability",
+                          "best intentions", "best intent", "best-intent",
                           "best practices", "at the latest", "at the earliest", "highest-authority", "higher-authority", "best-effort",
                           "to the best of", "do its best", "does its best", "do their best", "make the most of"]
 COMPARATIVE_OK = {"more", "less", "further", "farther", "later", "earlier", "former", "latter", "other", "elder", "upper",
@@ -199,6 +200,8 @@ def parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping[
             if (lw in vague_words or t.lemma_.lower() in vague_words) and t.pos_ in ("ADJ", "ADV") and not _inside(loophole_spans + timing_spans, t.idx):
                 if t.lower_ in SUBJECTIVE or not _requirement_context(t):
                     continue
+                if t.dep_ == "amod" and t.head.dep_ in ("nsubj", "nsubjpass"):
+                    continue  # "an effective assistant must …": describes who acts, not what is required
                 a, b = _tok_span(t)
                 out.append(Hit(a, b, "vague-term", f"{_q(t.text)}: by what criterion, and who decides? Name the condition, or point to where it is defined."))
     if "subjective-language" in enabled:
@@ -277,7 +280,7 @@ def parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping[
             chain = _conj_chain(t)
             ccs = {c.lower_ for x in chain for c in x.children if c.dep_ == "cc"}
             compact = all(x.pos_ in ("NOUN", "PROPN", "ADJ") for x in chain) and chain[-1].i - chain[0].i <= 10
-            if any(c.dep_ == "preconj" for x in chain for c in x.children):
+            if any(c.dep_ == "preconj" or c.lower_ in ("both", "either", "neither") for x in chain for c in x.subtree):
                 continue  # "both … and", "either … or" already fix the grouping
             between = text[chain[0].idx:chain[-1].idx]
             if {"and", "or"} <= ccs and len(chain) >= 3 and compact and not any(ch in between for ch in "/();:") and "e.g." not in between:
@@ -297,6 +300,10 @@ def parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping[
                 subj = next((c for c in t.children if c.dep_ == "nsubjpass"), None)
                 if subj is not None and any(x.tag_ in ("WDT", "WP", "WP$") for x in subj.subtree):
                     continue  # "what syntax should be used": an embedded question, not a requirement
+                if any(c.tag_ in ("WRB", "WDT", "WP") for c in t.children) or t.dep_ in ("pcomp",):
+                    continue  # "how instructions should be applied", "what the advice should be used for"
+                if subj is not None and subj.lemma_.lower() in _ACTORS:
+                    continue  # "the assistant should be grounded in …": the actor is the subject
                 if any(c.dep_ == "neg" for c in t.children):
                     continue  # "must not be used": the prohibition is the point, not its agent
                 a = modals[0].idx
@@ -339,15 +346,18 @@ _CLAUSE_BOUNDARY = {"advcl", "relcl", "ccomp", "acl", "csubj", "pcomp", "paratax
 
 
 def _governing_verb(t):
-    """The verb whose requirement `t` belongs to: walk up through xcomp/conj/objects, not into other clauses."""
+    """The verb whose requirement `t` belongs to: walk up through xcomp/objects/modifiers, never out of
+    the clause `t` sits in (an "if …" clause, a relative clause, a conjoined clause with its own subject)."""
     x = t
     for _ in range(8):
         if x.pos_ in ("VERB", "AUX") and any(c.dep_ in ("aux", "auxpass") and c.lower_ in REQUIREMENT_MODALS for c in x.children):
             return x
-        if x.dep_ in _CLAUSE_BOUNDARY and x is not t or x.head is x:
-            return None
         if x.dep_ == "xcomp" and any(c.dep_ == "aux" and c.lower_ in REQUIREMENT_MODALS for c in x.head.children):
             return x.head
+        if x.dep_ in _CLAUSE_BOUNDARY or x.head is x:
+            return None
+        if x.dep_ == "conj" and x.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass") for c in x.children):
+            return None
         x = x.head
     return None
 
@@ -355,7 +365,11 @@ def _governing_verb(t):
 def _requirement_context(t) -> bool:
     """Is `t` part of a requirement: a verb governed by must/shall/should (not negated)?"""
     v = _governing_verb(t)
-    return v is not None and not any(c.dep_ == "neg" for c in v.children)
+    if v is None:
+        return False
+    negs = [c for c in v.children if c.dep_ == "neg" or c.lower_ in ("nor", "neither")]
+    negs += [c for c in v.head.children if c.lower_ == "nor" and c.i < v.i] if v.dep_ == "conj" else []
+    return not negs and not (v.i > 0 and v.doc[max(0, v.i - 3) : v.i].text.lower().startswith("nor"))
 
 
 def _predicative(t) -> bool:
@@ -419,6 +433,8 @@ def _number_ok(t, text: str) -> bool:
         return True
     if re.fullmatch(r"(19|20)\d\d", s):
         return True  # a year
+    if t.dep_ == "pobj" and t.head.lower_ in ("under", "over", "above", "below", "aged") and t.head.head.lemma_.lower() in _PERSONS | {"child", "teen", "adult", "minor", "kid"}:
+        return True  # "users under 18": an age
     if re.fullmatch(r"\d+(\.\d+){2,}", s) or re.fullmatch(r"0x[0-9a-fA-F]+", s) or re.search(r"[A-Za-z]", s):
         return True  # versions, hex, identifiers, values with units glued on ("10ms")
     if t.dep_ == "nummod" and t.head.pos_ in ("NOUN", "PROPN", "SYM", "X"):
