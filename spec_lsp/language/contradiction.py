@@ -91,7 +91,7 @@ def extract(doc) -> tuple[Proposition, ...]:
         if subj is None or subj.pos_ == "PRON" and subj.lower_ not in ("it",):
             continue
         actor = subj.lemma_.lower() if subj.pos_ != "PRON" else "it"
-        mods = [c for c in list(v.children) + (list(head.children) if head is not v else []) if c.dep_ in ("aux", "advmod", "neg")]
+        mods = [c for c in list(v.children) + (list(head.children) if head.i != v.i else []) if c.dep_ in ("aux", "advmod", "neg")]
         modality = "is"
         negated = False
         for c in mods:
@@ -106,7 +106,7 @@ def extract(doc) -> tuple[Proposition, ...]:
                 negated = True
                 if lw == "never":
                     modality = "must" if modality in ("is", "must") else modality
-        if head is not v and head.lemma_ in ("need", "have", "require", "be") and modality == "is":
+        if head.i != v.i and head.lemma_ in ("need", "have", "require", "be") and modality == "is":
             modality = "must"
         action = v.lemma_.lower()
         prt = next((c.lower_ for c in v.children if c.dep_ == "prt"), None)
@@ -121,12 +121,12 @@ def extract(doc) -> tuple[Proposition, ...]:
                 objs.append(c.lemma_.lower())
                 objs.extend(x.lemma_.lower() for x in c.conjuncts)
         for c in v.children if not objs else ():
-            if c.dep_ == "prep" and c.lower_ not in ("by", "in", "for", "during", "after", "before", "at", "on"):
+            if c.dep_ == "prep" and c.lower_ not in ("by", "during", "after", "before", "since", "until"):
                 for p in c.children:
                     if p.dep_ == "pobj":
                         objs.append(p.lemma_.lower())
                         objs.extend(x.lemma_.lower() for x in p.conjuncts)
-        only = any(c.lower_ == "only" for c in v.subtree if c.dep_ == "advmod" and (c.head is v or c.head.dep_ in ("dobj", "pobj", "prep")))
+        only = any(c.lower_ == "only" for c in v.subtree if c.dep_ == "advmod" and (c.head.i == v.i or c.head.dep_ in ("dobj", "pobj", "prep")))
         bounds = tuple(_bounds(v))
         conditional = _conditional(v, head, doc)
         props.append(Proposition(actor, action, tuple(dict.fromkeys(objs)), negated, modality, only, bounds, doc.text, conditional))
@@ -137,7 +137,7 @@ _CONDITION_WORDS = {"if", "when", "whenever", "unless", "except", "otherwise", "
 
 
 def _conditional(v, head, doc) -> bool:
-    for x in {v, head}:
+    for x in ((v, head) if head.i != v.i else (v,)):
         for c in x.children:
             if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _CONDITION_WORDS for m in c.children):
                 return True
@@ -244,8 +244,8 @@ def _compare(ka, pa, ma: ClauseMeta, kb, pb, mb: ClauseMeta) -> Conflict | None:
         for y in pb:
             kind = None
             detail = ""
-            if x.conditional != y.conditional:
-                continue  # a default and its exception, not a contradiction
+            if x.conditional or y.conditional:
+                continue  # a default and its exception (or two conditions we cannot compare): not reported
             if (x.actor, x.action) == (y.actor, y.action) and x.actor not in ("it",):
                 same_obj = set(x.objects) & set(y.objects) or (not x.objects and not y.objects)
                 if same_obj and x.negated != y.negated:

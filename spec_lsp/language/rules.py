@@ -115,7 +115,7 @@ def placeholder(text: str) -> list[Hit]:
     out = []
     for m in PLACEHOLDER_CASE.finditer(text):
         w = m.group(0)
-        out.append(Hit(m.start(), m.end(), "placeholder", f"{_q(w)} marks unfinished text: decide it, or move the open question out of the spec before it is published."))
+        out.append(Hit(m.start(), m.end(), "placeholder", f"{_q(w)} marks unfinished text: what is the decision? Write it down, or move the open question out of the spec before it is published."))
     return out
 
 
@@ -354,7 +354,7 @@ def _governing_verb(t):
             return x
         if x.dep_ == "xcomp" and any(c.dep_ == "aux" and c.lower_ in REQUIREMENT_MODALS for c in x.head.children):
             return x.head
-        if x.dep_ in _CLAUSE_BOUNDARY or x.head is x:
+        if x.dep_ in _CLAUSE_BOUNDARY or x.head.i == x.i:
             return None
         if x.dep_ == "conj" and x.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass") for c in x.children):
             return None
@@ -411,7 +411,7 @@ def _in_conditional(t) -> bool:
             return True
         if x.dep_ in ("advcl", "ccomp", "relcl", "acl"):
             return True
-        if x.head is x:
+        if x.head.i == x.i:
             break
         x = x.head
     return False
@@ -420,7 +420,7 @@ def _in_conditional(t) -> bool:
 def _number_ok(t, text: str) -> bool:
     """A number that says what it counts: "100 words", "50%", "$5", "v2", "section 3", a year, a list index."""
     s = t.text
-    around = t.doc[max(0, t.i - 1) : t.i + 2].text
+    around = t.doc[max(0, t.i - 2) : t.i + 3].text
     if re.search(r"\d\s*[-–/:]\s*\d", around):
         return True  # 5-7-5, 3/4, 10:30: a pattern, ratio or time, not a bare quantity
     if not any(ch.isdigit() for ch in s):
