@@ -1,0 +1,114 @@
+/**
+ * Pure logic of the extension (no `vscode` import), unit-tested in test/config.test.ts:
+ * the server command, the initialization options built from settings, and the start-failure message.
+ */
+
+export interface ServerCommand {
+  command: string;
+  args: string[];
+}
+
+export interface ServerSettings {
+  command?: unknown;
+  python?: unknown;
+}
+
+export const DEFAULT_COMMAND: readonly string[] = ["spec-lsp", "serve"];
+
+/** `specLsp.server.python` wins; else `specLsp.server.command` (array or string); else `spec-lsp serve`. */
+export function resolveServerCommand(s: ServerSettings): ServerCommand {
+  const python = typeof s.python === "string" ? s.python.trim() : "";
+  if (python) {
+    return { command: python, args: ["-m", "spec_lsp", "serve"] };
+  }
+  let parts: string[] = [];
+  if (Array.isArray(s.command)) {
+    parts = s.command.filter((x): x is string => typeof x === "string" && x.length > 0);
+  } else if (typeof s.command === "string" && s.command.trim()) {
+    parts = splitCommandLine(s.command.trim());
+  }
+  if (parts.length === 0) {
+    parts = [...DEFAULT_COMMAND];
+  }
+  return { command: parts[0], args: parts.slice(1) };
+}
+
+/** Split a command line on spaces, honouring simple single or double quotes. */
+export function splitCommandLine(line: string): string[] {
+  const out: string[] = [];
+  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(line)) !== null) {
+    out.push(m[1] ?? m[2] ?? m[3]);
+  }
+  return out;
+}
+
+/** The `specLsp` settings object as VS Code returns it (nested by dots). */
+export interface SpecLspSettings {
+  diagnostics?: { debounceMs?: number };
+  rules?: Record<string, string>;
+  idPatterns?: string[];
+  challengeFiles?: string[];
+  include?: string[];
+  exclude?: string[];
+  language?: { enabled?: boolean; model?: string };
+  [key: string]: unknown;
+}
+
+/**
+ * The server's initialization options: the same keys as `.spec-lsp.toml`, camelCase, without the
+ * `specLsp.` prefix and without the editor-only keys (`server`, `trace`).
+ */
+export function buildInitializationOptions(s: SpecLspSettings): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const debounce = s.diagnostics?.debounceMs;
+  if (typeof debounce === "number" && Number.isFinite(debounce) && debounce >= 0) {
+    out.diagnostics = { debounceMs: Math.round(debounce) };
+  }
+  if (s.rules && typeof s.rules === "object" && Object.keys(s.rules).length > 0) {
+    out.rules = { ...s.rules };
+  }
+  for (const key of ["idPatterns", "challengeFiles", "include", "exclude"] as const) {
+    const v = s[key];
+    if (Array.isArray(v) && v.every((x) => typeof x === "string")) {
+      out[key] = [...v];
+    }
+  }
+  const lang: Record<string, unknown> = {};
+  if (typeof s.language?.enabled === "boolean") {
+    lang.enabled = s.language.enabled;
+  }
+  if (typeof s.language?.model === "string" && s.language.model.trim()) {
+    lang.model = s.language.model.trim();
+  }
+  if (Object.keys(lang).length > 0) {
+    out.language = lang;
+  }
+  return out;
+}
+
+/** One clear message when the server cannot start: what failed and what to install. */
+export function startFailureMessage(cmd: ServerCommand, error: unknown): string {
+  const detail = error instanceof Error ? error.message : String(error ?? "unknown error");
+  const shown = [cmd.command, ...cmd.args].join(" ");
+  const missing = /ENOENT|not found|No such file/i.test(detail);
+  const hint = missing
+    ? `“${cmd.command}” was not found. Install the server with \`pip install "spec-lsp[nlp]"\`, or set “specLsp.server.python” to a Python interpreter that has spec-lsp installed.`
+    : `Check that \`${shown}\` runs in a terminal; install or upgrade it with \`pip install -U "spec-lsp[nlp]"\`.`;
+  return `spec-lsp: the language server could not start (${shown}): ${detail}. ${hint}`;
+}
+
+/** Restart policy: at most `max` restarts within `windowMs`, then stop and tell the user once. */
+export class RestartBudget {
+  private times: number[] = [];
+  constructor(private readonly max = 3, private readonly windowMs = 180_000) {}
+  allow(now: number = Date.now()): boolean {
+    this.times = this.times.filter((t) => now - t < this.windowMs);
+    if (this.times.length >= this.max) {
+      return false;
+    }
+    this.times.push(now);
+    return true;
+  }
+}

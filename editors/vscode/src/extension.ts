@@ -1,0 +1,118 @@
+import * as vscode from "vscode";
+import {
+  CloseAction,
+  ErrorAction,
+  LanguageClient,
+  LanguageClientOptions,
+  RevealOutputChannelOn,
+  ServerOptions,
+  TransportKind,
+} from "vscode-languageclient/node";
+import { RestartBudget, ServerCommand, buildInitializationOptions, resolveServerCommand, startFailureMessage } from "./config";
+
+let client: LanguageClient | undefined;
+let output: vscode.OutputChannel;
+let failureShown = false;
+
+function settings(): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration("specLsp");
+}
+
+function settingsObject(): Record<string, unknown> {
+  const cfg = settings();
+  return {
+    diagnostics: { debounceMs: cfg.get("diagnostics.debounceMs") },
+    rules: cfg.get("rules"),
+    idPatterns: cfg.get("idPatterns"),
+    challengeFiles: cfg.get("challengeFiles"),
+    include: cfg.get("include"),
+    exclude: cfg.get("exclude"),
+    language: { enabled: cfg.get("language.enabled"), model: cfg.get("language.model") },
+  };
+}
+
+async function showFailure(cmd: ServerCommand, error: unknown): Promise<void> {
+  const message = startFailureMessage(cmd, error);
+  output.appendLine(message);
+  if (failureShown) {
+    return;
+  }
+  failureShown = true;
+  const choice = await vscode.window.showErrorMessage(message, "Show Output");
+  if (choice === "Show Output") {
+    output.show(true);
+  }
+}
+
+async function startClient(): Promise<void> {
+  const cmd = resolveServerCommand({ command: settings().get("server.command"), python: settings().get("server.python") });
+  const serverOptions: ServerOptions = { command: cmd.command, args: cmd.args, transport: TransportKind.stdio };
+  const budget = new RestartBudget(3, 180_000);
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ scheme: "file", language: "markdown" }],
+    synchronize: { configurationSection: "specLsp" },
+    initializationOptions: buildInitializationOptions(settingsObject()),
+    outputChannel: output,
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
+    initializationFailedHandler: (error) => {
+      void showFailure(cmd, error);
+      return false;
+    },
+    errorHandler: {
+      error: () => ({ action: ErrorAction.Continue }),
+      closed: () => {
+        if (budget.allow()) {
+          output.appendLine("spec-lsp: the server stopped; restarting it.");
+          return { action: CloseAction.Restart };
+        }
+        void showFailure(cmd, new Error("the server stopped 3 times in 3 minutes"));
+        return { action: CloseAction.DoNotRestart };
+      },
+    },
+  };
+  client = new LanguageClient("specLsp", "spec-lsp", serverOptions, clientOptions);
+  try {
+    await client.start();
+    output.appendLine(`spec-lsp: started ${[cmd.command, ...cmd.args].join(" ")}`);
+  } catch (error) {
+    await showFailure(cmd, error);
+    client = undefined;
+  }
+}
+
+async function stopClient(): Promise<void> {
+  const c = client;
+  client = undefined;
+  if (c) {
+    try {
+      await c.stop();
+    } catch {
+      // a server that never started has nothing to stop
+    }
+  }
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  output = vscode.window.createOutputChannel("spec-lsp");
+  context.subscriptions.push(
+    output,
+    vscode.commands.registerCommand("specLsp.restartServer", async () => {
+      failureShown = false;
+      await stopClient();
+      await startClient();
+    }),
+    vscode.commands.registerCommand("specLsp.showOutput", () => output.show(true)),
+    vscode.workspace.onDidChangeConfiguration(async (e) => {
+      if (e.affectsConfiguration("specLsp.server")) {
+        failureShown = false;
+        await stopClient();
+        await startClient();
+      }
+    }),
+  );
+  await startClient();
+}
+
+export async function deactivate(): Promise<void> {
+  await stopClient();
+}

@@ -1,0 +1,76 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { RestartBudget, buildInitializationOptions, resolveServerCommand, splitCommandLine, startFailureMessage } from "../src/config.ts";
+
+test("default server command is spec-lsp serve", () => {
+  assert.deepEqual(resolveServerCommand({}), { command: "spec-lsp", args: ["serve"] });
+  assert.deepEqual(resolveServerCommand({ command: [] }), { command: "spec-lsp", args: ["serve"] });
+});
+
+test("python setting wins over the command", () => {
+  assert.deepEqual(resolveServerCommand({ python: " /usr/bin/python3 ", command: ["x", "y"] }), {
+    command: "/usr/bin/python3",
+    args: ["-m", "spec_lsp", "serve"],
+  });
+});
+
+test("command as array or string", () => {
+  assert.deepEqual(resolveServerCommand({ command: ["/opt/bin/spec-lsp", "serve", "--log-file", "/tmp/l"] }), {
+    command: "/opt/bin/spec-lsp",
+    args: ["serve", "--log-file", "/tmp/l"],
+  });
+  assert.deepEqual(resolveServerCommand({ command: 'python3 -m spec_lsp serve --log-file "/tmp/a b.log"' }), {
+    command: "python3",
+    args: ["-m", "spec_lsp", "serve", "--log-file", "/tmp/a b.log"],
+  });
+  assert.deepEqual(splitCommandLine("a 'b c' d"), ["a", "b c", "d"]);
+});
+
+test("initialization options mirror the config file keys", () => {
+  const opts = buildInitializationOptions({
+    diagnostics: { debounceMs: 0 },
+    rules: { SPEC101: "off", language: "hint" },
+    idPatterns: ["FR-\\d{3}"],
+    challengeFiles: ["tests/{id}.md"],
+    include: ["**/*.md"],
+    exclude: [],
+    language: { enabled: false, model: " en_core_web_sm " },
+    server: { command: ["x"] },
+    trace: { server: "verbose" },
+  });
+  assert.deepEqual(opts, {
+    diagnostics: { debounceMs: 0 },
+    rules: { SPEC101: "off", language: "hint" },
+    idPatterns: ["FR-\\d{3}"],
+    challengeFiles: ["tests/{id}.md"],
+    include: ["**/*.md"],
+    exclude: [],
+    language: { enabled: false, model: "en_core_web_sm" },
+  });
+});
+
+test("bad or empty values are left out", () => {
+  assert.deepEqual(
+    buildInitializationOptions({ diagnostics: { debounceMs: -5 }, rules: {}, idPatterns: [1 as unknown as string], language: { model: "  " } }),
+    {},
+  );
+});
+
+test("the start failure message says what to install", () => {
+  const missing = startFailureMessage({ command: "spec-lsp", args: ["serve"] }, new Error("spawn spec-lsp ENOENT"));
+  assert.match(missing, /could not start \(spec-lsp serve\)/);
+  assert.match(missing, /pip install "spec-lsp\[nlp\]"/);
+  assert.match(missing, /specLsp\.server\.python/);
+  const other = startFailureMessage({ command: "python3", args: ["-m", "spec_lsp", "serve"] }, "exited with code 1");
+  assert.match(other, /python3 -m spec_lsp serve/);
+  assert.match(other, /pip install -U/);
+});
+
+test("restarts are limited", () => {
+  const b = new RestartBudget(3, 1000);
+  assert.equal(b.allow(0), true);
+  assert.equal(b.allow(10), true);
+  assert.equal(b.allow(20), true);
+  assert.equal(b.allow(30), false);
+  assert.equal(b.allow(2000), true);
+});
