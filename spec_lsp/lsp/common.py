@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from pygls.exceptions import JsonRpcException
 
 from ..core.model import Position, Range
@@ -21,8 +23,11 @@ async def at(ls: SpecServer, uri: str, position=None) -> tuple[Root, str, Positi
     if loc is None:
         return None
     r, rel = loc
-    if not r.ready.is_set():
-        await r.ready.wait()
+    while not r.ready.is_set():  # the root may be rebuilt meanwhile: always wait for the current one
+        try:
+            await asyncio.wait_for(asyncio.shield(r.ready.wait()), timeout=0.5)
+        except asyncio.TimeoutError:
+            pass
         r = ls.roots.get(r.path, r)
     if rel not in r.ws.docs:
         return None

@@ -42,8 +42,8 @@ def register(server: SpecServer) -> None:
         await ls.fetch_settings()
         if ls.editor_settings:
             for r in list(ls.roots.values()):
-                if r.loaded_from_disk:
-                    ls._make_root(r.path, scan=True)
+                if r.loaded_from_disk and not r.ready.is_set():
+                    ls.reconfigure(r)  # in place: requests may already be waiting for this root
         await _register_watchers(ls)
         await asyncio.gather(*(ls.index_root(r) for r in list(ls.roots.values()) if r.loaded_from_disk and not r.ready.is_set()))
 

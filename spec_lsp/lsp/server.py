@@ -21,7 +21,7 @@ from lsprotocol import types as T
 from pygls.lsp.server import LanguageServer
 
 from .. import __version__
-from ..core.config import CONFIG_FILES, Config, ConfigProblem, load_config, merged
+from ..core.config import CONFIG_FILES, Config, ConfigProblem, find_config_file, find_root, load_config, merged
 from ..core.language_pass import LanguagePass
 from ..core.model import Finding
 from ..core.workspace import IncrementalMismatch, Workspace
@@ -126,7 +126,13 @@ class SpecServer(LanguageServer):
                     best = rp
         if best is not None:
             return self.roots[best]
-        # a file outside every workspace folder: a workspace of its own directory, not scanned
+        # a file outside every workspace folder: its project (a spec-lsp config or a git repository
+        # above it) is indexed in the background; with no project, a single-file workspace
+        project = find_root(path.parent)
+        if project != path.parent.resolve() or find_config_file(project) or (project / ".git").exists():
+            r = self._make_root(project, scan=True)
+            self.spawn(self.index_root(r))
+            return r
         return self._make_root(path.parent, scan=False)
 
     def _config_for(self, root: Path) -> tuple[Config, list[ConfigProblem]]:
@@ -143,6 +149,12 @@ class SpecServer(LanguageServer):
         if not scan:
             r.ready.set()
         return r
+
+    def reconfigure(self, r: Root) -> None:
+        """New settings for a root that is not indexed yet: same Root object, new workspace."""
+        cfg, problems = self._config_for(r.path)
+        r.ws = Workspace(r.path, cfg, problems, paranoid=self.paranoid)
+        r.problems = problems
 
     def locate(self, uri: str) -> tuple[Root, str] | None:
         p = uri_to_path(uri)
