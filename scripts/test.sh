@@ -1,24 +1,24 @@
 #!/usr/bin/env bash
 # Install everything the test suite needs on a fresh machine, then run it.
-#   bash scripts/test.sh              # everything, editors included (installs Neovim, code-server, Chromium)
-#   SPEC_LSP_EDITORS=0 bash scripts/test.sh   # skip the real-editor tests and their installs
+#   bash scripts/test.sh                      # everything, real editors included
+#   SPEC_LSP_EDITORS=0 bash scripts/test.sh   # skip installing Neovim/code-server/Chromium (those tests skip)
+# Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 
-echo "== installing spec-lsp with the spaCy model and test dependencies"
+echo "== installing spec-lsp with the spaCy model and the test dependencies"
 "$PY" -m pip install --disable-pip-version-check -q -e ".[nlp,test]"
 
-if [ "${SPEC_LSP_EDITORS:-1}" != "0" ] && [ -x editors/scripts/install-editor-test-deps.sh ] || [ -f editors/scripts/install-editor-test-deps.sh ]; then
-  if [ "${SPEC_LSP_EDITORS:-1}" != "0" ]; then
-    echo "== installing the real editors for the end-to-end tests"
-    bash editors/scripts/install-editor-test-deps.sh
-  fi
+if command -v npm >/dev/null 2>&1; then
+  echo "== VS Code extension: type check and unit tests (npm test), then the .vsix"
+  (cd editors/vscode && npm ci --no-audit --no-fund --loglevel=error && npm test --silent && npm run --silent package >/dev/null)
+fi
+
+if [ "${SPEC_LSP_EDITORS:-1}" != "0" ]; then
+  echo "== installing the real editors for the end-to-end tests"
+  bash editors/scripts/install-editor-test-deps.sh
 fi
 
 echo "== running the tests"
-set +e
-"$PY" -m pytest -ra "$@"
-rc=$?
-set -e
-exit $rc
+exec "$PY" -m pytest -ra "$@"

@@ -1,0 +1,107 @@
+"""The built .vsix in a real VS Code (code-server 4.100.3 = VS Code 1.100.3), driven by Playwright in Chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+EXT = REPO / "editors" / "vscode"
+CACHE = Path(os.environ.get("SPEC_LSP_EDITOR_CACHE", Path.home() / ".cache" / "spec-lsp-editors"))
+CODE_SERVER = CACHE / "code-server" / "node_modules" / ".bin" / "code-server"
+PLAYWRIGHT = CACHE / "code-server" / "node_modules" / "playwright-core"
+ARTIFACTS = REPO / "tests" / "editors" / "artifacts"
+pytestmark = pytest.mark.editor
+
+missing = [what for what, ok in [("code-server", CODE_SERVER.exists()), ("playwright-core", PLAYWRIGHT.exists()),
+                                 ("chromium", Path("/usr/bin/chromium").exists()), ("node", shutil.which("node") is not None)] if not ok]
+needs_vscode = pytest.mark.skipif(bool(missing), reason=f"missing {', '.join(missing)}: run editors/scripts/install-editor-test-deps.sh (scripts/test.sh does)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def build_vsix() -> Path:
+    vsix = EXT / "spec-lsp.vsix"
+    sources = list((EXT / "src").glob("*.ts")) + [EXT / "package.json"]
+    if not vsix.exists() or vsix.stat().st_mtime < max(p.stat().st_mtime for p in sources):
+        if not (EXT / "node_modules").exists():
+            subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=EXT, check=True, capture_output=True, timeout=600)
+        subprocess.run(["npm", "run", "package"], cwd=EXT, check=True, capture_output=True, timeout=600)
+    return vsix
+
+
+@needs_vscode
+def test_vsix_in_code_server_squiggles_hover_and_f12(tmp_path):
+    vsix = build_vsix()
+    ws = tmp_path / "broken"
+    shutil.copytree(REPO / "fixtures" / "broken", ws)
+    (ws / ".git").mkdir()
+    ext_dir, data_dir = tmp_path / "extensions", tmp_path / "data"
+    (data_dir / "User").mkdir(parents=True)
+    (data_dir / "User" / "settings.json").write_text(json.dumps({
+        "security.workspace.trust.enabled": False,
+        "workbench.startupEditor": "none",
+        "workbench.tips.enabled": False,
+        "extensions.autoCheckUpdates": False,
+        "extensions.autoUpdate": False,
+        "telemetry.telemetryLevel": "off",
+        "editor.hover.delay": 150,
+        "specLsp.server.command": [sys.executable, "-m", "spec_lsp", "serve"],
+        "specLsp.diagnostics.debounceMs": 0,
+        "specLsp.language.enabled": False,
+    }))
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    inst = subprocess.run([str(CODE_SERVER), "--install-extension", str(vsix), "--extensions-dir", str(ext_dir), "--user-data-dir", str(data_dir)],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert inst.returncode == 0, inst.stderr
+    assert any(p.name.startswith("spec-lsp.spec-lsp-") for p in ext_dir.iterdir()), inst.stdout
+    port = free_port()
+    server = subprocess.Popen([str(CODE_SERVER), "--auth", "none", "--bind-addr", f"127.0.0.1:{port}", "--disable-telemetry",
+                               "--disable-update-check", "--extensions-dir", str(ext_dir), "--user-data-dir", str(data_dir), str(ws)],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}/?folder={ws}"
+        t0 = time.monotonic()
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                break
+            except Exception:
+                if time.monotonic() - t0 > 60:
+                    raise AssertionError("code-server did not come up")
+                time.sleep(0.5)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        shot = ARTIFACTS / "squiggles.png"
+        cfg = {"url": url, "playwright": str(PLAYWRIGHT), "screenshot": str(shot), "spec": "spec.md", "tag": "pv02",
+               "hoverText": "must confirm before sharing contact details", "challengeTab": "pv02.md"}
+        run = subprocess.run(["node", str(REPO / "tests" / "editors" / "vscode_e2e" / "run.mjs")], env=dict(env, SPEC_LSP_E2E=json.dumps(cfg)),
+                             capture_output=True, text=True, timeout=400)
+        lines = [ln for ln in run.stdout.splitlines() if ln.startswith("{")]
+        assert lines, f"no result from the Playwright script:\n{run.stdout}\n{run.stderr}"
+        res = json.loads(lines[-1])
+        assert res["ok"], res
+        assert res["squiggles"]["error"] >= 5 and res["squiggles"]["warning"] >= 1, res["squiggles"]
+        assert res["problemsStatus"] and "Errors" in res["problemsStatus"] or res["problemsStatus"].strip(), res["problemsStatus"]
+        assert "[^pv02]" in res["hover"] and "Privacy" in res["hover"], res["hover"]
+        assert "pv02.md" in res["activeTab"]
+        assert shot.exists() and shot.stat().st_size > 10_000
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)

@@ -1,0 +1,82 @@
+// Drives a running code-server (VS Code 1.100) in headless Chromium with playwright-core.
+// Input: env SPEC_LSP_E2E = {"url", "playwright", "screenshot", "spec", "tag", "hoverText", "challengeTab"}.
+// Output: one JSON line on stdout with what was observed.
+import { createRequire } from "node:module";
+
+const cfg = JSON.parse(process.env.SPEC_LSP_E2E);
+const require = createRequire(import.meta.url);
+const { chromium } = require(cfg.playwright);
+const result = { steps: [] };
+const log = (s) => result.steps.push(s);
+
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  await page.goto(cfg.url, { waitUntil: "domcontentloaded" });
+  await page.waitForSelector(".monaco-workbench", { timeout: 90_000 });
+  log("workbench");
+  // open the spec from the explorer
+  const row = page.getByRole("treeitem", { name: cfg.spec, exact: true });
+  await row.first().waitFor({ timeout: 60_000 });
+  await row.first().click();
+  log("clicked " + cfg.spec);
+  await page.waitForSelector(".monaco-editor .view-lines", { timeout: 30_000 });
+  // squiggles
+  await page.waitForSelector(".monaco-editor .squiggly-error", { timeout: 90_000 });
+  await page.waitForTimeout(1500);
+  result.squiggles = {
+    error: await page.locator(".monaco-editor .squiggly-error").count(),
+    warning: await page.locator(".monaco-editor .squiggly-warning").count(),
+    info: await page.locator(".monaco-editor .squiggly-info").count(),
+  };
+  const problems = page.locator('[id="status.problems"]');
+  result.problemsStatus = (await problems.count()) ? ((await problems.first().getAttribute("aria-label")) || (await problems.first().innerText())) : null;
+  await page.screenshot({ path: cfg.screenshot });
+  log("screenshot");
+  // hover the clause tag
+  const line = page.locator(".monaco-editor .view-line", { hasText: cfg.tag }).first();
+  const spans = line.locator("span > span");
+  const n = await spans.count();
+  let target = null;
+  for (let i = 0; i < n; i++) {
+    const s = spans.nth(i);
+    const text = await s.innerText();
+    const k = text.indexOf(cfg.tag);
+    if (k >= 0) {
+      const box = await s.boundingBox();
+      const cw = box.width / Math.max(text.length, 1);
+      target = { x: box.x + cw * (k + 1.5), y: box.y + box.height / 2 };
+      break;
+    }
+  }
+  if (!target) throw new Error("clause tag not found on screen: " + cfg.tag);
+  await page.mouse.move(target.x, target.y);
+  await page.mouse.move(target.x + 1, target.y);
+  const hover = page.locator(".monaco-hover-content", { hasText: cfg.hoverText });
+  await hover.first().waitFor({ timeout: 30_000 });
+  result.hover = (await page.locator(".monaco-hover-content").allInnerTexts()).join("\n");
+  log("hover");
+  // F12 on the tag opens its challenge file
+  await page.keyboard.press("Escape");
+  await page.mouse.click(target.x, target.y);
+  await page.keyboard.press("F12");
+  const tab = page.locator(".tab.active", { hasText: cfg.challengeTab });
+  await tab.first().waitFor({ timeout: 30_000 });
+  result.activeTab = await tab.first().innerText();
+  log("definition");
+  result.ok = true;
+} catch (e) {
+  result.ok = false;
+  result.error = String(e && e.stack || e);
+  try {
+    const pages = browser.contexts().flatMap((c) => c.pages());
+    if (pages[0]) await pages[0].screenshot({ path: cfg.screenshot.replace(/\.png$/, "-failure.png") });
+  } catch {}
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify(result));
