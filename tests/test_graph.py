@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from conftest import memory_workspace
+from helpers import memory_workspace
 from spec_lsp.core.graph import build_graph
 
 CH = "Examples for [^{id}] in S:\n\n**Example**: e\n\n~~~xml\n<user>\nq\n</user>\n~~~\n"

@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES, MODEL_SPEC, needs_corpus
+from helpers import FIXTURES, MODEL_SPEC, needs_corpus
 from spec_lsp.core.config import Config
 from spec_lsp.core.document import parse_spec
 from spec_lsp.core.workspace import IncrementalMismatch, Workspace

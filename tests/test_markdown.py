@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from conftest import EIPS, FIXTURES, MODEL_SPEC, needs_corpus
+from helpers import EIPS, FIXTURES, MODEL_SPEC, needs_corpus
 from spec_lsp.core.config import Config
 from spec_lsp.core.document import parse_challenge, parse_spec
 from spec_lsp.core.markdown import parse_chunk

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import codes, memory_workspace
+from helpers import codes, memory_workspace
 from spec_lsp.core.config import Config
 
 CH = "Examples for [^{id}] in {title}:\n\n**Example**: e\n\n~~~xml\n<user>\nq\n</user>\n~~~\n"

@@ -11,7 +11,7 @@ import pytest
 from lsprotocol import types as T
 from pytest_lsp import client_capabilities
 
-from conftest import (NO_LANGUAGE, REPO, apply_workspace_edit, copy_fixture, indexed, open_doc, pos_of, start, uri,
+from lsp_helpers import (NO_LANGUAGE, REPO, apply_workspace_edit, copy_fixture, indexed, open_doc, pos_of, start, uri,
                       wait_for)
 
 pytestmark = pytest.mark.asyncio
