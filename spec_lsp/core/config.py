@@ -42,7 +42,6 @@ class LanguageConfig:
     enabled: bool = True
     model: str | None = None
     commentary: bool = False  # lint `!!! meta` commentary blocks
-    challenge_files: bool = False  # lint challenge-prompt files
     section_prose: bool = True  # lint section prose, not only clause sentences
     words: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # rule name -> extra words
     cache_dir: str | None = None
@@ -298,7 +297,7 @@ def _language(base: LanguageConfig, value: Any, source: str) -> tuple[LanguageCo
     ch: dict[str, Any] = {}
     for raw, v in value.items():
         k = canonical_key(str(raw))
-        if k in ("enabled", "commentary", "challenge-files", "section-prose"):
+        if k in ("enabled", "commentary", "section-prose"):
             if isinstance(v, bool):
                 ch[k.replace("-", "_")] = v
             else:

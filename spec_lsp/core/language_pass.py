@@ -206,6 +206,8 @@ class LanguagePass:
                     continue  # quoted text is not the spec's own voice
                 if _synthetic(b, u.start + h.start, u.start + h.end):
                     continue  # text the renderer fills in (`[?](#anchor)`), not the author's
+                if any(a < u.start + h.end and u.start + h.start < z for a, z in b.raw.code):
+                    continue  # inside a code span: code, not prose
                 r = find_rule(h.rule)
                 if r is None:
                     continue

@@ -210,6 +210,7 @@ class Block:
     cols: tuple[int, ...]
     clen: int  # content length
     context: tuple[str, ...]  # enclosing containers: "list-item", "blockquote", "admonition:meta"
+    code: tuple[tuple[int, int], ...] = ()  # plain-text ranges that came from code spans
 
     def content_position(self, c: int) -> Position:
         """Source position (line relative to the block's first line) of content offset `c`."""
@@ -298,11 +299,12 @@ def spans_cover(spans: list[tuple[int, int]], pos: int) -> bool:
 class _Plain:
     """Accumulates plain text with, for every character, its source offset in the content."""
 
-    __slots__ = ("chars", "src")
+    __slots__ = ("chars", "src", "code")
 
     def __init__(self) -> None:
         self.chars: list[str] = []
         self.src: list[int] = []
+        self.code: list[tuple[int, int]] = []
 
     def add(self, text: str, at: int) -> None:
         if text:
@@ -329,7 +331,9 @@ def _to_plain(content: str, lo: int, hi: int, code: list[tuple[int, int]], out: 
             a, b = code[ci]
             m = _CODE_RUN.match(content, a)
             inner0, inner1 = m.end(), b - (m.end() - a)
+            start = len(out)
             out.add(content[inner0:inner1], inner0)
+            out.code.append((start, len(out)))
             i = b
             continue
         nxt_code = code[ci][0] if ci < len(code) else hi
@@ -459,7 +463,7 @@ class _ChunkBuilder:
                         continue
                     self.mentions.append(RawMention(mm.group(gi), rng(s, mm.end(gi)), block_index))
         self.blocks.append(
-            Block(kind, line0, plain, tuple(out.src), tuple(cstarts), tuple(cols), len(content), context)
+            Block(kind, line0, plain, tuple(out.src), tuple(cstarts), tuple(cols), len(content), context, tuple(out.code))
         )
 
     def _waiver(self, wm: re.Match, pos) -> None:

@@ -314,7 +314,7 @@ def parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping[
         out.extend(_ambiguous_pronouns(doc, context_doc))
     if "number-without-unit" in enabled:
         for t in toks:
-            if t.like_num and t.pos_ == "NUM" and not _number_ok(t, text):
+            if t.like_num and t.pos_ == "NUM" and _bounded_requirement(t) and not _number_ok(t, text):
                 a, b = _tok_span(t)
                 out.append(Hit(a, b, "number-without-unit", f"{_q(t.text)}: {t.text} what? Give the unit or the thing counted (“{t.text} s”, “{t.text} requests”)."))
     if "weak-modal" in enabled:
@@ -415,6 +415,18 @@ def _in_conditional(t) -> bool:
             break
         x = x.head
     return False
+
+
+_BOUND_WORDS = {"exceed", "exceeds", "within", "under", "below", "above", "over", "after", "before", "most", "least",
+                "than", "to", "limit", "max", "maximum", "min", "minimum", "every", "hold", "last", "take", "wait", "keep"}
+
+
+def _bounded_requirement(t) -> bool:
+    """A number that bounds a requirement: "must not exceed 30", "expire after 60", "at most 500"."""
+    if not _requirement_context(t) and not (_governing_verb(t) is not None):
+        return False
+    prev = [x.lower_ for x in t.doc[max(0, t.i - 3) : t.i]]
+    return bool(set(prev) & _BOUND_WORDS) or t.head.lemma_.lower() in _BOUND_WORDS
 
 
 def _number_ok(t, text: str) -> bool:
