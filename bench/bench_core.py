@@ -7,7 +7,8 @@ Reports:
   fresh process each (median of 3 runs), and the full `spec-lsp check` CLI wall time;
 * the workspace update after a one-character edit inside a clause sentence of model_spec.md
   (`Workspace.set_document`: incremental re-parse + symbol diff + re-check of dependents), median
-  and p95 over many edits, against a full markdown-it-py parse of that file and a from-scratch
+  and p95 over many edits (a word typed one keystroke at a time into the middle of a random clause
+  sentence, then another clause; every edit yields text no cache has seen), against a full markdown-it-py parse of that file and a from-scratch
   `parse_spec` of it.
 """
 
@@ -77,32 +78,38 @@ def edits(model_spec: Path, n: int) -> dict:
     ws.load()
     text = ws.text("model_spec.md")
     doc = ws.docs["model_spec.md"]
-    # edit positions: inside clause sentences (the keystroke a spec author makes)
-    lines = text.split("\n")
-    starts = [0]
-    for ln in lines:
-        starts.append(starts[-1] + len(ln) + 1)
-    targets = []
-    for c in doc.clauses:
-        r = c.sentence_range
-        if r.start.line == r.end.line and r.end.character - r.start.character > 10:
-            targets.append(starts[r.start.line] + (r.start.character + r.end.character) // 2)
+    # The keystrokes a spec author makes: pick a clause sentence, type a word into its middle one
+    # character at a time (every edit yields text the caches have never seen), then move on to
+    # another clause. Positions are re-derived from the current parse, so the text never drifts into
+    # broken markup.
     rnd = random.Random(42)
     times = []
-    for k in range(n):
-        pos = rnd.choice(targets)
-        ch = rnd.choice("abcdefghij ")
-        # alternate insert and delete so the text stays close to the original and positions stay valid
-        new = text[:pos] + ch + text[pos:] if k % 2 == 0 else text[:pos] + text[pos + 1:]
-        t0 = time.perf_counter()
-        ws.set_document("model_spec.md", new)
-        times.append(time.perf_counter() - t0)
-        if k % 2 == 1:
-            text = new
-        else:
-            text = new
-            # the delete in the next iteration removes the char we just inserted
-            targets = targets  # noqa: PLW0127
+    k = 0
+    while k < n:
+        doc = ws.docs["model_spec.md"]
+        lines = text.split("\n")
+        starts = [0]
+        for ln in lines:
+            starts.append(starts[-1] + len(ln) + 1)
+        cands = [c.sentence_range for c in doc.clauses
+                 if c.sentence_range.start.line == c.sentence_range.end.line
+                 and c.sentence_range.end.character - c.sentence_range.start.character > 20]
+        r = rnd.choice(cands)
+        line = lines[r.start.line]
+        mid = (r.start.character + r.end.character) // 2
+        while mid < r.end.character and line[mid] != " ":  # between two words, outside any markup
+            mid += 1
+        pos = starts[r.start.line] + mid
+        word = " " + "".join(rnd.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rnd.randint(3, 8)))
+        for ch in word:
+            if k >= n:
+                break
+            text = text[:pos] + ch + text[pos:]
+            pos += 1
+            t0 = time.perf_counter()
+            ws.set_document("model_spec.md", text)
+            times.append(time.perf_counter() - t0)
+            k += 1
     md = MarkdownIt("commonmark").enable("table")
     full_md = []
     full_parse = []

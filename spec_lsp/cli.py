@@ -151,7 +151,7 @@ def cmd_check(a) -> int:
             if lp is None or lp.config.language != ws.config.language:
                 lp = LanguagePass(ws.config)
                 lp.load()
-                if not lp.ready or not getattr(lp, "has_parser", True):
+                if not lp.ready or not lp.has_parser:
                     sys.stderr.write(f"spec-lsp: {lp.status}\n")
             else:
                 lp.reset(ws.config)

@@ -107,6 +107,21 @@ def test_waivers_silence_and_need_reasons():
     assert {f.subject: f.waived for f in waived} == {"ab12": "covered by the integration suite", "cd34": "(no reason given)"}
 
 
+def test_a_waiver_covers_one_clause_not_the_paragraph():
+    text = (
+        "<!-- spec-lsp: allow SPEC101 -- first only -->\n"
+        "The assistant must be kind[^aa11].\n"
+        "The assistant must be brief[^bb22]. <!-- spec-lsp: allow SPEC101 -- inline -->\n"
+        "The assistant must be honest[^cc33] even\n"
+        "when it is awkward. <!-- spec-lsp: allow SPEC101 -- wrapped -->\n"
+        "The assistant must be careful[^dd44].\n"
+    )
+    ws = memory_workspace({"spec.md": text})
+    waived = {f.subject: f.waived for f in ws.findings("spec.md", include_waived=True) if f.waived is not None}
+    assert waived == {"aa11": "first only", "bb22": "inline", "cc33": "wrapped"}
+    assert [f.subject for f in ws.findings("spec.md")] == ["dd44"]
+
+
 def test_rule_severity_and_off_from_config():
     cfg = Config(rules={"missing-challenge-file": "info", "SPEC111": "off"})
     ws = memory_workspace({"spec.md": "## A {#x}\n\n## B {#x}\n\nClause[^ab12].\n"}, cfg)

@@ -209,9 +209,10 @@ def apply_waivers(doc: SpecDocument | ChallengeDocument, findings: list[Finding]
                 extra.append(make("SPEC011", doc.path, w.range, f"“{c}” is not a spec-lsp rule code or name; this waiver silences nothing.", c))
             else:
                 codes.add(r.code)
-        if not w.reason:
+        if not w.reason or _PLACEHOLDER_REASON.match(w.reason):
+            what = "gives no reason" if not w.reason else f"has a placeholder for a reason (“{w.reason}”)"
             extra.append(make("SPEC010", doc.path, w.range,
-                              "This waiver gives no reason; write why the rule does not apply: `<!-- spec-lsp: allow "
+                              f"This waiver {what}; write why the rule does not apply: `<!-- spec-lsp: allow "
                               + (" ".join(w.codes) or "CODE") + " -- reason -->`.", " ".join(w.codes)))
         lo, hi = _waiver_span(doc, w.first_line, w.line)
         targets.append((lo, hi, codes, w.reason))
@@ -227,15 +228,49 @@ def apply_waivers(doc: SpecDocument | ChallengeDocument, findings: list[Finding]
     return out + extra
 
 
+_PLACEHOLDER_REASON = re.compile(r"\s*(?:TODO|TBD|FIXME|XXX)\b", re.IGNORECASE)
+
+
 def _waiver_span(doc: SpecDocument, first: int, last: int) -> tuple[int, int]:
-    """The lines a waiver covers: its own block, or the block that starts on the next line."""
+    """The lines a waiver covers: the clause it sits on or directly above, not the whole paragraph.
+
+    * Inside a block (at the end of a clause's line, or alone on a line within a list item): the
+      sentences on its lines, or on the line below when it stands alone.
+    * A block of its own, directly above a block: the first clause sentence of that block (with
+      the lines it wraps over), or the whole block when it carries no clause (prose, a list).
+    """
     for b in doc.blocks:
         b_end = b.line + len(b.raw.cstarts) - 1
         if b.line <= first <= b_end:
-            return b.line, b_end
+            lo, hi = first, last
+            lines = doc.text.split("\n")
+            if first == last and _alone_on_line(lines[first] if first < len(lines) else ""):
+                lo = hi = min(last + 1, b_end)
+            return min(first, _sentence_lines(doc, lo, hi)[0]), _sentence_lines(doc, lo, hi)[1]
         if b.line == last + 1:
+            starting = [c.sentence_range for c in doc.clauses if c.sentence_range.start.line == b.line]
+            if starting:
+                return b.line, max(b.line, min(starting, key=lambda r: r.start.character).end.line)
             return b.line, b_end
     return first, last + 1
+
+
+def _sentence_lines(doc: SpecDocument, lo: int, hi: int) -> tuple[int, int]:
+    """Widen a line span to the whole clause sentences that touch it (a sentence may wrap)."""
+    lo0, hi0 = lo, hi
+    for c in doc.clauses:
+        r = c.sentence_range
+        if r.start.line <= hi0 and r.end.line >= lo0:
+            lo, hi = min(lo, r.start.line), max(hi, r.end.line)
+    return lo, hi
+
+
+def _alone_on_line(line: str) -> bool:
+    t = line.strip()
+    for prefix in ("- ", "* ", "+ ", "> "):
+        if t.startswith(prefix):
+            t = t[len(prefix):].strip()
+    return t.startswith("<!--") and t.endswith("-->")
 
 
 def clause_section_title(doc: SpecDocument, c: Clause) -> str:

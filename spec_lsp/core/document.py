@@ -7,6 +7,7 @@ their text (and line offset) is unchanged.  All positions are absolute (line, co
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -243,6 +244,7 @@ class SpecDocument:
     heading_entries: tuple = ()
     html_anchor_entries: tuple = ()
     kind: str = "spec"
+    groups: tuple = ()  # per-group concatenations of `parts` fields, reused by the next parse
 
     # ---- queries -------------------------------------------------------------------------
     @cached_property
@@ -313,6 +315,41 @@ def _full_chunks(text: str) -> list[Chunk]:
     return _chunks_from(lines, spans, problems, 0)
 
 
+_BLOCK = 4096
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """Length of the common prefix of two strings, compared a block at a time at memcmp speed."""
+    n = min(len(a), len(b))
+    p = 0
+    while p + _BLOCK <= n and a.startswith(b[p:p + _BLOCK], p):
+        p += _BLOCK
+    lo, hi = p, min(p + _BLOCK, n)  # a[:lo] == b[:lo]; binary search for the first difference
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a.startswith(b[lo:mid], lo):
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _common_suffix(a: str, b: str, limit: int) -> int:
+    """Length of the common suffix of two strings, at most ``limit`` (so it cannot overlap the prefix)."""
+    la, lb = len(a), len(b)
+    p = 0
+    while p + _BLOCK <= limit and a.endswith(b[lb - p - _BLOCK:lb - p], 0, la - p):
+        p += _BLOCK
+    lo, hi = p, min(p + _BLOCK, limit)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a.endswith(b[lb - mid:lb - lo], 0, la - lo):
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
 def _rechunk(text: str, prev: "SpecDocument"):
     """Re-split only the region an edit touched.
 
@@ -329,10 +366,12 @@ def _rechunk(text: str, prev: "SpecDocument"):
     if text == old_text:
         return list(old), n_old, 0, n_old, 0
     offs = prev.offsets
+    same_head = _common_prefix(text, old_text)
+    same_tail = _common_suffix(text, old_text, min(len(text), len(old_text)) - same_head)
 
     def prefix_ok(k: int) -> bool:  # chunks[0..k] unchanged and still followed by a newline
         end = offs[k] + len(old[k].text)
-        return k < n_old - 1 and len(text) > end and text[end] == "\n" and text.startswith(old_text[:end])
+        return k < n_old - 1 and end < same_head and text[end] == "\n"
 
     lo, hi = 0, n_old  # number of leading chunks that match
     while lo < hi:
@@ -349,9 +388,9 @@ def _rechunk(text: str, prev: "SpecDocument"):
     mid_line = old[i].start if i < n_old else 0
 
     def suffix_ok(k: int) -> bool:  # chunks[k..] unchanged at the end of the new text
-        tail = old_text[offs[k]:]
-        s = len(text) - len(tail)
-        return s > mid_start and text[s - 1] == "\n" and text.endswith(tail)
+        n_tail = len(old_text) - offs[k]
+        s = len(text) - n_tail
+        return s > mid_start and n_tail <= same_tail and text[s - 1] == "\n"
 
     lo, hi = i + 1, n_old  # smallest k > i whose suffix matches (n_old: none)
     while lo < hi:
@@ -425,7 +464,8 @@ def parse_spec(path: str, text: str, config: Config, previous: "SpecDocument | N
             offsets = offsets + (previous.offsets[j:] if shift == 0 else tuple(o + shift for o in previous.offsets[j:]))
     n_lines = chunks[-1].start + chunks[-1].n_lines if chunks else 1
     return _assemble(path, text, tuple(chunks), tuple(parts), n_lines, pat_key, offsets,
-                     previous if previous is not None and previous.line_count == n_lines else None)
+                     previous if previous is not None and previous.line_count == n_lines else None,
+                     previous.groups if previous is not None else ())
 
 
 def _offsets(chunks) -> tuple[int, ...]:
@@ -437,10 +477,33 @@ def _offsets(chunks) -> tuple[int, ...]:
     return tuple(out)
 
 
+_FIELDS = ("blocks", "clauses", "links", "mentions", "waivers", "html_anchors", "headings", "footnote_defs",
+           "front_matter", "problems")
+_GROUP = 32
+
+
+def _grouped(parts: tuple[ChunkAbs, ...], prev_groups: tuple) -> tuple:
+    """Concatenate each field over groups of `_GROUP` consecutive parts, reusing a previous group
+    whose parts are the very same objects: an edit inside one chunk re-concatenates one group."""
+    out = []
+    for k, g0 in enumerate(range(0, len(parts), _GROUP)):
+        grp = parts[g0 : g0 + _GROUP]
+        if k < len(prev_groups):
+            pg, vals = prev_groups[k]
+            if len(pg) == len(grp) and all(map(operator.is_, pg, grp)):
+                out.append((pg, vals))
+                continue
+        out.append((grp, tuple(tuple(chain.from_iterable(map(attrgetter(f), grp))) for f in _FIELDS)))
+    return tuple(out)
+
+
 def _assemble(path, text, chunks: tuple[Chunk, ...], parts: tuple[ChunkAbs, ...], n_lines: int, pat_key, offsets,
-              prev: "SpecDocument | None" = None) -> "SpecDocument":
+              prev: "SpecDocument | None" = None, prev_groups: tuple = ()) -> "SpecDocument":
+    groups = _grouped(parts, prev_groups)
+
     def cat(name: str) -> tuple:
-        return tuple(chain.from_iterable(map(attrgetter(name), parts)))
+        fi = _FIELDS.index(name)
+        return tuple(chain.from_iterable(g[1][fi] for g in groups))
 
     blocks = cat("blocks")
     clauses = cat("clauses")
@@ -472,7 +535,7 @@ def _assemble(path, text, chunks: tuple[Chunk, ...], parts: tuple[ChunkAbs, ...]
         path=path, text=text, chunks=chunks, parts=parts, offsets=offsets, pat_key=pat_key, sections=sections, clauses=real_clauses,
         footnote_refs=footnotes, links=tuple(links), mentions=tuple(mentions), waivers=tuple(waivers),
         blocks=tuple(blocks), anchors=anchors, problems=tuple(problems), front_matter=tuple(front_matter),
-        rfc2119=rfc, line_count=n_lines, heading_entries=headings, html_anchor_entries=html_anchors,
+        rfc2119=rfc, line_count=n_lines, heading_entries=headings, html_anchor_entries=html_anchors, groups=groups,
     )
 
 

@@ -110,6 +110,11 @@ class LanguagePass:
     def status(self) -> str:
         return self._status
 
+    @property
+    def has_parser(self) -> bool:
+        """A spaCy model is loaded (without one, only the rules that need no parser run)."""
+        return self._engine is not None and self._engine.has_parser
+
     def reset(self, config: Config) -> None:
         """Forget per-workspace state (keep the loaded engine and its caches) for another workspace."""
         self.config = config

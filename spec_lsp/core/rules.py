@@ -104,6 +104,16 @@ class RuleSettings:
     def severity(self, code: str) -> Severity | None:
         return self._sev.get(code)
 
+    def finding_severity(self, code: str, reported: Severity) -> Severity | None:
+        """The severity a finding is shown with, or None when its rule is off. The configured
+        severity replaces the rule's default; a finding its rule deliberately reported at another
+        level (a contradiction that an authority override resolves is information) keeps it."""
+        sev = self._sev.get(code)
+        if sev is None:
+            return None
+        r = find_rule(code)
+        return sev if r is None or reported == r.severity else reported
+
     def enabled(self, code: str) -> bool:
         return self._sev.get(code) is not None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 
@@ -93,4 +94,11 @@ def normalize_title(title: str) -> str:
 
 
 def closest(word: str, candidates, n: int = 1, cutoff: float = 0.6) -> list[str]:
-    return difflib.get_close_matches(word, list(candidates), n=n, cutoff=cutoff)
+    """"Did you mean" suggestions. Memoised: a broken link is re-checked on every keystroke of its
+    document, and difflib over a few hundred anchors costs milliseconds."""
+    return list(_closest(word, tuple(sorted(candidates)), n, cutoff))
+
+
+@functools.lru_cache(maxsize=4096)
+def _closest(word: str, candidates: tuple[str, ...], n: int, cutoff: float) -> tuple[str, ...]:
+    return tuple(difflib.get_close_matches(word, candidates, n=n, cutoff=cutoff))

@@ -337,7 +337,7 @@ class Workspace:
             raw = apply_waivers(doc, raw)
         out = []
         for f in raw:
-            sev = self.settings.severity(f.code)
+            sev = self.settings.finding_severity(f.code, f.severity)
             if sev is None:
                 continue
             out.append(f if f.severity == sev else replace(f, severity=sev))

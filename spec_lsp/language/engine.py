@@ -101,8 +101,8 @@ class LanguageEngine:
             except Exception as e:  # OSError: not installed; anything else: broken install
                 errors.append(f"{name}: {type(e).__name__}")
         if self.nlp is None:
-            tried = ", ".join(names) or "none"
-            self._status = (f"No spaCy English model is installed (tried {tried}); the language rules that need a parser "
+            tried = f"tried {', '.join(names)}" if names else "SPEC_LSP_NO_MODEL=1 is set"
+            self._status = (f"No spaCy English model is installed ({tried}); the language rules that need a parser "
                             f"are off, the others still run. {INSTALL_HINT}")
         self._open_db()
 

@@ -8,7 +8,7 @@ from ..core.document import SpecDocument
 from ..core.model import Position, Range
 from .code_lens import create_file_edit
 from .common import at, crange
-from .convert import from_client_pos
+from .convert import from_client_pos, to_client_pos
 from .server import SpecServer
 
 
@@ -42,10 +42,15 @@ def register(server: SpecServer) -> None:
                         out.append(T.CodeAction(title=fx["title"], kind=T.CodeActionKind.QuickFix, diagnostics=[d], edit=edit, is_preferred=True))
             if isinstance(doc, SpecDocument) and d.data.get("category") in ("language", "consistency"):
                 start = from_client_pos(codec, lines, d.range.start)
-                line = _block_start(doc, start.line)
-                indent = len(lines[line]) - len(lines[line].lstrip()) if line < len(lines) else 0
-                text = " " * indent + f"<!-- spec-lsp: allow {d.code} -- TODO: say why this is not ambiguous -->\n"
-                edit = T.WorkspaceEdit(changes={uri: [T.TextEdit(range=T.Range(start=T.Position(line=line, character=0), end=T.Position(line=line, character=0)), new_text=text)]})
+                comment = f"<!-- spec-lsp: allow {d.code} -- TODO: say why this rule does not apply here -->"
+                line = min(start.line, len(lines) - 1)
+                if lines[line].lstrip().startswith("#"):  # a heading: a waiver line directly above it
+                    indent = len(lines[line]) - len(lines[line].lstrip())
+                    ins, text = T.Position(line=line, character=0), " " * indent + comment + "\n"
+                else:  # at the end of the finding's line: invisible when rendered, never splits a paragraph or list
+                    ins = to_client_pos(codec, lines, Position(line, len(lines[line].rstrip())))
+                    text = " " + comment
+                edit = T.WorkspaceEdit(changes={uri: [T.TextEdit(range=T.Range(start=ins, end=ins), new_text=text)]})
                 out.append(T.CodeAction(title=f"Waive {d.code} ({d.data.get('rule')}) here, with a reason", kind=T.CodeActionKind.QuickFix, diagnostics=[d], edit=edit))
         # a clause under the cursor without challenge prompts, even when SPEC101 is turned off
         if isinstance(doc, SpecDocument):
@@ -56,11 +61,3 @@ def register(server: SpecServer) -> None:
                     if edit is not None:
                         out.append(T.CodeAction(title=f"Create {r.ws.challenge_path_for(c.id)}", kind=T.CodeActionKind.QuickFix, edit=edit))
         return out
-
-
-def _block_start(doc: SpecDocument, line: int) -> int:
-    for b in doc.blocks:
-        end = b.line + len(b.raw.cstarts) - 1
-        if b.line <= line <= end:
-            return b.line
-    return line

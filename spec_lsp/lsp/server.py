@@ -341,7 +341,7 @@ class SpecServer(LanguageServer):
         await loop.run_in_executor(self.lang_pool, lp.load)
         r.lp = lp
         r.lang_loading = False
-        if not lp.ready or "No spaCy" in lp.status or "not installed" in lp.status:
+        if not lp.ready or not lp.has_parser:
             if not self._lang_status_shown:
                 self._lang_status_shown = True
                 self.window_show_message(T.ShowMessageParams(type=T.MessageType.Warning, message=f"spec-lsp: {lp.status}"))

@@ -26,11 +26,13 @@ def copy_fixture(tmp_path: Path, name: str) -> Path:
     return dst
 
 
-async def start(root: Path, profile: str = "vscode", init: dict | None = None, caps: T.ClientCapabilities | None = None) -> LanguageClient:
-    env = dict(os.environ, PYTHONPATH=str(REPO), SPEC_LSP_CACHE_DIR=str(root.parent / ".cache"))
+async def start(root: Path, profile: str = "vscode", init: dict | None = None, caps: T.ClientCapabilities | None = None,
+                env: dict | None = None) -> LanguageClient:
+    env = dict(os.environ, PYTHONPATH=str(REPO), SPEC_LSP_CACHE_DIR=str(root.parent / ".cache"), **(env or {}))
     cfg = ClientServerConfig(server_command=[sys.executable, "-m", "spec_lsp", "serve"], server_env=env)
     client = await cfg.start()
     client.published_uris = []  # every publishDiagnostics, in order
+    client.published = []  # (uri, version, time, diagnostics) of every publishDiagnostics, in order
 
     fm = client.protocol.fm
     default = fm.features[T.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
@@ -38,6 +40,7 @@ async def start(root: Path, profile: str = "vscode", init: dict | None = None, c
     def _publish(params: T.PublishDiagnosticsParams):
         default(params)
         client.published_uris.append((params.uri, params.version, time.perf_counter()))
+        client.published.append((params.uri, params.version, time.perf_counter(), list(params.diagnostics)))
 
     fm.features[T.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = _publish
 
