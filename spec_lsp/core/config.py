@@ -43,6 +43,7 @@ class LanguageConfig:
     model: str | None = None
     commentary: bool = False  # lint `!!! meta` commentary blocks
     section_prose: bool = True  # lint section prose, not only clause sentences
+    challenge_files: bool = False  # lint the prose of challenge-prompt files (example titles, notes)
     words: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # rule name -> extra words
     cache_dir: str | None = None
 
@@ -297,7 +298,7 @@ def _language(base: LanguageConfig, value: Any, source: str) -> tuple[LanguageCo
     ch: dict[str, Any] = {}
     for raw, v in value.items():
         k = canonical_key(str(raw))
-        if k in ("enabled", "commentary", "section-prose"):
+        if k in ("enabled", "commentary", "section-prose", "challenge-files"):
             if isinstance(v, bool):
                 ch[k.replace("-", "_")] = v
             else:

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from .config import Config
-from .document import SpecDocument
-from .model import Finding, Fix, Related
+from .document import ChallengeDocument, SpecDocument
+from .model import Finding, Fix, Position, Range, Related
 from .rules import find_rule
 from .text import split_sentences
 
@@ -141,6 +141,15 @@ class LanguagePass:
         for p in paths:
             doc = ws.docs.get(p)
             job.paths.append(p)
+            if isinstance(doc, ChallengeDocument) and lc.challenge_files:
+                job.versions[p] = id(doc)
+                for line, col, text in challenge_prose(doc):
+                    prev = ""
+                    for s, e in split_sentences(text):
+                        # block < 0 encodes a line of a challenge file (no prose blocks there)
+                        job.units.append(Unit(p, -1 - line, col + s, col + e, text[s:e], prev, False, doc.file_id))
+                        prev = text[s:e]
+                continue
             if not isinstance(doc, SpecDocument):
                 continue
             job.versions[p] = id(doc)
@@ -202,21 +211,30 @@ class LanguagePass:
             if u.path not in live:
                 continue
             doc = ws.docs.get(u.path)
-            if not isinstance(doc, SpecDocument):
+            if u.block < 0:
+                if not isinstance(doc, ChallengeDocument):
+                    continue
+                b = None
+            elif isinstance(doc, SpecDocument):
+                b = doc.blocks[u.block]
+            else:
                 continue
-            b = doc.blocks[u.block]
             quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(u.text)]
             for h in hits:
                 if any(a < h.end and h.start < z for a, z in quoted) and not _is_whole(u.text, h):
                     continue  # quoted text is not the spec's own voice
-                if _synthetic(b, u.start + h.start, u.start + h.end):
+                if b is not None and _synthetic(b, u.start + h.start, u.start + h.end):
                     continue  # text the renderer fills in (`[?](#anchor)`), not the author's
-                if any(a < u.start + h.end and u.start + h.start < z for a, z in b.raw.code):
+                if b is not None and any(a < u.start + h.end and u.start + h.start < z for a, z in b.raw.code):
                     continue  # inside a code span: code, not prose
                 r = find_rule(h.rule)
                 if r is None:
                     continue
-                rng = b.range(u.start + h.start, u.start + h.end)
+                if b is None:
+                    line = -1 - u.block
+                    rng = Range(Position(line, u.start + h.start), Position(line, u.start + h.end))
+                else:
+                    rng = b.range(u.start + h.start, u.start + h.end)
                 fixes = ()
                 if h.replacement is not None:
                     title = f"Replace with “{h.replacement}”" if h.replacement else f"Remove “{u.text[h.start:h.end]}”"
@@ -288,6 +306,39 @@ class LanguagePass:
     def analyze_all(self, ws) -> set[str]:
         """Synchronous convenience for the CLI: prepare, run and apply over every document."""
         return self.apply(ws, self.run(self.prepare(ws, sorted(ws.docs))))
+
+
+_FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_EXAMPLE_LINE = re.compile(r"^\s*\*\*Example\*\*\s*:?\s*")
+_CODE_SPAN = re.compile(r"`+[^`\n]*`+")
+
+
+def challenge_prose(doc: ChallengeDocument) -> list[tuple[int, int, str]]:
+    """(line, column, text) of the prose of a challenge file: example titles and notes, not the
+    header and not the conversation blocks. Code spans and emphasis markers are blanked out
+    (offsets are kept)."""
+    out = []
+    fence: str | None = None
+    header_line = doc.header.range.start.line if doc.header else -1
+    for i, line in enumerate(doc.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")):
+        m = _FENCE_LINE.match(line)
+        if fence is not None:
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line[m.end():].strip():
+                fence = None
+            continue
+        if m:
+            fence = m.group(1)
+            continue
+        if i == header_line or not line.strip() or line.lstrip().startswith(("<!--", "<", "#")):
+            continue
+        col = 0
+        em = _EXAMPLE_LINE.match(line)
+        if em:
+            col = em.end()
+        text = _CODE_SPAN.sub(lambda x: " " * len(x.group(0)), line[col:]).replace("**", "  ")
+        if text.strip():
+            out.append((i, col, text))
+    return out
 
 
 def _in_sentence(b, c, s: int, e: int) -> bool:

@@ -90,3 +90,23 @@ def test_no_model_is_one_clear_message(lang, tmp_path, monkeypatch):
     codes = {f["code"] for f in fs}
     assert {"SPEC213", "SPEC203", "SPEC204"} <= codes  # parser-free rules still run
     assert "SPEC210" not in codes  # passive voice needs the parser
+
+
+def test_challenge_files_are_linted_only_when_configured(tmp_path):
+    root = tmp_path / "ws"
+    (root / "examples").mkdir(parents=True)
+    (root / "spec.md").write_text("# T {#t}\n\nThe assistant must reply[^aa11].\n", encoding="utf-8")
+    (root / "examples" / "aa11.md").write_text(
+        "Examples for [^aa11] in T:\n\n"
+        "**Example**: the assistant’s reply should come quickly, as “fast as possible”\n\n"
+        "The expected behaviour is TBD; see `quickly` in code.\n\n"
+        "~~~xml\n<user>\nThe assistant should reply quickly, etc.\n</user>\n~~~\n", encoding="utf-8")
+    _rc, fs, _ = check(root, "--fail-on", "never", cache=tmp_path / "c")
+    assert not [f for f in fs if f["path"].startswith("examples/")]  # out of scope by default
+    (root / ".spec-lsp.toml").write_text("[language]\nchallenge-files = true\n", encoding="utf-8")
+    _rc, fs, _ = check(root, "--fail-on", "never", cache=tmp_path / "c")
+    got = sorted((f["rule"], f["range"]["start"]["line"], f["range"]["start"]["character"], f["subject"])
+                 for f in fs if f["path"] == "examples/aa11.md")
+    title = "**Example**: the assistant’s reply should come quickly"
+    assert got == [("placeholder", 4, len("The expected behaviour is "), "aa11"),
+                   ("vague-timing", 2, len(title) - len("quickly"), "aa11")]

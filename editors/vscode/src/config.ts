@@ -52,7 +52,7 @@ export interface SpecLspSettings {
   challengeFiles?: string[];
   include?: string[];
   exclude?: string[];
-  language?: { enabled?: boolean; model?: string };
+  language?: { enabled?: boolean; model?: string; commentary?: boolean; challengeFiles?: boolean };
   [key: string]: unknown;
 }
 
@@ -81,6 +81,11 @@ export function buildInitializationOptions(s: SpecLspSettings): Record<string, u
   }
   if (typeof s.language?.model === "string" && s.language.model.trim()) {
     lang.model = s.language.model.trim();
+  }
+  for (const key of ["commentary", "challengeFiles"] as const) {
+    if (typeof s.language?.[key] === "boolean") {
+      lang[key] = s.language[key];
+    }
   }
   if (Object.keys(lang).length > 0) {
     out.language = lang;

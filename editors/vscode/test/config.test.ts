@@ -34,7 +34,7 @@ test("initialization options mirror the config file keys", () => {
     challengeFiles: ["tests/{id}.md"],
     include: ["**/*.md"],
     exclude: [],
-    language: { enabled: false, model: " en_core_web_sm " },
+    language: { enabled: false, model: " en_core_web_sm ", commentary: true, challengeFiles: false },
     server: { command: ["x"] },
     trace: { server: "verbose" },
   });
@@ -45,7 +45,7 @@ test("initialization options mirror the config file keys", () => {
     challengeFiles: ["tests/{id}.md"],
     include: ["**/*.md"],
     exclude: [],
-    language: { enabled: false, model: "en_core_web_sm" },
+    language: { enabled: false, model: "en_core_web_sm", commentary: true, challengeFiles: false },
   });
 });
 
