@@ -47,6 +47,7 @@ class Proposition:
     bounds: tuple[Bound, ...] = ()
     text: str = ""
     conditional: bool = False  # "if/when/unless …", "by default", "then", "otherwise": a default or an exception
+    said: str = ""  # the verb phrase as written ("must not share detail"), for messages
 
     @property
     def prohibits(self) -> bool:
@@ -112,6 +113,7 @@ def extract(doc) -> tuple[Proposition, ...]:
         prt = next((c.lower_ for c in v.children if c.dep_ == "prt"), None)
         if prt:
             action = f"{action} {prt}"
+        written_verb, written_neg = action, negated
         if action in ANTONYMS:
             action, flip = ANTONYMS[action]
             negated = negated != flip
@@ -129,7 +131,9 @@ def extract(doc) -> tuple[Proposition, ...]:
         only = any(c.lower_ == "only" for c in v.subtree if c.dep_ == "advmod" and (c.head.i == v.i or c.head.dep_ in ("dobj", "pobj", "prep")))
         bounds = tuple(_bounds(v))
         conditional = _conditional(v, head, doc)
-        props.append(Proposition(actor, action, tuple(dict.fromkeys(objs)), negated, modality, only, bounds, doc.text, conditional))
+        m_word = {"must": "must", "should": "should", "may": "may", "is": ""}[modality]
+        said = " ".join(w for w in (actor, m_word, "not" if written_neg else "", written_verb, objs[0] if objs else "") if w)
+        props.append(Proposition(actor, action, tuple(dict.fromkeys(objs)), negated, modality, only, bounds, doc.text, conditional, said))
     return tuple(props)
 
 
@@ -233,6 +237,8 @@ class ContradictionIndex:
 
 
 def _verb_phrase(p: Proposition) -> str:
+    if p.said:
+        return p.said
     m = {"must": "must", "should": "should", "may": "may", "is": ""}[p.modality]
     neg = " not" if p.negated else ""
     obj = f" {p.objects[0]}" if p.objects else ""

