@@ -44,26 +44,26 @@ def build_vsix() -> Path:
     return vsix
 
 
-@needs_vscode
-def test_vsix_in_code_server_squiggles_hover_and_f12(tmp_path):
+BASE_SETTINGS = {
+    "security.workspace.trust.enabled": False,
+    "workbench.startupEditor": "none",
+    "workbench.tips.enabled": False,
+    "extensions.autoCheckUpdates": False,
+    "extensions.autoUpdate": False,
+    "telemetry.telemetryLevel": "off",
+    "editor.hover.delay": 150,
+}
+
+
+def drive_code_server(tmp_path: Path, fixture: str, settings: dict, cfg: dict) -> dict:
+    """Install the built .vsix into a fresh code-server, open `fixture`, run the Playwright script."""
     vsix = build_vsix()
-    ws = tmp_path / "broken"
-    shutil.copytree(REPO / "fixtures" / "broken", ws)
+    ws = tmp_path / fixture
+    shutil.copytree(REPO / "fixtures" / fixture, ws)
     (ws / ".git").mkdir()
     ext_dir, data_dir = tmp_path / "extensions", tmp_path / "data"
     (data_dir / "User").mkdir(parents=True)
-    (data_dir / "User" / "settings.json").write_text(json.dumps({
-        "security.workspace.trust.enabled": False,
-        "workbench.startupEditor": "none",
-        "workbench.tips.enabled": False,
-        "extensions.autoCheckUpdates": False,
-        "extensions.autoUpdate": False,
-        "telemetry.telemetryLevel": "off",
-        "editor.hover.delay": 150,
-        "specLsp.server.command": [sys.executable, "-m", "spec_lsp", "serve"],
-        "specLsp.diagnostics.debounceMs": 0,
-        "specLsp.language.enabled": False,
-    }))
+    (data_dir / "User" / "settings.json").write_text(json.dumps({**BASE_SETTINGS, **settings}))
     env = dict(os.environ, PYTHONPATH=str(REPO))
     inst = subprocess.run([str(CODE_SERVER), "--install-extension", str(vsix), "--extensions-dir", str(ext_dir), "--user-data-dir", str(data_dir)],
                           capture_output=True, text=True, env=env, timeout=300)
@@ -85,23 +85,44 @@ def test_vsix_in_code_server_squiggles_hover_and_f12(tmp_path):
                     raise AssertionError("code-server did not come up")
                 time.sleep(0.5)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        shot = ARTIFACTS / "squiggles.png"
-        cfg = {"url": url, "playwright": str(PLAYWRIGHT), "screenshot": str(shot), "spec": "spec.md", "tag": "pv02",
-               "hoverText": "must confirm before sharing contact details", "challengeTab": "pv02.md"}
-        run = subprocess.run(["node", str(REPO / "tests" / "editors" / "vscode_e2e" / "run.mjs")], env=dict(env, SPEC_LSP_E2E=json.dumps(cfg)),
+        run = subprocess.run(["node", str(REPO / "tests" / "editors" / "vscode_e2e" / "run.mjs")],
+                             env=dict(env, SPEC_LSP_E2E=json.dumps({"url": url, "playwright": str(PLAYWRIGHT), **cfg})),
                              capture_output=True, text=True, timeout=400)
         lines = [ln for ln in run.stdout.splitlines() if ln.startswith("{")]
         assert lines, f"no result from the Playwright script:\n{run.stdout}\n{run.stderr}"
-        res = json.loads(lines[-1])
-        assert res["ok"], res
-        assert res["squiggles"]["error"] >= 5 and res["squiggles"]["warning"] >= 1, res["squiggles"]
-        assert res["problemsStatus"] and "Errors" in res["problemsStatus"] or res["problemsStatus"].strip(), res["problemsStatus"]
-        assert "[^pv02]" in res["hover"] and "Privacy" in res["hover"], res["hover"]
-        assert "pv02.md" in res["activeTab"]
-        assert shot.exists() and shot.stat().st_size > 10_000
+        return json.loads(lines[-1])
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
             server.wait(timeout=15)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
+
+
+@needs_vscode
+def test_vsix_in_code_server_squiggles_hover_and_f12(tmp_path):
+    shot = ARTIFACTS / "squiggles.png"
+    res = drive_code_server(tmp_path, "broken", {
+        "specLsp.server.command": [sys.executable, "-m", "spec_lsp", "serve"],
+        "specLsp.diagnostics.debounceMs": 0,
+        "specLsp.language.enabled": False,
+    }, {"screenshot": str(shot), "spec": "spec.md", "tag": "pv02",
+        "hoverText": "must confirm before sharing contact details", "challengeTab": "pv02.md"})
+    assert res["ok"], res
+    assert res["squiggles"]["error"] >= 5 and res["squiggles"]["warning"] >= 1, res["squiggles"]
+    assert res["problemsStatus"] and "Errors" in res["problemsStatus"] or res["problemsStatus"].strip(), res["problemsStatus"]
+    assert "[^pv02]" in res["hover"] and "Privacy" in res["hover"], res["hover"]
+    assert "pv02.md" in res["activeTab"]
+    assert shot.exists() and shot.stat().st_size > 10_000
+
+
+@needs_vscode
+def test_vsix_missing_server_shows_one_clear_message(tmp_path):
+    res = drive_code_server(tmp_path, "model-spec", {"specLsp.server.command": "spec-lsp-not-installed"},
+                            {"screenshot": str(ARTIFACTS / "missing-server.png"), "spec": "spec.md", "mode": "missing-server"})
+    assert res["ok"], res
+    ours = [t for t in res["toasts"] if "spec-lsp" in t]
+    assert len(ours) == 1, res["toasts"]  # one message, not one per restart attempt
+    (label,) = [t for t in res["toastLabels"] if "could not start" in t]
+    assert "spec-lsp-not-installed" in label and 'pip install "spec-lsp[nlp]"' in label, label
+    assert not [t for t in res["toasts"] if "spec-lsp" not in t and "Couldn't" in t], res["toasts"]

@@ -33,6 +33,34 @@ export function resolveServerCommand(s: ServerSettings): ServerCommand {
   return { command: parts[0], args: parts.slice(1) };
 }
 
+/**
+ * Where `command` would be found, like a shell's PATH lookup, or null. Checked before the client
+ * starts so that a missing server is one clear message of ours, not the client library's generic
+ * "couldn't create connection" next to it.
+ */
+export function findExecutable(
+  command: string,
+  pathEnv: string,
+  platform: string,
+  isExecutable: (file: string) => boolean,
+  pathExt = ".EXE;.CMD;.BAT;.COM",
+): string | null {
+  const win = platform === "win32";
+  const sep = win ? ";" : ":";
+  const exts = win ? ["", ...pathExt.split(";").filter(Boolean).map((e) => e.toLowerCase())] : [""];
+  const hasDir = command.includes("/") || (win && command.includes("\\"));
+  const dirs = hasDir ? [""] : pathEnv.split(sep).filter(Boolean);
+  for (const dir of dirs) {
+    for (const ext of exts) {
+      const file = dir ? `${dir.replace(/[\\/]+$/, "")}${win ? "\\" : "/"}${command}${ext}` : `${command}${ext}`;
+      if (isExecutable(file)) {
+        return file;
+      }
+    }
+  }
+  return null;
+}
+
 /** Split a command line on spaces, honouring simple single or double quotes. */
 export function splitCommandLine(line: string): string[] {
   const out: string[] = [];

@@ -1,4 +1,6 @@
 import * as vscode from "vscode";
+import * as cp from "node:child_process";
+import * as fs from "node:fs";
 import {
   CloseAction,
   ErrorAction,
@@ -8,7 +10,7 @@ import {
   ServerOptions,
   TransportKind,
 } from "vscode-languageclient/node";
-import { RestartBudget, ServerCommand, buildInitializationOptions, resolveServerCommand, startFailureMessage } from "./config";
+import { RestartBudget, ServerCommand, buildInitializationOptions, findExecutable, resolveServerCommand, startFailureMessage } from "./config";
 
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
@@ -44,8 +46,37 @@ async function showFailure(cmd: ServerCommand, error: unknown): Promise<void> {
   }
 }
 
+function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, process.platform === "win32" ? fs.constants.F_OK : fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** A reason the server cannot start, found before starting it; null when it looks startable. */
+function preflight(cmd: ServerCommand): Error | null {
+  if (findExecutable(cmd.command, process.env.PATH ?? "", process.platform, isExecutable) === null) {
+    return new Error(`spawn ${cmd.command} ENOENT`);
+  }
+  if (cmd.args[0] === "-m" && cmd.args[1] === "spec_lsp") {
+    const r = cp.spawnSync(cmd.command, ["-c", "import spec_lsp"], { timeout: 20_000, encoding: "utf8" });
+    if (r.status !== 0) {
+      const last = (r.stderr || String(r.error ?? "")).trim().split("\n").pop() || "import failed";
+      return new Error(last);
+    }
+  }
+  return null;
+}
+
 async function startClient(): Promise<void> {
   const cmd = resolveServerCommand({ command: settings().get("server.command"), python: settings().get("server.python") });
+  const problem = preflight(cmd);
+  if (problem) {
+    await showFailure(cmd, problem);
+    return;
+  }
   const serverOptions: ServerOptions = { command: cmd.command, args: cmd.args, transport: TransportKind.stdio };
   const budget = new RestartBudget(3, 180_000);
   const clientOptions: LanguageClientOptions = {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { RestartBudget, buildInitializationOptions, resolveServerCommand, splitCommandLine, startFailureMessage } from "../src/config.ts";
+import { RestartBudget, buildInitializationOptions, findExecutable, resolveServerCommand, splitCommandLine, startFailureMessage } from "../src/config.ts";
 
 test("default server command is spec-lsp serve", () => {
   assert.deepEqual(resolveServerCommand({}), { command: "spec-lsp", args: ["serve"] });
@@ -73,4 +73,14 @@ test("restarts are limited", () => {
   assert.equal(b.allow(20), true);
   assert.equal(b.allow(30), false);
   assert.equal(b.allow(2000), true);
+});
+
+test("the server command is looked up on PATH before the client starts", () => {
+  const files = new Set(["/usr/local/bin/spec-lsp", "/opt/py/bin/python3", "C:\\Tools\\spec-lsp.EXE".toLowerCase()]);
+  const exists = (f: string) => files.has(f) || files.has(f.toLowerCase());
+  assert.equal(findExecutable("spec-lsp", "/usr/bin:/usr/local/bin", "linux", exists), "/usr/local/bin/spec-lsp");
+  assert.equal(findExecutable("spec-lsp", "/usr/bin", "linux", exists), null);
+  assert.equal(findExecutable("/opt/py/bin/python3", "", "linux", exists), "/opt/py/bin/python3");
+  assert.equal(findExecutable("./missing/python", "/usr/local/bin", "linux", exists), null);
+  assert.equal(findExecutable("spec-lsp", "C:\\Windows;C:\\Tools\\", "win32", exists)?.toLowerCase(), "c:\\tools\\spec-lsp.exe");
 });

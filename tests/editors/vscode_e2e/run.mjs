@@ -1,5 +1,6 @@
 // Drives a running code-server (VS Code 1.100) in headless Chromium with playwright-core.
-// Input: env SPEC_LSP_E2E = {"url", "playwright", "screenshot", "spec", "tag", "hoverText", "challengeTab"}.
+// Input: env SPEC_LSP_E2E = {"url", "playwright", "screenshot", "spec", "tag", "hoverText", "challengeTab", "mode"}.
+// mode "missing-server": the server command does not exist; record the notifications the user sees.
 // Output: one JSON line on stdout with what was observed.
 import { createRequire } from "node:module";
 
@@ -9,22 +10,31 @@ const { chromium } = require(cfg.playwright);
 const result = { steps: [] };
 const log = (s) => result.steps.push(s);
 
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-});
-try {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-  await page.goto(cfg.url, { waitUntil: "domcontentloaded" });
-  await page.waitForSelector(".monaco-workbench", { timeout: 90_000 });
-  log("workbench");
-  // open the spec from the explorer
+async function openSpec(page) {
   const row = page.getByRole("treeitem", { name: cfg.spec, exact: true });
   await row.first().waitFor({ timeout: 60_000 });
   await row.first().click();
   log("clicked " + cfg.spec);
   await page.waitForSelector(".monaco-editor .view-lines", { timeout: 30_000 });
+}
+
+// The configured server command does not exist: the user must see one clear message saying what to install.
+async function missingServer(page) {
+  await openSpec(page);
+  const toast = page.locator(".notification-toast", { hasText: "spec-lsp" });
+  await toast.first().waitFor({ timeout: 60_000 });
+  await page.waitForTimeout(6000); // let restart attempts or second messages arrive, if any
+  result.toasts = await page.locator(".notification-toast").allInnerTexts();
+  // the toast may cut a long message short on screen; its accessible label has all of it
+  result.toastLabels = await page.locator(".notification-toast .monaco-list-row").evaluateAll(
+    (rows) => rows.map((r) => r.getAttribute("aria-label") || ""));
+  await page.screenshot({ path: cfg.screenshot });
+  log("toast");
+}
+
+async function featureTour(page) {
+  // open the spec from the explorer
+  await openSpec(page);
   // squiggles
   await page.waitForSelector(".monaco-editor .squiggly-error", { timeout: 90_000 });
   await page.waitForTimeout(1500);
@@ -68,6 +78,23 @@ try {
   await tab.first().waitFor({ timeout: 30_000 });
   result.activeTab = await tab.first().innerText();
   log("definition");
+}
+
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  await page.goto(cfg.url, { waitUntil: "domcontentloaded" });
+  await page.waitForSelector(".monaco-workbench", { timeout: 90_000 });
+  log("workbench");
+  if (cfg.mode === "missing-server") {
+    await missingServer(page);
+  } else {
+    await featureTour(page);
+  }
   result.ok = true;
 } catch (e) {
   result.ok = false;
