@@ -621,6 +621,7 @@ class ChallengeDocument:
     problems: tuple[Problem, ...]
     mentions: tuple[Mention, ...]  # [^id] mentions outside the header and outside code
     line_count: int
+    prose: tuple[tuple[int, int], ...] = ()  # (line, column) where prose starts: example titles, notes
     kind: str = "challenge"
 
     def semantic_key(self) -> tuple:
@@ -654,6 +655,7 @@ def parse_challenge(path: str, text: str, file_id: str, config: Config) -> Chall
     cur_block: Range | None = None
     fence: tuple[str, int, int] | None = None
     depth: list[str] = []
+    prose: list[tuple[int, int]] = []
 
     def close_example():
         if cur_title is not None:
@@ -705,9 +707,12 @@ def parse_challenge(path: str, text: str, file_id: str, config: Config) -> Chall
         if em:
             close_example()
             cur_title, cur_line, cur_roles, cur_block = em.group("title"), i, [], None
+            prose.append((i, em.start("title")))
             continue
         if header is not None and i == header.range.start.line:
             continue
+        if ln.strip():
+            prose.append((i, 0))
         for mm in re.finditer(r"\[\^([^\]\s]+)\]", ln):
             mentions.append(Mention(mm.group(1), Range(Position(i, mm.start(1)), Position(i, mm.end(1))), -1))
     if fence is not None:
@@ -718,7 +723,8 @@ def parse_challenge(path: str, text: str, file_id: str, config: Config) -> Chall
     if not examples:
         r = header.range if header else Range(Position(0, 0), Position(0, 0))
         problems.append(Problem("no-examples", r, "the file has no `**Example**: <title>` items"))
-    return ChallengeDocument(path, text, file_id, header, tuple(examples), tuple(problems), tuple(mentions), len(lines))
+    return ChallengeDocument(path, text, file_id, header, tuple(examples), tuple(problems), tuple(mentions), len(lines),
+                             tuple(prose))
 
 
 Document = SpecDocument | ChallengeDocument

@@ -308,33 +308,19 @@ class LanguagePass:
         return self.apply(ws, self.run(self.prepare(ws, sorted(ws.docs))))
 
 
-_FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_EXAMPLE_LINE = re.compile(r"^\s*\*\*Example\*\*\s*:?\s*")
 _CODE_SPAN = re.compile(r"`+[^`\n]*`+")
 
 
 def challenge_prose(doc: ChallengeDocument) -> list[tuple[int, int, str]]:
-    """(line, column, text) of the prose of a challenge file: example titles and notes, not the
-    header and not the conversation blocks. Code spans and emphasis markers are blanked out
-    (offsets are kept)."""
+    """(line, column, text) of the prose of a challenge file as its parser found it (example titles
+    and notes; not the header, not the conversation blocks), HTML and headings left out. Code spans
+    and emphasis markers are blanked out, offsets kept."""
+    lines = doc.text.split("\n")
     out = []
-    fence: str | None = None
-    header_line = doc.header.range.start.line if doc.header else -1
-    for i, line in enumerate(doc.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")):
-        m = _FENCE_LINE.match(line)
-        if fence is not None:
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line[m.end():].strip():
-                fence = None
+    for i, col in doc.prose:
+        line = lines[i].rstrip("\r")
+        if line.lstrip().startswith(("<", "#")):
             continue
-        if m:
-            fence = m.group(1)
-            continue
-        if i == header_line or not line.strip() or line.lstrip().startswith(("<!--", "<", "#")):
-            continue
-        col = 0
-        em = _EXAMPLE_LINE.match(line)
-        if em:
-            col = em.end()
         text = _CODE_SPAN.sub(lambda x: " " * len(x.group(0)), line[col:]).replace("**", "  ")
         if text.strip():
             out.append((i, col, text))
