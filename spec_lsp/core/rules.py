@@ -11,7 +11,7 @@ E, W, I, H = Severity.ERROR, Severity.WARNING, Severity.INFORMATION, Severity.HI
 
 
 def _r(code: str, name: str, sev: Severity, summary: str, category: str = "structure", enabled: bool = True) -> Rule:
-    return Rule(code, name, category, sev, summary, enabled, f"docs/rules/{name}.md")
+    return Rule(code, name, category, sev, summary, enabled, f"spec_lsp/docs/rules/{name}.md")
 
 
 STRUCTURE_RULES: tuple[Rule, ...] = (

@@ -8,7 +8,7 @@ W, I, H = Severity.WARNING, Severity.INFORMATION, Severity.HINT
 
 
 def _r(code: str, name: str, sev: Severity, summary: str, enabled: bool = True, category: str = "language") -> Rule:
-    return Rule(code, name, category, sev, summary, enabled, f"docs/rules/{name}.md")
+    return Rule(code, name, category, sev, summary, enabled, f"spec_lsp/docs/rules/{name}.md")
 
 
 LANGUAGE_RULES: tuple[Rule, ...] = (
