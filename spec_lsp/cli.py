@@ -125,7 +125,24 @@ def _in_scope(path: str, only: set[str] | None) -> bool:
     return any(path == o or (o.endswith("/") and path.startswith(o)) or o == "" for o in only)
 
 
+def _output_problem(path: str) -> str | None:
+    """Why the report cannot be written to `path` (checked before any work), or None."""
+    p = Path(path)
+    if p.is_dir():
+        return f"-o {path}: is a directory"
+    parent = p.parent if str(p.parent) else Path(".")
+    if not parent.is_dir():
+        return f"-o {path}: directory {parent} does not exist"
+    if not os.access(parent, os.W_OK) or (p.exists() and not os.access(p, os.W_OK)):
+        return f"-o {path}: not writable"
+    return None
+
+
 def cmd_check(a) -> int:
+    if a.output:
+        why = _output_problem(a.output)
+        if why:
+            return _usage(why)
     select, ignore = _csv(a.select), _csv(a.ignore)
     from .core.config import matches_selector
     from .core.rules import all_rules
@@ -195,7 +212,10 @@ def cmd_check(a) -> int:
     else:
         out = to_sarif([shown(ws, f) for ws, f in all_findings], cwd.as_uri())
     if a.output:
-        Path(a.output).write_text(out + "\n", encoding="utf-8")
+        try:
+            Path(a.output).write_text(out + "\n", encoding="utf-8")
+        except OSError as e:
+            return _usage(f"-o {a.output}: {e.strerror or e}")
     elif out:
         sys.stdout.write(out + "\n")
     if a.format == "text" and tty:

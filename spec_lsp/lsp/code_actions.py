@@ -8,7 +8,6 @@ from ..core.document import SpecDocument
 from ..core.model import Position, Range
 from .code_lens import create_file_edit
 from .common import at, crange
-from .convert import from_client_pos, to_client_pos
 from .server import SpecServer
 
 
@@ -21,8 +20,7 @@ def register(server: SpecServer) -> None:
         r, rel, _ = got
         uri = params.text_document.uri
         doc = r.ws.docs.get(rel)
-        lines = ls.lines_of(r, rel)
-        codec = ls.workspace.position_codec
+        ix = ls.index_of(r, rel)
         out: list[T.CodeAction] = []
         seen_create: set[str] = set()
         for d in params.context.diagnostics:
@@ -41,20 +39,20 @@ def register(server: SpecServer) -> None:
                         seen_create.add(cid)
                         out.append(T.CodeAction(title=fx["title"], kind=T.CodeActionKind.QuickFix, diagnostics=[d], edit=edit, is_preferred=True))
             if isinstance(doc, SpecDocument) and d.data.get("category") in ("language", "consistency"):
-                start = from_client_pos(codec, lines, d.range.start)
+                line = min(max(d.range.start.line, 0), ix.line_count() - 1)
                 comment = f"<!-- spec-lsp: allow {d.code} -- TODO: say why this rule does not apply here -->"
-                line = min(start.line, len(lines) - 1)
-                if lines[line].lstrip().startswith("#"):  # a heading: a waiver line directly above it
-                    indent = len(lines[line]) - len(lines[line].lstrip())
+                lt = ix.line_text(line)
+                if lt.lstrip().startswith("#"):  # a heading: a waiver line directly above it
+                    indent = len(lt) - len(lt.lstrip())
                     ins, text = T.Position(line=line, character=0), " " * indent + comment + "\n"
                 else:  # at the end of the finding's line: invisible when rendered, never splits a paragraph or list
-                    ins = to_client_pos(codec, lines, Position(line, len(lines[line].rstrip())))
+                    ins = ix.client_position(ix.starts[line] + len(lt.rstrip()))
                     text = " " + comment
                 edit = T.WorkspaceEdit(changes={uri: [T.TextEdit(range=T.Range(start=ins, end=ins), new_text=text)]})
                 out.append(T.CodeAction(title=f"Waive {d.code} ({d.data.get('rule')}) here, with a reason", kind=T.CodeActionKind.QuickFix, diagnostics=[d], edit=edit))
         # a clause under the cursor without challenge prompts, even when SPEC101 is turned off
         if isinstance(doc, SpecDocument):
-            pos = from_client_pos(codec, lines, params.range.start)
+            pos = ix.from_client(params.range.start)
             for c in doc.clauses:
                 if c.tag_range.start <= pos <= c.tag_range.end and c.id not in seen_create and not r.ws.challenges_for(c.id):
                     edit = create_file_edit(ls, r, rel, c.id)

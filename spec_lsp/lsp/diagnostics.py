@@ -17,9 +17,6 @@ def register(server: SpecServer) -> None:
         if got is None:
             return T.RelatedFullDocumentDiagnosticReport(items=[])
         r, rel, _ = got
-        # make sure the latest edit is in (a pending debounced check runs now)
-        if (r.path, rel) in ls.pending:
-            ls.check_now(r, rel)
         uri = ls.uri_of(r, rel)
         diags = ls.diagnostics_for(r, rel)
         prev = ls.pull_results.get(uri)
@@ -40,6 +37,7 @@ def register(server: SpecServer) -> None:
         for r in list(ls.roots.values()):
             if not r.ready.is_set():
                 await r.ready.wait()
+            ls.flush(r)
             for rel in sorted(r.ws.docs):
                 uri = ls.uri_of(r, rel)
                 diags = ls.diagnostics_for(r, rel)
