@@ -20,6 +20,17 @@ from .model import Finding, Fix, Position, Range, Related
 from .rules import find_rule
 from .text import split_sentences
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _sane(text):
+    """Text spaCy (and the on-disk cache) can take: a lone surrogate, which an editor may send in a
+    didChange, becomes U+FFFD. One code point for one, so offsets into the sentence still hold."""
+    if isinstance(text, str) and _SURROGATE.search(text):
+        return _SURROGATE.sub("\ufffd", text)
+    return text
+
+
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"|‘[^’]*’(?!\w)|(?<!\w)'[^'\n]*'(?!\w)")
 
 
@@ -196,8 +207,8 @@ class LanguagePass:
             return res
         from ..language import SentenceInput
 
-        res.hits = eng.analyze([SentenceInput(u.text, u.context, u.rfc2119) for u in job.units])
-        res.props = [eng.propositions(c.text) for c in job.clauses]
+        res.hits = eng.analyze([SentenceInput(_sane(u.text), _sane(u.context), u.rfc2119) for u in job.units])
+        res.props = [eng.propositions(_sane(c.text)) for c in job.clauses]
         return res
 
     # -- step 3 ---------------------------------------------------------------------------

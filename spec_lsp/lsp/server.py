@@ -22,7 +22,8 @@ from urllib.parse import unquote
 from lsprotocol import types as T
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams, JsonRpcInvalidRequest, JsonRpcServerNotInitialized
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol, default_converter
+from cattrs import ClassValidationError, transform_error
+from pygls.protocol import JsonRPCRequestMessage, LanguageServerProtocol, default_converter
 
 from .. import __version__
 from ..core.config import CONFIG_FILES, Config, ConfigProblem, find_config_file, load_config, merged
@@ -96,7 +97,9 @@ class _Undeserializable:
 
 
 def _strict(kind: type, what: str):
-    def hook(v, _t):
+    def hook(v, t):
+        if t is not kind:  # an enum derived from int or str: lsprotocol's rule (the value must be a member)
+            return t(v)
         if type(v) is not kind:
             raise TypeError(f"expected {what}, got {type(v).__name__}")
         return v
@@ -106,10 +109,9 @@ def _strict(kind: type, what: str):
 def strict_converter():
     """lsprotocol's converter, except that a string is never taken for an integer (or `null` for a string)."""
     c = default_converter()
-    # exactly these types: enums derived from int or str keep lsprotocol's own hooks
-    c.register_structure_hook_func(lambda t: t is int, _strict(int, "an integer"))
-    c.register_structure_hook_func(lambda t: t is str, _strict(str, "a string"))
-    c.register_structure_hook_func(lambda t: t is bool, _strict(bool, "a boolean"))
+    c.register_structure_hook(int, _strict(int, "an integer"))
+    c.register_structure_hook(str, _strict(str, "a string"))
+    c.register_structure_hook(bool, _strict(bool, "a boolean"))
     return c
 
 
@@ -128,16 +130,17 @@ class SpecProtocol(LanguageServerProtocol):
         self._initialize_seen = False
 
     def structure_message(self, data):
-        try:
-            return super().structure_message(data)
-        except JsonRpcException as exc:
-            if isinstance(data, dict) and "id" in data and "method" in data:
-                cause = exc.__cause__
-                reason = str(cause) if cause is not None else str(exc)
-                for sub in getattr(cause, "exceptions", ()) or ():
-                    reason = f"{reason}: {sub}"
+        if isinstance(data, dict) and "jsonrpc" in data and "id" in data and "method" in data:
+            request_type = self.get_message_type(data["method"]) or JsonRPCRequestMessage
+            try:
+                return self._converter.structure(data, request_type)
+            except Exception as exc:  # answered with InvalidParams in handle_message, logged at info level
+                try:
+                    reason = "; ".join(transform_error(exc, path="$")) if isinstance(exc, ClassValidationError) else repr(exc)
+                except Exception:
+                    reason = repr(exc)
                 return _Undeserializable(data["id"], str(data["method"]), reason)
-            raise
+        return super().structure_message(data)
 
     def handle_message(self, message):
         if isinstance(message, _Undeserializable):
@@ -155,6 +158,9 @@ class SpecProtocol(LanguageServerProtocol):
             if is_request:
                 self._send_response(message.id, None, JsonRpcServerNotInitialized("The server is not initialized yet.").to_response_error())
             return
+        if method == T.EXIT:
+            # LSP: exit code 0 after a shutdown request, 1 without one
+            self._server.exit_code = 0 if self._shutdown else 1
         if self._shutdown and method is not None and method != T.EXIT:
             if is_request:
                 self._send_response(message.id, None, JsonRpcInvalidRequest("The server is shutting down.").to_response_error())
@@ -190,6 +196,7 @@ class SpecServer(LanguageServer):
         self._index_cache: dict[tuple[Path, str], LineIndex] = {}
         self._lang_status_shown = False
         self._background: set[asyncio.Task] = set()
+        self.exit_code = 0
 
     # ------------------------------------------------------------------------------------
     # errors never take the server down
@@ -645,4 +652,4 @@ def run(tcp: str | None = None, log_file: str | None = None, paranoid: bool = Fa
         server.start_tcp(host or "127.0.0.1", int(port))
     else:
         server.start_io()
-    return 0
+    return server.exit_code
