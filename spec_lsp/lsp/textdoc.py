@@ -6,8 +6,7 @@ whose character lies past the end of a last line without a newline one character
 computed once per text version (a table of line starts) and does every conversion:
 
 * client positions (UTF-16 code units unless UTF-8/UTF-32 was negotiated) ↔ offsets into the text;
-* core positions (line counted at \\n only, column in code points: `core/document.py`'s convention) ↔
-  offsets, through a second table that is the same list unless the text has a lone \\r.
+* core positions (the same lines, columns in code points) ↔ offsets.
 
 A position past the end of a line means the end of that line; a line past the end of the text means the
 end of the text (LSP 3.17, “Position”). `SpecTextDocument` is pygls's document with this model, and
@@ -27,7 +26,6 @@ from pygls.workspace.position_codec import ServerTextPosition
 from ..core.model import Position, Range
 
 _EOL = re.compile(r"\r\n|\r|\n")
-_LONE_CR = re.compile(r"\r(?!\n)")
 
 
 def _units_fn(encoding) -> str:
@@ -38,19 +36,13 @@ def _units_fn(encoding) -> str:
 class LineIndex:
     """Line-start tables of one immutable text; all conversions are O(log lines + column)."""
 
-    __slots__ = ("text", "starts", "nl_starts", "units", "_lines")
+    __slots__ = ("text", "starts", "units", "_lines")
 
     def __init__(self, text: str, encoding="utf-16") -> None:
         self.text = text
         starts = [0]
         starts.extend(m.end() for m in _EOL.finditer(text))
         self.starts = starts
-        if "\r" in text and _LONE_CR.search(text):
-            nl = [0]
-            nl.extend(m.end() for m in re.finditer("\n", text))
-            self.nl_starts = nl
-        else:
-            self.nl_starts = starts
         self.units = _units_fn(encoding)
         self._lines: tuple[str, ...] | None = None
 
@@ -135,31 +127,27 @@ class LineIndex:
         return T.Position(line=line, character=self._count(self.text[start:offset]))
 
     # -- core positions ↔ offsets ---------------------------------------------------------------
+    # the core counts lines as LSP does (core/text.py split_lines); its columns are code points
     def core_offset(self, p: Position) -> int:
-        nl = self.nl_starts
-        if p.line >= len(nl):
+        if p.line >= len(self.starts):
             return len(self.text)
-        start = nl[p.line]
-        end = nl[p.line + 1] - 1 if p.line + 1 < len(nl) else len(self.text)
-        return min(start + max(p.character, 0), end)
+        start = self.starts[p.line]
+        return min(start + max(p.character, 0), self.line_end(p.line))
 
     def core_position(self, offset: int) -> Position:
-        nl = self.nl_starts
         offset = max(0, min(offset, len(self.text)))
-        line = bisect_right(nl, offset) - 1
-        return Position(line, offset - nl[line])
+        line = bisect_right(self.starts, offset) - 1
+        return Position(line, min(offset, self.line_end(line)) - self.starts[line])
 
     def to_client(self, p: Position) -> T.Position:
-        if self.nl_starts is self.starts:  # same lines: only the column needs converting
-            line = p.line
-            if line >= len(self.starts):
-                return self.client_position(len(self.text))
-            start = self.starts[line]
-            col = min(max(p.character, 0), self.line_end(line) - start)
-            if self.units == "utf-32":
-                return T.Position(line=line, character=col)
-            return T.Position(line=line, character=self._count(self.text[start:start + col]))
-        return self.client_position(self.core_offset(p))
+        line = p.line
+        if line >= len(self.starts):
+            return self.client_position(len(self.text))
+        start = self.starts[line]
+        col = min(max(p.character, 0), self.line_end(line) - start)
+        if self.units == "utf-32":
+            return T.Position(line=line, character=col)
+        return T.Position(line=line, character=self._count(self.text[start:start + col]))
 
     def to_client_range(self, r: Range) -> T.Range:
         return T.Range(start=self.to_client(r.start), end=self.to_client(r.end))
