@@ -55,12 +55,15 @@ async def start(root: Path, cache: Path, published: list):
 
 
 async def stop(client) -> None:
+    """Shut the server down; one still busy (a request that never answers) is killed."""
     try:
-        await asyncio.wait_for(client.shutdown_session(), 30)
+        await asyncio.wait_for(client.shutdown_session(), 10)
     except Exception:
-        pass
+        proc = getattr(client, "_server", None)
+        if proc is not None and proc.returncode is None:
+            proc.kill()
     try:
-        await client.stop()
+        await asyncio.wait_for(client.stop(), 10)
     except Exception:
         pass
 
@@ -123,7 +126,7 @@ async def one_doc(name: str, text: str, reps: int, cache: Path, timeout: float) 
         mark = len(published)
         client.text_document_did_open(T.DidOpenTextDocumentParams(T.TextDocumentItem(uri=u, language_id="markdown", version=1, text=text)))
         t0 = time.perf_counter()
-        while not any(p[0] == u and p[1] == 1 for p in published[mark:]) and time.perf_counter() - t0 < timeout:
+        while not any(p[0] == u and p[1] == 1 for p in published[mark:]) and time.perf_counter() - t0 < 3 * timeout:
             await asyncio.sleep(0.01)
         res = await requests_on(client, u, reps, timeout)
         await stop(client)

@@ -61,7 +61,7 @@ def register(server: SpecServer) -> None:
     @server.feature(T.TEXT_DOCUMENT_DID_OPEN)
     @isolated
     def did_open(ls: SpecServer, params: T.DidOpenTextDocumentParams) -> None:
-        loc = ls.locate(params.text_document.uri)
+        loc = ls.locate(params.text_document.uri, create=True)
         if loc is None:
             return
         r, rel = loc

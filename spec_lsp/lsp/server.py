@@ -253,13 +253,13 @@ class SpecServer(LanguageServer):
     # ------------------------------------------------------------------------------------
     # roots and documents
 
-    def root_for(self, path: Path) -> Root | None:
+    def root_for(self, path: Path, create: bool = True) -> Root | None:
         """The root a file belongs to; for a file outside every root, a new root: its project (the nearest
         directory with a spec-lsp config, else its git repository), else the file's own directory, indexed
         in the background. A file in a directory that does not exist belongs to no root: the server never
         indexes a parent or `/` because of it."""
         best = self._known_root(path)
-        if best is not None:
+        if best is not None or not create:
             return best
         parent = path.parent
         if not parent.is_dir():
@@ -322,11 +322,15 @@ class SpecServer(LanguageServer):
         r.ws = Workspace(r.path, cfg, problems, paranoid=self.paranoid)
         r.problems = problems
 
-    def locate(self, uri: str) -> tuple[Root, str] | None:
+    def locate(self, uri: str, create: bool = False) -> tuple[Root, str] | None:
+        """The root and relative path of a URI. Only opening a document (`create`) makes a new root for a
+        file outside every root; a request about some other file never starts indexing anything."""
         p = uri_to_path(uri)
         if p is None:
             return None
-        r = self.root_for(p)
+        if not create and self._known_root(p) is None and self.open_doc(uri) is not None:
+            create = True  # opened before: its root was refused or not made yet
+        r = self.root_for(p, create=create)
         if r is None:
             return None
         try:

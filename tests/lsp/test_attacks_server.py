@@ -148,4 +148,7 @@ def test_attack_replay_server(attacked):
     assert srv.proc.poll() is None
     assert tree(root) == before_ws and tree(tmp / "outside") == before_out
     assert not (tmp / "x").exists() and not Path("/tmp/pwn").exists()
+    # nothing outside the workspace was indexed: every diagnostic went to a file inside it
+    uris = {n["params"]["uri"] for n in srv.notifications if n.get("method") == "textDocument/publishDiagnostics"}
+    assert uris and all(u.startswith(root.as_uri() + "/") for u in uris), sorted(uris)
     assert not any("Traceback" in m["message"] for m in srv.logs()), [m["message"][:300] for m in srv.logs() if "Traceback" in m["message"]]
