@@ -62,24 +62,26 @@ def insert(srv: RawServer, uri: str, text: str, version: int, offset: int, new: 
 
 @pytest.mark.parametrize("where", ["before", "after"])
 def test_only_lsp_line_terminators_split_lines_in_the_server(tmp_path, servers, where):
-    """Each non-LSP line break, before and after the edited line: the server's text stays the editor's."""
+    """Each non-LSP line break, before and after the edited line: the server's text stays the editor's,
+    and a rename of a tag before, on or after the odd line lands exactly on the tag."""
     root = workspace(tmp_path, {})
     srv = servers()
     srv.initialize(root, NO_LANG)
     for k, ch in enumerate(NOT_LINE_BREAKS):
         uri = (root / f"doc{k}.md").as_uri()
-        odd = f"Odd{ch}line with ’quotes’ 😀.\n\n"
+        odd = f"Odd{ch}line with ’quotes’ 😀 and a tag [^ef0{k}].\n\n"
         body = f"# Title\n\nThe assistant must keep it [^ab0{k}].\n\nThe user may ask for it [^cd0{k}].\n"
         text = odd + body if where == "before" else body + "\n" + odd
         srv.open(uri, text)
         srv.wait_for(lambda: srv.published(uri), what="open publish")
-        # an edit on a line after (or before) the odd character, then a rename that needs exact positions
+        # an edit on a line after (or before) the odd character, then renames that need exact positions
         text = insert(srv, uri, text, 2, text.index("keep it") + 5, "XY")
-        res = rename(srv, uri, text, f"cd0{k}", f"zz9{k}")
-        assert "result" in res, (repr(ch), res)
-        edits, version = edits_for(res["result"], uri)
-        assert version == 2
-        assert apply_text_edits(text, edits) == text.replace(f"cd0{k}", f"zz9{k}"), repr(ch)
+        for tag in (f"cd0{k}", f"ef0{k}"):
+            res = rename(srv, uri, text, tag, "zz9" + tag)
+            assert "result" in res, (repr(ch), res)
+            edits, version = edits_for(res["result"], uri)
+            assert version == 2
+            assert apply_text_edits(text, edits) == text.replace(tag, "zz9" + tag), repr(ch)
         srv.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
 
 
@@ -220,7 +222,7 @@ def test_a_uri_in_a_missing_directory_never_indexes_its_parent(tmp_path, servers
     (outside / "secret.md").write_text("# Secret\n\nBroken [link](#nowhere).\n", encoding="utf-8")
     srv = servers()
     srv.initialize(None, NO_LANG, folders=False)
-    ghost = (outside / "no" / "such" / "dir" / "a.md").as_uri()
+    ghost = (outside / "missing" / "a.md").as_uri()
     res = srv.request("textDocument/hover", {"textDocument": {"uri": ghost}, "position": {"line": 0, "character": 0}})
     assert "result" in res and res["result"] is None
     srv.open(ghost, "# A\n")
