@@ -44,7 +44,12 @@ def word_diff(old: str, new: str) -> tuple[list[list[str]], float]:
 
 
 def _title_ratio(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, a.lower(), b.lower(), autojunk=False).ratio()
+    """Character similarity, or (a little less) how much of the old title's words the new one keeps:
+    “Tone” → “Tone and style” is a likely successor though the strings differ in length."""
+    ratio = difflib.SequenceMatcher(None, a.lower(), b.lower(), autojunk=False).ratio()
+    wa, wb = set(re.findall(r"\w+", a.lower())), set(re.findall(r"\w+", b.lower()))
+    kept = len(wa & wb) / len(wa) if wa else 0.0
+    return max(ratio, 0.8 * kept)
 
 
 def _sec(s: SectionSnap | None, path: str, anchor: str) -> dict[str, Any]:

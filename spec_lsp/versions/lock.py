@@ -28,7 +28,7 @@ from .identity import NO_EVIDENCE, clause_key, evidence_hash, evidence_of, norma
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..core.document import SpecDocument
-    from ..core.model import Finding
+    from ..core.model import Finding, Range
     from ..core.workspace import Workspace
 
 LOCK_FILE = "spec.lock"
@@ -259,7 +259,36 @@ def lock_status(ws: "Workspace", key: str, sentence: str) -> str:
     return f"Prompts changed since `{LOCK_FILE}`; sentence unchanged (`spec-lsp lock --update {key}` records it)."
 
 
+def base_status(label: str, hashes: dict[str, str], key: str, sentence: str) -> str:
+    """One line for the hover: the clause against a base revision (`diff.base`)."""
+    h = hashes.get(key)
+    if h is None:
+        return f"New since `{label}`."
+    return f"**Reworded since `{label}`**." if h != sentence_hash(sentence) else f"Unchanged since `{label}`."
+
+
 def accept_text(ws: "Workspace", keys: Iterable[str]) -> str:
-    """The new text of spec.lock after accepting `keys` (used by the editor's code action)."""
-    new, _rep = updated(ws.lock if ws.has_lock() else None, current_entries(ws), list(keys))
+    """The new text of spec.lock after accepting `keys`."""
+    new, _rep = updated(ws.lock, current_entries(ws), list(keys))
     return render(new)
+
+
+def accept_edit(ws: "Workspace", keys: Iterable[str]) -> "tuple[Range, str] | None":
+    """The smallest whole-line edit of spec.lock's current text that accepts `keys` (a range in code
+    points, and its replacement), or None when nothing changes."""
+    from ..core.model import Position, Range
+
+    old = ws.text(LOCK_FILE) or ""
+    new = accept_text(ws, keys)
+    if new == old:
+        return None
+    a, b = old.split("\n"), new.split("\n")
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    j = 0
+    while j < min(len(a), len(b)) - i and a[len(a) - 1 - j] == b[len(b) - 1 - j]:
+        j += 1
+    if j == 0:  # the last line differs (no final newline): replace everything
+        return Range(Position(0, 0), Position(len(a) - 1, len(a[-1]))), new
+    return Range(Position(i, 0), Position(len(a) - j, 0)), "".join(x + "\n" for x in b[i:len(b) - j])
