@@ -23,24 +23,38 @@ KINDS = ("added", "removed", "reworded", "moved", "retitled", "authority", "anch
          "evidence_changed", "reused", "findings_introduced", "findings_resolved")
 
 
-def _words(s: str) -> list[str]:
-    return re.findall(r"\S+", s)
+_TOKEN = re.compile(r"\s*(?:[\w'’-]+|[^\w\s])")
+
+
+def _tokens(s: str) -> list[str]:
+    """Words and punctuation marks, each with the white space before it (so that the text can be rebuilt)."""
+    return _TOKEN.findall(s)
 
 
 def word_diff(old: str, new: str) -> tuple[list[list[str]], float]:
-    """[[op, text], …] with op "=", "-", "+", and the similarity ratio of the word sequences."""
-    a, b = _words(old), _words(new)
-    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    """[[op, text], …] with op "=", "-", "+"; concatenating the "=" and "+" texts gives the new sentence
+    (each text keeps the white space before it). Also the similarity ratio of the token sequences."""
+    a, b = _tokens(old), _tokens(new)
+    sm = difflib.SequenceMatcher(None, [t.strip() for t in a], [t.strip() for t in b], autojunk=False)
     ops: list[list[str]] = []
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
         if tag == "equal":
-            ops.append(["=", " ".join(a[i1:i2])])
+            ops.append(["=", "".join(b[j1:j2])])
         else:
             if i2 > i1:
-                ops.append(["-", " ".join(a[i1:i2])])
+                ops.append(["-", "".join(a[i1:i2])])
             if j2 > j1:
-                ops.append(["+", " ".join(b[j1:j2])])
+                ops.append(["+", "".join(b[j1:j2])])
     return ops, sm.ratio()
+
+
+def _marked(ops, same, minus, plus) -> str:
+    out = []
+    for op, t in ops:
+        body = t.lstrip()
+        lead = t[: len(t) - len(body)]
+        out.append(lead + (same(body) if op == "=" else minus(body) if op == "-" else plus(body)))
+    return "".join(out).strip()
 
 
 def _title_ratio(a: str, b: str) -> float:
@@ -209,7 +223,7 @@ def render_json(res: dict[str, Any]) -> str:
 
 
 def _wd_text(ops) -> str:
-    return " ".join(t if op == "=" else f"[-{t}-]" if op == "-" else f"{{+{t}+}}" for op, t in ops)
+    return _marked(ops, lambda t: t, lambda t: f"[-{t}-]", lambda t: f"{{+{t}+}}")
 
 
 def _md_escape(s: str) -> str:
@@ -217,7 +231,8 @@ def _md_escape(s: str) -> str:
 
 
 def _wd_md(ops) -> str:
-    return " ".join(_md_escape(t) if op == "=" else f"~~{_md_escape(t)}~~" if op == "-" else f"**{_md_escape(t)}**" for op, t in ops)
+    # <del>/<ins> rather than ~~/**: those do not open next to punctuation (“price**, taxes**”)
+    return _marked(ops, _md_escape, lambda t: f"<del>{_md_escape(t)}</del>", lambda t: f"<ins>{_md_escape(t)}</ins>")
 
 
 def _secname(s: dict) -> str:
