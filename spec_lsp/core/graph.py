@@ -65,7 +65,7 @@ def _clause_attrs(g: nx.MultiDiGraph, ws: "Workspace", clause_nodes) -> None:
         if defs:
             attrs["sentence"] = defs[0][1].sentence
             attrs["sentence_hash"] = sentence_hash(defs[0][1].sentence)  # as in spec.lock (spec_lsp/versions/)
-        attrs["evidence_hash"] = evidence_hash(evidence_of(ws, cid))
+            attrs["evidence_hash"] = evidence_hash(evidence_of(ws, defs[0][0], defs[0][1]))
 
 
 def _remove_doc(g: nx.MultiDiGraph, path: str) -> None:

@@ -301,9 +301,9 @@ def clause_hover(ws, cid: str, base: tuple[str, dict[str, str]] | None = None) -
     if entries:  # versions: spec.lock status, and the clause against `diff.base` when the editor set one
         from ..versions.lock import base_status, lock_status
 
-        lines += ["", lock_status(ws, cid, entries[0][1].sentence)]
+        lines += ["", lock_status(ws, entries[0][0], entries[0][1])]
         if base is not None:
-            lines += ["", base_status(base[0], base[1], cid, entries[0][1].sentence)]
+            lines += ["", base_status(base[0], base[1], entries[0][0], entries[0][1])]
     return "\n".join(lines).strip()
 
 

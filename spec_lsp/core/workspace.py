@@ -352,10 +352,10 @@ class Workspace:
         self._read(("lock-retired", key))
         return self.lock.retired.get(key) if self.lock is not None else None
 
-    def evidence_digest(self, key: str) -> str:
-        """The hash of everything that tests clause `key` (spec_lsp/versions/identity.py)."""
-        self._read(("evidence", key))
-        return evidence_hash(evidence_of(self, key))
+    def evidence_digest(self, path: str, clause: Clause) -> str:
+        """The hash of everything that tests `clause` of document `path` (spec_lsp/versions/identity.py)."""
+        self._read(("evidence", clause.id))
+        return evidence_hash(evidence_of(self, path, clause))
 
     def challenge_path_for(self, clause_id: str) -> str:
         return self.config.challenge_files[0].replace("{id}", clause_id) if self.config.challenge_files else f"examples/{clause_id}.md"

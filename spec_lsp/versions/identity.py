@@ -2,8 +2,12 @@
 
 Two small functions decide it, so that another format (scenarios, criteria) can swap them:
 
-* `clause_key(clause)`: the key a clause keeps across versions (today its ID);
-* `evidence_of(ws, key)`: the texts that test the clause (today its challenge files' bodies).
+* `clause_key(path, clause)`: the key a clause keeps across versions (today its ID; with the format
+  seam of spec_lsp/formats/, scope + ID, e.g. an OpenSpec capability and a requirement name);
+* `evidence_of(ws, path, clause)`: the texts that test the clause (today its challenge files' bodies;
+  with the seam, the format's `evidence(ws, path, clause)`: scenarios, criteria).
+
+Both take the clause's document path because a format's scope comes from it.
 
 Hashes are of *normalised* text (Unicode NFC, typographic quotes and dashes folded, runs of white
 space collapsed), so that re-wrapping a line or typing ’ for ' is not a change of meaning.
@@ -35,8 +39,8 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:HASH_CHARS]
 
 
-def clause_key(clause: "Clause") -> str:
-    """The identity of a clause across versions."""
+def clause_key(path: str, clause: "Clause") -> str:
+    """The identity of a clause across versions (`path`: its document, for formats with scopes)."""
     return clause.id
 
 
@@ -57,9 +61,11 @@ def challenge_hash(doc: "ChallengeDocument") -> str:
     return digest(challenge_body(doc))
 
 
-def evidence_of(ws: "Workspace", key: str) -> list[tuple[str, str]]:
-    """(path, evidence text) of everything that tests clause `key`, in path order."""
-    return [(d.path, challenge_body(d)) for d in ws.challenges_for(key)]
+def evidence_of(ws: "Workspace", path: str, clause: "Clause") -> list[tuple[str, str]]:
+    """(path, evidence text) of everything that tests `clause` (defined in `path`), in path order.
+    The workspace's ("evidence", id) key changes whenever one of these texts does (see
+    Workspace.evidence_digest), so a check that hashes the evidence is re-run when it changes."""
+    return [(d.path, challenge_body(d)) for d in ws.challenges_for(clause.id)]
 
 
 def evidence_hash(parts: list[tuple[str, str]]) -> str:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Iterable
 from .identity import NO_EVIDENCE, clause_key, evidence_hash, evidence_of, normalize, sentence_hash
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..core.document import SpecDocument
+    from ..core.document import Clause, SpecDocument
     from ..core.model import Finding, Range
     from ..core.workspace import Workspace
 
@@ -138,9 +138,9 @@ def current_entries(ws: "Workspace") -> dict[str, Entry]:
     out: dict[str, Entry] = {}
     for doc in sorted(ws.spec_docs(), key=lambda d: d.path):
         for c in doc.clauses:
-            k = clause_key(c)
+            k = clause_key(doc.path, c)
             if k not in out:
-                out[k] = Entry(sentence_hash(c.sentence), evidence_hash(evidence_of(ws, k)), normalize(c.sentence))
+                out[k] = Entry(sentence_hash(c.sentence), evidence_hash(evidence_of(ws, doc.path, c)), normalize(c.sentence))
     return out
 
 
@@ -212,14 +212,14 @@ def lock_findings(doc: "SpecDocument", ws: "Workspace") -> list["Finding"]:
     out = []
     seen: set[str] = set()
     for c in doc.clauses:
-        k = clause_key(c)
+        k = clause_key(doc.path, c)
         if k in seen:
             continue
         seen.add(k)
         entry = ws.locked(k)
         if entry is not None:
             if ws.settings.enabled("SPEC520") and entry.evidence != NO_EVIDENCE and sentence_hash(c.sentence) != entry.sentence:
-                if ws.evidence_digest(k) == entry.evidence:
+                if ws.evidence_digest(doc.path, c) == entry.evidence:
                     paths = [d.path for d in ws.challenges_for(k)] or [ws.challenge_path_for(k)]
                     out.append(make("SPEC520", doc.path, c.tag_range,
                                     f"Clause [^{k}] was reworded since its prompts were last reviewed: review "
@@ -238,8 +238,9 @@ def _short(s: str, n: int = 90) -> str:
     return s if len(s) <= n else s[: n - 1].rstrip() + "…"
 
 
-def lock_status(ws: "Workspace", key: str, sentence: str) -> str:
+def lock_status(ws: "Workspace", path: str, clause: "Clause") -> str:
     """One line for the hover: how the clause stands against spec.lock."""
+    key, sentence = clause_key(path, clause), clause.sentence
     if not ws.has_lock():
         return f"Not locked (no `{LOCK_FILE}`; `spec-lsp lock` creates it)."
     e = ws.lock.clauses.get(key)
@@ -248,7 +249,7 @@ def lock_status(ws: "Workspace", key: str, sentence: str) -> str:
         if r is not None and r.sentence != sentence_hash(sentence):
             return f"**Reused ID**: [^{key}] was retired in `{LOCK_FILE}`."
         return f"Not yet in `{LOCK_FILE}` (`spec-lsp lock` adds it)."
-    ev = evidence_hash(evidence_of(ws, key))
+    ev = evidence_hash(evidence_of(ws, path, clause))
     same_s, same_e = e.sentence == sentence_hash(sentence), e.evidence == ev
     if same_s and same_e:
         return f"Locked: sentence and prompts unchanged since `{LOCK_FILE}`."
@@ -259,9 +260,9 @@ def lock_status(ws: "Workspace", key: str, sentence: str) -> str:
     return f"Prompts changed since `{LOCK_FILE}`; sentence unchanged (`spec-lsp lock --update {key}` records it)."
 
 
-def base_status(label: str, hashes: dict[str, str], key: str, sentence: str) -> str:
+def base_status(label: str, hashes: dict[str, str], path: str, clause: "Clause") -> str:
     """One line for the hover: the clause against a base revision (`diff.base`)."""
-    h = hashes.get(key)
+    h, sentence = hashes.get(clause_key(path, clause)), clause.sentence
     if h is None:
         return f"New since `{label}`."
     return f"**Reworded since `{label}`**." if h != sentence_hash(sentence) else f"Unchanged since `{label}`."

@@ -76,7 +76,7 @@ def snapshot(ws: Workspace, label: str) -> Snapshot:
                 parent = doc.sections[s.parent].anchor if s.parent is not None else None
                 snap.sections[key] = SectionSnap(doc.path, s.anchor, s.title, s.authority, s.own_authority, parent, s.line)
         for c in doc.clauses:
-            k = clause_key(c)
+            k = clause_key(doc.path, c)
             if k in snap.clauses:
                 continue  # a duplicate ID: the first definition speaks for it (duplicate-clause-id reports it)
             snap.clauses[k] = _clause(ws, doc, c, k)
@@ -87,7 +87,7 @@ def snapshot(ws: Workspace, label: str) -> Snapshot:
 def _clause(ws: Workspace, doc: SpecDocument, c, k: str) -> ClauseSnap:
     si = doc.section_at(c.range.start.line)
     sec = doc.sections[si] if si is not None else None
-    ev = evidence_of(ws, k)
+    ev = evidence_of(ws, doc.path, c)
     return ClauseSnap(k, doc.path, c.range.start.line, normalize(c.sentence), sentence_hash(c.sentence),
                       (doc.path, sec.anchor if sec else ""), sec.title if sec else doc.title,
                       sec.authority if sec else None, evidence_hash(ev), tuple(p for p, _ in ev))
