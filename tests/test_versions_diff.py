@@ -123,3 +123,10 @@ def test_no_changes_and_exit_code(repo):
 def test_unknown_revision_is_a_usage_error(repo):
     r = cli(repo, "diff", "no-such-rev")
     assert r.returncode == 2 and "neither a directory nor a revision" in r.stderr
+
+
+def test_language_findings_only_with_the_flag(repo, v1v2):
+    assert not [r for r in v1v2["findings_resolved"] if r["code"].startswith("SPEC2")]
+    res = json.loads(cli(repo, "diff", "v1", "v2", "--format", "json", "--language", check=0).stdout)
+    # v2 dropped “the cheapest fare” (ta03): its superlative finding is resolved
+    assert ("superlative", "SPEC205") in {(r["rule"], r["code"]) for r in res["findings_resolved"]}

@@ -88,7 +88,8 @@ def git(root: Path, *args: str) -> str:
 
 
 def cli(root: Path, *args: str, check: int | None = None) -> subprocess.CompletedProcess:
-    r = subprocess.run([sys.executable, "-m", "spec_lsp", *args], capture_output=True, text=True, cwd=root, env=env())
+    e = dict(env(), SPEC_LSP_CACHE_DIR=str(root.parent / ".spec-lsp-cache"))
+    r = subprocess.run([sys.executable, "-m", "spec_lsp", *args], capture_output=True, text=True, cwd=root, env=e)
     if check is not None:
         assert r.returncode == check, (r.returncode, r.stdout, r.stderr)
     return r
