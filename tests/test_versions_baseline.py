@@ -85,3 +85,14 @@ def test_parse_unified_zero():
     diff = ("diff --git a/a.md b/a.md\n--- a/a.md\n+++ b/a.md\n@@ -3,0 +4,2 @@\n+x\n+y\n@@ -10 +12 @@\n-a\n+b\n"
             "@@ -20,3 +21,0 @@\n-gone\n--- a/old.md\n+++ /dev/null\n@@ -1 +0,0 @@\n-z\n")
     assert parse_unified_zero(diff) == {"a.md": {3, 4, 11, 20, 21}}
+
+
+def test_language_findings_survive_a_renamed_section_anchor(tmp_path):
+    spec = "# Spec {#top}\n\n## Bookings {#bookings}\n\nThe assistant should refund the fare when possible[^bk01].\n"
+    write(tmp_path, {"spec.md": spec, "examples/bk01.md": "Examples for [^bk01] in Bookings:\n\n**Example**: refund\n\n~~~xml\n<user>\nRefund me 🙂\n</user>\n~~~\n"})
+    r = cli(tmp_path, "check", "--format", "json", "--select", "loophole", "--fail-on", "never")
+    assert [f["code"] for f in json.loads(r.stdout)] == ["SPEC203"]
+    cli(tmp_path, "check", "--select", "loophole", "--write-baseline", "b.json", check=0)
+    write(tmp_path, {"spec.md": "Preface.\n\n" + spec.replace("{#bookings}", "{#booking-rules}")})
+    r = cli(tmp_path, "check", "--format", "json", "--select", "loophole", "--baseline", "b.json")
+    assert json.loads(r.stdout) == []
