@@ -116,7 +116,8 @@ def simulate(corpus: Path, repo: Path) -> dict:
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--corpus", default=str(REPO.parent / "shared" / "corpora" / "openai__model_spec"))
+    ap.add_argument("--corpus", default=str(REPO.parent / "shared" / "corpora" / "openai__model_spec"),
+                    help="the Model Spec copy (from a worktree: /work/shared/corpora/openai__model_spec)")
     ap.add_argument("--repo", default="/tmp/spec-lsp-ms-release")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--out", default=str(REPO / "bench" / "results" / "versions.md"))

@@ -62,8 +62,18 @@ def cmd_diff(a) -> int:
     sides = []
     try:
         t0 = time.perf_counter()
-        for spec in (a.old, a.new):
-            sides.append(open_side(spec, root) if spec is not None else None)
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(2) as pool:  # two `git archive` processes at once
+            futs = [pool.submit(open_side, spec, root) if spec is not None else None for spec in (a.old, a.new)]
+            errors = []
+            for fu in futs:
+                try:
+                    sides.append(fu.result() if fu is not None else None)
+                except SourceError as e:
+                    errors.append(e)
+            if errors:
+                raise errors[0]
         new_side = sides[1]
         old = snapshot(load_workspace(sides[0].root, a.language), sides[0].label)
         new = snapshot(load_workspace(new_side.root if new_side else root, a.language),
