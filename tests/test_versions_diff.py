@@ -37,6 +37,7 @@ def test_clauses_added_removed_reworded_with_word_diff(v1v2):
 def test_moved_and_retitled(v1v2):
     (mv,) = v1v2["moved"]
     assert (mv["id"], mv["from"]["anchor"], mv["to"]["anchor"]) == ("ta05", "tone", "safety")
+    assert mv["authority"] == {"old": "guideline", "new": "developer", "kind": "level"}  # moving changed who may override it
     assert v1v2["retitled"] == [{"path": "spec.md", "anchor": "safety", "old": "Safety", "new": "Safety of travellers"}]
 
 

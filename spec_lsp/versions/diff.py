@@ -145,8 +145,11 @@ def compare(old: Snapshot, new: Snapshot, aliases: Mapping[str, str] = DEFAULT_A
             res["reworded"].append({"id": k, "path": n.path, "line": n.line + 1, "old": o.sentence, "new": n.sentence,
                                     "words": ops, "similarity": round(ratio, 2), "rewrite": ratio < REWRITE_BELOW})
         if follow(o.section) != n.section:
-            res["moved"].append({"id": k, "from": _sec(old.sections.get(o.section), *o.section),
-                                 "to": _sec(new.sections.get(n.section), *n.section)})
+            row = {"id": k, "from": _sec(old.sections.get(o.section), *o.section), "to": _sec(new.sections.get(n.section), *n.section)}
+            if o.authority != n.authority:  # moving a clause can change who may override it
+                va, vb = aliases.get(o.authority or "", o.authority), aliases.get(n.authority or "", n.authority)
+                row["authority"] = {"old": o.authority, "new": n.authority, "kind": "vocabulary" if va == vb else "level"}
+            res["moved"].append(row)
         ev_changed = o.ehash != n.ehash
         if reworded and not ev_changed and n.ehash != NO_EVIDENCE:
             res["evidence_stale"].append({"id": k, "path": n.path, "line": n.line + 1, "evidence": list(n.evidence)})
@@ -254,7 +257,9 @@ def render_text(res: dict[str, Any]) -> str:
     for r in res["reused"]:
         out.append(f"reused-id [^{r['id']}] {r['path']}:{r['line']}: retired ({r['retired_in']}) when it said “{r['retired_text']}”; now “{r['sentence']}”")
     for r in res["moved"]:
-        out.append(f"moved     [^{r['id']}] {_secname(r['from'])} → {_secname(r['to'])}")
+        au = r.get("authority")
+        out.append(f"moved     [^{r['id']}] {_secname(r['from'])} → {_secname(r['to'])}"
+                   + (f"  (authority {au['old']} → {au['new']}{', LEVEL CHANGE' if au['kind'] == 'level' else ''})" if au else ""))
     for r in res["retitled"]:
         out.append(f"retitled  {r['path']}#{r['anchor']}: “{r['old']}” → “{r['new']}”")
     for r in res["authority"]:
@@ -332,7 +337,10 @@ def render_markdown(res: dict[str, Any]) -> str:
         out += [f"- ➖ `[^{r['id']}]` from {_md_escape(_secname(r['section']))}: ~~{_md_escape(r['sentence'])}~~" for r in res["removed"]]
     if res["moved"] or res["retitled"]:
         out += ["", "#### Moved and retitled", ""]
-        out += [f"- `[^{r['id']}]` moved: {_md_escape(_secname(r['from']))} → {_md_escape(_secname(r['to']))}" for r in res["moved"]]
+        out += [f"- `[^{r['id']}]` moved: {_md_escape(_secname(r['from']))} → {_md_escape(_secname(r['to']))}"
+                + (f" (authority `{r['authority']['old']}` → `{r['authority']['new']}`"
+                   + (", **level change**)" if r["authority"]["kind"] == "level" else ")") if r.get("authority") else "")
+                for r in res["moved"]]
         out += [f"- `#{r['anchor']}` retitled: “{_md_escape(r['old'])}” → “{_md_escape(r['new'])}”" for r in res["retitled"]]
     if res["evidence_changed"]:
         out += ["", "#### Prompts changed, clause unchanged", ""]
