@@ -8,6 +8,7 @@ from ..core.document import SpecDocument
 from ..core.model import Position, Range
 from .code_lens import create_file_edit
 from .common import at, crange
+from .rename import refresh_closed
 from .server import SpecServer
 
 LOCK_CODES = ("SPEC520", "SPEC521")
@@ -18,13 +19,15 @@ def accept_action(ls: SpecServer, r, d: T.Diagnostic) -> T.CodeAction | None:
     from ..versions.lock import LOCK_FILE, accept_edit
 
     cid = d.data["subject"]
+    # an edit of another file: computed on its text as it is on disk now (re-read and re-indexed if it
+    # changed without a watcher event), never on a stale index
+    refresh_closed(ls, r, {LOCK_FILE})
     got = accept_edit(r.ws, [cid])
     if got is None:
         return None
     rng, text = got
-    lines = (r.ws.text(LOCK_FILE) or "").split("\n")
-    codec = ls.workspace.position_codec
-    edit = T.TextEdit(range=T.Range(start=to_client_pos(codec, lines, rng.start), end=to_client_pos(codec, lines, rng.end)), new_text=text)
+    ix = ls.index_of(r, LOCK_FILE)
+    edit = T.TextEdit(range=ix.to_client_range(rng), new_text=text)
     what = "reviewed the prompts" if d.code == "SPEC520" else "reuse is deliberate"
     return T.CodeAction(title=f"Accept [^{cid}] in {LOCK_FILE} ({what})", kind=T.CodeActionKind.QuickFix, diagnostics=[d],
                         edit=T.WorkspaceEdit(changes={ls.uri_of(r, LOCK_FILE): [edit]}))
