@@ -170,6 +170,30 @@ def test_rename_with_a_new_name_that_is_not_a_string_is_refused(tmp_path, server
     assert res["error"]["code"] == -32602  # InvalidParams
 
 
+# --- item 7 ------------------------------------------------------------------------------------------
+
+
+def test_requests_on_a_2mb_document_answer_with_exact_ranges(tmp_path, servers):
+    """documentSymbol, codeLens and workspace/symbol on a 2 MB open document: answered (the figures are
+    in bench/results/requests-*.md), with UTF-16 ranges right on the last line."""
+    para = "The assistant must keep the user’s draft 😀 exactly as written [^g{:06d}].\n\n"
+    text = "# Big {#big}\n\n" + "".join(para.format(i) for i in range(26000))
+    assert len(text.encode("utf-8")) > 2_000_000
+    root = workspace(tmp_path, {"big.md": "# placeholder\n"})
+    srv = servers()
+    srv.initialize(root, NO_LANG)
+    uri = (root / "big.md").as_uri()
+    srv.open(uri, text)
+    last = lsp_position(text, text.index("[^g025999]") + 2)
+    syms = srv.request("textDocument/documentSymbol", {"textDocument": {"uri": uri}}, timeout=120)["result"]
+    clause = syms[0]["children"][-1]
+    assert clause["name"] == "[^g025999]" and clause["selectionRange"]["start"] == last
+    lenses = srv.request("textDocument/codeLens", {"textDocument": {"uri": uri}}, timeout=120)["result"]
+    assert len(lenses) == 26000 and lenses[-1]["range"]["start"]["line"] == last["line"]
+    found = srv.request("workspace/symbol", {"query": "g025999"}, timeout=120)["result"]
+    assert any(s["location"]["range"]["start"] == last for s in found)
+
+
 # --- item 11 (rename and quick-fix parts) ------------------------------------------------------------
 
 
