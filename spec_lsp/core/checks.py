@@ -107,7 +107,7 @@ def check_spec(doc: SpecDocument, ws: "Workspace") -> list[Finding]:
                             c.id, (), fix_for(fmt.missing_evidence(ws, path, c, title))))
     # -- links
     for lk in doc.links:
-        target, anchor, checkable = resolve_link(path, lk)
+        target, anchor, checkable = fmt.resolve_link(ws, path, lk) or resolve_link(path, lk)
         if not checkable:
             continue
         if target is None:

@@ -399,14 +399,16 @@ def find_config_file(root: Path) -> Path | None:
 
 
 def find_root(start: Path) -> Path:
-    """Walk up from `start` to the directory holding a spec-lsp config; else `start` itself."""
+    """The workspace root of `start` (a file or directory): the nearest ancestor holding a spec-lsp
+    config file, not above the enclosing git repository; else that repository (the nearest `.git`);
+    else `start`'s own directory.  Path arguments below the root only filter the output."""
     start = start.resolve()
     d = start if start.is_dir() else start.parent
     for cand in (d, *d.parents):
         if find_config_file(cand) is not None:
             return cand
         if (cand / ".git").exists():
-            break
+            return cand
     return d
 
 

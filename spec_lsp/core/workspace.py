@@ -249,7 +249,7 @@ class Workspace:
         if cid is not None:
             doc: Document = parse_challenge(rel_path, text, cid, self.config)
         else:
-            doc = parse_spec(rel_path, text, self.parse_config(fmt, rel_path), old if isinstance(old, SpecDocument) else None)
+            doc = parse_spec(rel_path, fmt.preprocess(text), self.parse_config(fmt, rel_path), old if isinstance(old, SpecDocument) else None)
             doc = fmt.finish(doc)
             if doc.format != fmt.name:
                 object.__setattr__(doc, "format", fmt.name)

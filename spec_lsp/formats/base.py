@@ -137,6 +137,11 @@ class Format:
         item in `rel_path`; any other match of them is a mention."""
         return ()
 
+    def preprocess(self, text: str) -> str:
+        """The text the Markdown parser sees (default: as is).  Must keep every line and its length
+        (blank out JSX or `import` lines with spaces) so that positions stay the user's positions."""
+        return text
+
     def finish(self, doc: "SpecDocument") -> "SpecDocument":
         """Adjust a parsed document (a pure function of it): e.g. demote definitions outside the files
         that define clauses to mentions.  Default: the document as parsed."""
@@ -169,6 +174,20 @@ class Format:
 
     def missing_evidence(self, ws, path: str, clause: "Clause", section_title: str) -> MissingEvidenceFix | None:
         """The quick fix for a clause without evidence, or None (no XML outside the Model Spec)."""
+        return None
+
+    def resolve_link(self, ws, doc_path: str, link) -> tuple[str | None, str | None, bool] | None:
+        """(target path or None for the same document, anchor, checkable) for a link, or None for
+        the generic resolution (relative paths; `/x` from the workspace root)."""
+        return None
+
+    def rename_edits(self, ws, path: str, clause_id: str, new_id: str):
+        """A rename of a clause ID, as {path: [(Range, new text)]}, or None for the generic rename
+        (every definition, mention and challenge file of the ID, within the clause's scope)."""
+        return None
+
+    def valid_id(self, new_id: str) -> bool | None:
+        """Whether `new_id` is an acceptable clause ID for a rename (None: the generic check)."""
         return None
 
     # -- checks ------------------------------------------------------------------------------
