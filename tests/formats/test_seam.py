@@ -122,3 +122,22 @@ def test_memory_workspace_activates_a_format_on_its_first_file():
     assert not ws.findings("specs/001-a/tasks.md")
     ws.set_document("specs/001-a/tasks.md", "- [ ] T001 Do (FR-002)\n")
     assert [f.code for f in ws.findings("specs/001-a/tasks.md")] == ["SPEC400"]
+
+
+def test_doctor_reports_root_config_formats_and_counts():
+    from helpers import FIXTURES
+
+    out = subprocess.run([sys.executable, "-m", "spec_lsp", "doctor", str(FIXTURES / "speckit" / "specs"), "--format", "json"],
+                         cwd=REPO, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    import json
+
+    rep = json.loads(out.stdout)
+    assert rep["root"].endswith("fixtures/speckit") and rep["config"] == ".spec-lsp.toml"
+    sk = next(r for r in rep["formats"] if r["format"] == "spec-kit")
+    assert sk["how"] == "detected"
+    # 6 + 2 clauses in 001, 4 + 1 in 002; evidence: tasks citing them; references: mentions + ranges
+    assert sk["clauses"] == 13 and sk["evidence"] > 0 and sk["references"] > 0
+    text = subprocess.run([sys.executable, "-m", "spec_lsp", "doctor", str(FIXTURES / "speckit")], cwd=REPO,
+                          capture_output=True, text=True).stdout
+    assert "spec-kit" in text and "clauses" in text and "root:" in text
