@@ -190,6 +190,11 @@ class Format:
         """Whether `new_id` is an acceptable clause ID for a rename (None: the generic check)."""
         return None
 
+    def keep_language_hit(self, rule_name: str, text: str) -> bool:
+        """Whether a language finding of `rule_name` on `text` stands (False: the format has a more
+        precise rule for it).  Default: every hit stands."""
+        return True
+
     # -- checks ------------------------------------------------------------------------------
     def check(self, doc: "SpecDocument", ws: WorkspaceView) -> list[Finding]:
         """This format's own findings for one document (generic rules run anyway)."""
