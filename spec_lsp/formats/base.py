@@ -120,6 +120,8 @@ class Format:
     generic_mentions: bool = True
     #: parse `**ID** text` (bold ID, no separator) as a definition too
     bold_lead_definitions: bool = False
+    #: completion: a regex whose group 1 is the ID prefix typed just before the cursor (`FR-0`)
+    completion_prefix: str | None = None
 
     # -- zero-config detection ------------------------------------------------------------
     def detect(self, files: Sequence[str]) -> bool:

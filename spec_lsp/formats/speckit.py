@@ -69,6 +69,7 @@ class SpecKitFormat(Format):
     rules = RULES
     generic_mentions = False
     bold_lead_definitions = True
+    completion_prefix = r"(?<![\w-])((?:FR|SC|NFR)-[0-9]*[a-z]?)$"
 
     # -- detection and files ------------------------------------------------------------
     def detect(self, files: Sequence[str]) -> bool:
