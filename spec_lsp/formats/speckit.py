@@ -26,8 +26,8 @@ from ..core.model import Range, Rule, Severity
 from .base import Evidence, Format, Reference, cached
 
 # FR-001 / SC-001 / NFR-001 (spec-kit's template; letter suffixes FR-004a), and R001 (the second,
-# off-template `# Spec:` layout some projects use: `- **R001** (MUST): …`)
-ID_RE = r"(?P<id>(?:FR|SC|NFR)-\d{3}[a-z]?|R\d{3}[a-z]?)"
+# off-template `# Spec:` layout some projects use: `- **R001** (MUST): …`, `- **NFR001** (MUST): …`)
+ID_RE = r"(?P<id>(?:FR|SC|NFR)-\d{3}[a-z]?|N?FR\d{3}[a-z]?|R\d{3}[a-z]?)"
 _FEATURE = re.compile(r"^(?:\d{3,}|_\d+_)[-_]")
 _RANGE = re.compile(r"\b(?P<a>(?P<pfx>FR|SC|NFR)-(?P<n1>\d{3}))\s*(?:through|to|thru|–|—|-|\.\.)\s*(?P<b>(?P=pfx)-(?P<n2>\d{3}))\b")
 _RANGE_TOKEN = re.compile(r"^(?P<pfx>[A-Z]+)-(?P<n1>\d{3})\.\.(?P=pfx)-(?P<n2>\d{3})$")

@@ -131,7 +131,7 @@ def test_fixture_through_the_cli():
     assert not [g for g in got if g[1].endswith("checklists/requirements.md")]
 
 
-_DEF = re.compile(r"^\s*[-*] \*\*(?:(?:FR|SC|NFR)-\d{3}[a-z]?|R\d{3}[a-z]?)\*\*", re.M)
+_DEF = re.compile(r"^\s*[-*] \*\*(?:(?:FR|SC|NFR)-\d{3}[a-z]?|N?FR\d{3}[a-z]?|R\d{3}[a-z]?)\*\*", re.M)
 
 
 @pytest.mark.parametrize("name", ["github__spec-kit", "jmservera__squad-speckit-bridge", "alfredoperez__speckit-companion"])
