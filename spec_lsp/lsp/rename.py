@@ -81,19 +81,22 @@ def refresh_closed(ls: SpecServer, r: Root, paths: set[str]) -> bool:
 
 
 def verify(ls: SpecServer, r: Root, sym: navigation.Symbol, plan: navigation.RenamePlan) -> None:
-    """Every replaced range must hold the old name in the text the edit will apply to; every moved file
-    must exist, and its new path must be free in every form (a dangling symlink too) and stay beside it."""
+    """Every replaced range must hold, in the text the edit will apply to (the open buffer, or the file
+    read again now), exactly what the plan saw there in the index (for a plain rename: the old name);
+    every moved file must exist, and its new path must be free in every form and stay beside it."""
     for p, edits in plan.edits.items():
         od = ls.open_doc(ls.uri_of(r, p))
-        text = od.source if od is not None else r.ws.text(p)
-        if text is None:
+        planned = r.ws.text(p)
+        target = od.source if od is not None else (r.ws.read_file(p) if os.path.isfile(r.path / p) else None)
+        if target is None or planned is None:
             raise RenameError(f"{p} could not be read again; nothing was changed.")
-        ix = LineIndex(text)
+        pix, tix = LineIndex(planned), LineIndex(target)
         for rng, _new in edits:
             if rng.start == rng.end:
                 continue  # an insertion (an explicit anchor after a heading)
-            got = text[ix.core_offset(rng.start):ix.core_offset(rng.end)]
-            if got != sym.name:
+            saw = planned[pix.core_offset(rng.start):pix.core_offset(rng.end)]
+            got = target[tix.core_offset(rng.start):tix.core_offset(rng.end)]
+            if got != saw or (sym.scope is None and saw != sym.name):
                 raise RenameError(f"{p}:{rng.start.line + 1} no longer holds “{sym.name}” where the index says it is; "
                                   "nothing was changed. Save or reload the file and try again.")
     for old, new in plan.file_renames:
