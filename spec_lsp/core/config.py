@@ -114,12 +114,8 @@ def challenge_id(rel_path: str, config: Config) -> str | None:
     return None
 
 
-# dot-directories that hold a spec format's files (Kiro's `.kiro/specs/`); all others are skipped
-FORMAT_DOT_DIRS = frozenset({".kiro"})
-
-
 def is_excluded_dir(name: str) -> bool:
-    return name in DEFAULT_EXCLUDE or (name.startswith(".") and name not in (".", "..") and name not in FORMAT_DOT_DIRS)
+    return name in DEFAULT_EXCLUDE or (name.startswith(".") and name not in (".", ".."))
 
 
 def path_included(rel_path: str, config: Config) -> bool:

@@ -40,9 +40,6 @@ def all_rules() -> tuple[Rule, ...]:
     except ImportError:  # pragma: no cover - the language package is part of the distribution
         LANGUAGE_RULES = ()
     rules.extend(LANGUAGE_RULES)
-    from ..formats.plugins import RULES as FORMAT_RULES  # OpenSpec, Kiro, MDX
-
-    rules.extend(FORMAT_RULES)
     return tuple(rules)
 
 

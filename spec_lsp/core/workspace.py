@@ -26,8 +26,6 @@ from .config import Config, ConfigProblem, challenge_id, is_excluded_dir, path_i
 from .document import ChallengeDocument, Clause, SpecDocument, parse_challenge, parse_spec
 from .model import Finding, Position, Range
 from .rules import RuleSettings
-from ..formats import plugins as format_plugins
-from ..formats.plugdoc import FormatDoc
 
 Document = SpecDocument | ChallengeDocument
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -52,9 +50,6 @@ class Workspace:
         # symbol tables
         self._clauses: dict[str, dict[str, tuple[tuple[Clause, str], ...]]] = defaultdict(dict)  # id -> path -> (clause, section title)
         self._challenges: dict[str, dict[str, ChallengeDocument]] = defaultdict(dict)
-        # plug-in formats (OpenSpec, Kiro): each owned document's format parse, and the scope tables
-        self.format_docs: dict[str, FormatDoc] = {}
-        self._scopes: dict[str, dict[str, FormatDoc]] = defaultdict(dict)
         self._provided: dict[str, dict[tuple, object]] = {}
         # dependencies, recorded while checking
         self._deps: dict[str, frozenset] = {}
@@ -162,11 +157,6 @@ class Workspace:
         else:
             doc = parse_spec(rel_path, text, self.config, old if isinstance(old, SpecDocument) else None)
         self.docs[rel_path] = doc
-        fdoc = format_plugins.parse_format(rel_path, text)
-        if fdoc is not None:
-            self.format_docs[rel_path] = fdoc
-        else:
-            self.format_docs.pop(rel_path, None)
         self._texts[rel_path] = text
         self.other_files.discard(rel_path)
         self._graph_dirty.add(rel_path)
@@ -174,7 +164,6 @@ class Workspace:
 
     def _drop(self, rel_path: str) -> set[tuple]:
         old = self.docs.pop(rel_path)
-        self.format_docs.pop(rel_path, None)
         self._texts.pop(rel_path, None)
         self._graph_dirty.add(rel_path)
         changed = self._reprovide(rel_path, old, None)
@@ -199,9 +188,6 @@ class Workspace:
             d[("anchors", doc.path)] = frozenset(doc.anchor_map)
         else:
             d[("challenge", doc.file_id)] = doc.path
-        fdoc = self.format_docs.get(doc.path)
-        if fdoc is not None and self.docs.get(doc.path) is doc:
-            d[("scope", fdoc.scope)] = fdoc.summary()
         return d
 
     def _reprovide(self, path: str, old: Document | None, new: Document | None) -> set[tuple]:
@@ -235,14 +221,6 @@ class Workspace:
                     del self._challenges[key[1]]
             elif kind == "file":
                 changed.add(("paths",))
-            elif kind == "scope":
-                table3 = self._scopes[key[1]]
-                if b is None:
-                    table3.pop(path, None)
-                else:
-                    table3[path] = self.format_docs[path]
-                if not table3:
-                    del self._scopes[key[1]]
         if isinstance(new, ChallengeDocument):
             # the fingerprint is only the path; keep the table pointing at the newest parse (examples)
             self._challenges[new.file_id][path] = new
@@ -308,11 +286,6 @@ class Workspace:
         self._read(("paths",))
         return any(p.startswith(prefix) for p in self.docs) or any(p.startswith(prefix) for p in self.other_files)
 
-    def scope_docs(self, scope: str) -> list[FormatDoc]:
-        """Every plug-in-format document of a scope (a Kiro feature, an OpenSpec capability)."""
-        self._read(("scope", scope))
-        return [d for _, d in sorted(self._scopes.get(scope, {}).items())]
-
     def known_paths(self) -> list[str]:
         self._read(("paths",))
         return sorted(self.docs) + sorted(self.other_files)
@@ -335,9 +308,6 @@ class Workspace:
             self._reading = set()
             try:
                 raw = check_spec(doc, self) if isinstance(doc, SpecDocument) else check_challenge(doc, self)
-                fdoc = self.format_docs.get(p)
-                if fdoc is not None:
-                    raw.extend(format_plugins.check(fdoc, self.scope_docs(fdoc.scope)))
             finally:
                 deps = frozenset(self._reading)
                 self._reading = None
