@@ -245,6 +245,7 @@ class SpecDocument:
     html_anchor_entries: tuple = ()
     kind: str = "spec"
     groups: tuple = ()  # per-group concatenations of `parts` fields, reused by the next parse
+    format: str = ""  # the name of the format that owns it (set by the workspace)
 
     # ---- queries -------------------------------------------------------------------------
     @cached_property
@@ -422,7 +423,8 @@ def _rechunk(text: str, prev: "SpecDocument"):
 def parse_spec(path: str, text: str, config: Config, previous: "SpecDocument | None" = None) -> "SpecDocument":
     norm = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
     pats = config.compiled_id_patterns()
-    pat_key = config.id_patterns
+    bold = config.id_bold_lead
+    pat_key = config.id_patterns + (("\x00bold-lead",) if bold else ())
     plan = None
     if previous is not None and previous.pat_key == pat_key and norm is text:
         plan = _rechunk(norm, previous)
@@ -430,7 +432,7 @@ def parse_spec(path: str, text: str, config: Config, previous: "SpecDocument | N
     bb = 0
 
     def fresh(ch: Chunk) -> ChunkAbs:
-        return _abs(ch.text, ch.kind, ch.start, bb, parse_chunk(ch.text, ch.kind, pats), pat_key)
+        return _abs(ch.text, ch.kind, ch.start, bb, parse_chunk(ch.text, ch.kind, pats, bold), pat_key)
 
     if plan is None:
         chunks = _full_chunks(norm)

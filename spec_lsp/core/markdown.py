@@ -372,6 +372,7 @@ def _to_plain(content: str, lo: int, hi: int, code: list[tuple[int, int]], out: 
 class _ChunkBuilder:
     lines: list[str]
     id_patterns: tuple[re.Pattern, ...]
+    bold_lead: bool = False
     headings: list = field(default_factory=list)
     tags: list = field(default_factory=list)
     footnote_defs: list = field(default_factory=list)
@@ -444,7 +445,8 @@ class _ChunkBuilder:
                 lead = re.match(r"\s*(?:\*\*|__|`|\[)?", content).end()
                 for pat in self.id_patterns:
                     dm = pat.match(content, lead)
-                    if dm and re.match(r"(?:\*\*|__|`|\])?\s*(?::|\s[-–—]\s|\.)|\*\*:|:\*\*", content[dm.end() : dm.end() + 4]):
+                    if dm and (re.match(r"(?:\*\*|__|`|\])?\s*(?::|\s[-–—]\s|\.)|\*\*:|:\*\*", content[dm.end() : dm.end() + 4])
+                               or (self.bold_lead and content.startswith("**", lead - 2) and content.startswith("**", dm.end()))):
                         gi = "id" if "id" in pat.groupindex else 0
                         self.id_defs.append(RawIdDef(dm.group(gi), rng(dm.start(gi), dm.end(gi)), block_index))
                         defined_at = dm.start(gi)
@@ -541,23 +543,24 @@ _CACHE_MAX = 50_000
 cache_stats = {"hits": 0, "misses": 0}
 
 
-def parse_chunk(text: str, kind: str, id_patterns: tuple[re.Pattern, ...] = ()) -> ChunkResult:
-    """Parse one chunk; the result is cached by (text, kind, id patterns)."""
-    key = (text, kind, tuple(p.pattern for p in id_patterns))
+def parse_chunk(text: str, kind: str, id_patterns: tuple[re.Pattern, ...] = (), bold_lead: bool = False) -> ChunkResult:
+    """Parse one chunk; the result is cached by (text, kind, id patterns).  `bold_lead`: a bold ID
+    (`**FR-001** The system …`) at the start of a paragraph defines a clause without a separator."""
+    key = (text, kind, tuple(p.pattern for p in id_patterns), bold_lead)
     hit = _CACHE.get(key)
     if hit is not None:
         cache_stats["hits"] += 1
         _CACHE.move_to_end(key)
         return hit
     cache_stats["misses"] += 1
-    res = _parse_chunk(text, kind, id_patterns)
+    res = _parse_chunk(text, kind, id_patterns, bold_lead)
     _CACHE[key] = res
     if len(_CACHE) > _CACHE_MAX:
         _CACHE.popitem(last=False)
     return res
 
 
-def _parse_chunk(text: str, kind: str, id_patterns: tuple[re.Pattern, ...]) -> ChunkResult:
+def _parse_chunk(text: str, kind: str, id_patterns: tuple[re.Pattern, ...], bold_lead: bool = False) -> ChunkResult:
     lines = text.split("\n")
     if kind == "front-matter":
         fm = []
@@ -566,7 +569,7 @@ def _parse_chunk(text: str, kind: str, id_patterns: tuple[re.Pattern, ...]) -> C
             if m:
                 fm.append((m.group(1), m.group(2).strip().strip("\"'"), k))
         return ChunkResult(front_matter=tuple(fm))
-    b = _ChunkBuilder(lines, id_patterns)
+    b = _ChunkBuilder(lines, id_patterns, bold_lead)
     # Admonitions (`!!! meta "Commentary"` + an indented body): parse the body de-indented so that
     # its paragraphs are prose, not indented code.
     adm_ranges: list[tuple[int, int, str]] = []
