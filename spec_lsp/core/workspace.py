@@ -286,6 +286,9 @@ class Workspace:
             fmt = self.format_of(doc.path)
             if not fmt.fallback:  # what the document cites (no positions): read by evidence checks
                 d[("refs", doc.path)] = frozenset(r.id for r in fmt.references(doc))
+                data = fmt.data(doc)
+                if data is not None:  # the format's own parse, read by its scope mates (format_data)
+                    d[("fdata", doc.path)] = data
         else:
             d[("challenge", doc.file_id)] = doc.path
         return d
@@ -416,6 +419,12 @@ class Workspace:
         self._read(("refs", rel_path))
         got = self._provided.get(rel_path, {}).get(("refs", rel_path))
         return got if isinstance(got, frozenset) else frozenset()
+
+    def format_data(self, rel_path: str):
+        """A document's `Format.data` (its format's own parse: requirements, scenarios, criteria, task
+        references…), or None; records the key, so any change of that data re-checks the reader."""
+        self._read(("fdata", rel_path))
+        return self._provided.get(rel_path, {}).get(("fdata", rel_path))
 
     def scope_docs(self, scope: str) -> list[str]:
         self._read(("paths",))
