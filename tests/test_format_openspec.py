@@ -209,7 +209,11 @@ def test_rename_edits_cover_main_and_active_deltas_never_archive():
     delta = ("## MODIFIED Requirements\n### Requirement: Session expiry\nA session MUST end.\n\n"
              "#### Scenario: Idle session ends\n- **WHEN** x\n- **THEN** y\n")
     ws = memory_workspace({MAIN: AUTH, DELTA: delta, ARCHIVED: delta})
-    edits = openspec.rename_edits(ws.scope_docs("openspec:openspec/auth"), "Session expiry", "Session timeout")
+    link = "See [expiry](specs/auth/spec.md#requirement-session-expiry).\n"
+    ws.set_document("openspec/project.md", link)
+    edits = openspec.OpenSpecFormat().rename_edits(ws, MAIN, "Session expiry", "Session timeout")
+    (lk_rng, lk_text), = edits.pop("openspec/project.md")
+    assert lk_text == "requirement-session-timeout" and link[lk_rng.start.character:lk_rng.end.character] == "requirement-session-expiry"
     assert set(edits) == {MAIN, DELTA}
     for path, lst in edits.items():
         (rng, text), = lst

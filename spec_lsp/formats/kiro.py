@@ -14,11 +14,15 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from dataclasses import replace
+from typing import Sequence
+
 from ..core.model import Finding, Fix, Position, Range, Related, Rule, Severity
 from ..core.text import closest
-from .kiro_parse import (EARS_SHALL, EARS_SHALL_ANY_CASE, EARS_THEN, EARS_TRIGGER, FORMAT, KiroData, KRequirement,
+from .base import Evidence, Format, MissingEvidenceFix, Reference, cached
+from .kiro_parse import (EARS_SHALL, EARS_SHALL_ANY_CASE, EARS_THEN, EARS_TRIGGER, FORMAT, PATH, KiroData, KRequirement,
                          classify, expand, parse, scope_of)
-from .plugdoc import FormatDoc, strip_code_spans
+from .plugdoc import FormatDoc, block_index_at, rng, statement, strip_code_spans
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFORMATION
 
@@ -199,5 +203,192 @@ def hover_text(clause_id: str, scope_docs: list[FormatDoc]) -> str:
     return head + (f"\n\n{clause.text[:400]}" if clause.text else "")
 
 
-__all__ = ["RULES", "FORMAT", "check", "parse", "classify", "scope_of", "ears_problem", "hover_text", "CRITERION_TEMPLATE",
+# ------------------------------------------------------------------------------------------
+# The format on the seam
+
+
+def fdoc_of(doc) -> FormatDoc | None:
+    return cached(doc, "kiro-fdoc", lambda: parse(doc.path, doc.text))
+
+
+def _token_mentions(tok) -> list[tuple[str, Range]]:
+    """(clause id, source range) for each ID written in a reference token (both ends of a range)."""
+    r = tok.range
+    line, c0, text = r.start.line, r.start.character, tok.text
+    if tok.kind in ("id", "requirement", "prefixed"):
+        return [(tok.ids[0], r)]
+    if tok.kind in ("range", "prefixed-range"):
+        out = []
+        a, b = tok.ids
+        ia = text.find(a.split("-")[-1])
+        ib = text.rfind(b.split("-")[-1])
+        if ia >= 0:
+            out.append((a, rng(line, c0 + ia, c0 + ia + len(a.split("-")[-1]))))
+        if ib >= 0 and ib != ia:
+            out.append((b, rng(line, c0 + ib, c0 + ib + len(b.split("-")[-1]))))
+        return out
+    return []
+
+
+def _expand_local(tok) -> list[str]:
+    """What a token cites, without the requirements file: ranges within one requirement expand
+    numerically (7.1-7.10), `All` is "*", a range across requirements is its two ends."""
+    if tok.kind == "all":
+        return ["*"]
+    if tok.kind == "range":
+        a, b = tok.ids
+        ra, ma = a.split(".")
+        rb, mb = b.split(".")
+        if ra == rb and int(ma) <= int(mb) and int(mb) - int(ma) <= 500:
+            return [f"{ra}.{k}" for k in range(int(ma), int(mb) + 1)]
+        return [a, b]
+    if tok.kind == "prefixed-range":
+        return list(tok.ids)
+    if tok.kind in ("id", "requirement", "prefixed"):
+        return [tok.ids[0]]
+    return []
+
+
+class KiroFormat(Format):
+    name = FORMAT
+    title = "Kiro: .kiro/specs/<feature>/requirements.md (EARS criteria N.M), design.md, tasks.md (_Requirements: …_)"
+    dot_dirs = (".kiro",)
+    rules = RULES
+    generic_mentions = False  # unknown `_Requirements:` references are SPEC440
+
+    def detect(self, files: Sequence[str]) -> bool:
+        return any(PATH.match(f) for f in files)
+
+    def claims(self, rel_path: str) -> bool:
+        return classify(rel_path) is not None
+
+    def scope(self, rel_path: str) -> str:
+        cls = classify(rel_path)
+        return cls[0] if cls else ""
+
+    def scope_label(self, scope: str) -> str:
+        return f"feature {scope.rsplit('/', 1)[-1]}" if scope else ""
+
+    def finish(self, doc):
+        from ..core.document import Clause, Mention
+
+        fd = fdoc_of(doc)
+        if fd is None:
+            return doc
+        data: KiroData = fd.data
+        clauses = []
+        mentions = []
+        if data.file == "requirements":
+            seen: set[str] = set()
+            for r in data.requirements:
+                if r.id in seen:
+                    continue  # a duplicate number (SPEC446): its criteria would collide too
+                seen.add(r.id)
+                bi = block_index_at(doc, r.line)
+                stop = r.criteria[0].block.start.line if r.criteria else r.block.end.line + 1
+                st = statement(doc, r.line + 1, stop) if not r.free_form else None
+                if r.free_form and r.block.start.line == r.block.end.line:  # `- FR-1.1: …`
+                    st = statement(doc, r.line, r.line + 1)
+                sent, srange, sbi = st if st is not None else (r.title or r.id, r.id_range, bi)
+                clauses.append(Clause(r.id, "requirement", r.id_range, r.id_range, sent, srange, sbi, ()))
+                for c in r.criteria:
+                    st2 = statement(doc, c.block.start.line, c.block.start.line + 1)
+                    sent2, srange2, sbi2 = st2 if st2 is not None else (c.text, c.block, block_index_at(doc, c.block.start.line))
+                    if st2 is not None:  # the whole criterion, not only its first sentence
+                        b = doc.blocks[sbi2]
+                        sent2, srange2 = b.plain, b.range(0, len(b.plain))
+                    clauses.append(Clause(c.id, "criterion", c.marker_range, c.marker_range, sent2, srange2, sbi2, ("list-item",)))
+        else:
+            for rl in data.ref_lines:
+                for tok in rl.tokens:
+                    for cid, rg in _token_mentions(tok):
+                        mentions.append(Mention(cid, rg, block_index_at(doc, rg.start.line)))
+        return replace(doc, clauses=tuple(clauses), mentions=tuple(mentions))
+
+    def definition_patterns(self, rel_path, config):
+        return ()
+
+    def data(self, doc):
+        return fdoc_of(doc)
+
+    def references(self, doc):
+        def build():
+            fd = fdoc_of(doc)
+            if fd is None or fd.data.file == "requirements":
+                return ()
+            out = []
+            for rl in fd.data.ref_lines:
+                for tok in rl.tokens:
+                    kind = {"all": "all", "range": "range", "prefixed-range": "range"}.get(tok.kind, "task" if rl.role == "task" else "citation")
+                    for cid in _expand_local(tok):
+                        out.append(Reference(cid, doc.path, tok.range, kind, rl.owner))
+            return tuple(out)
+        return cached(doc, "kiro-references", build)
+
+    def evidence(self, ws, path, clause):
+        scope = self.scope(path)
+        out: list[Evidence] = []
+        own = ws.format_data(path)
+        if own is not None and clause.kind == "requirement":
+            for r in own.data.requirements:
+                if r.id == clause.id:
+                    out.extend(Evidence("criterion", path, c.marker_range, f"Criterion {c.id}") for c in r.criteria)
+                    break
+        order = [c.id for c in own.clauses] if own is not None else []
+        for p in ws.scope_docs(scope):
+            if p == path:
+                continue
+            fd = ws.format_data(p)
+            if fd is None or fd.data.file == "requirements":
+                continue
+            for rl in fd.data.ref_lines:
+                for tok in rl.tokens:
+                    got = expand(tok, order) or ()
+                    if clause.id in got or (clause.kind == "criterion" and clause.id.split(".")[0] in got and tok.kind == "requirement"):
+                        kind = "task" if fd.data.file == "tasks" else "property"
+                        out.append(Evidence(kind, p, tok.range, rl.owner or f"{p}:{rl.line + 1}"))
+                        break
+        return out
+
+    def symbol_name(self, clause) -> str:
+        return f"Requirement {clause.id}" if clause.kind == "requirement" and clause.id.isdigit() else (
+            f"Criterion {clause.id}" if clause.kind == "criterion" else clause.id)
+
+    def display_id(self, clause_id: str) -> str:
+        if clause_id.isdigit():
+            return f"Requirement {clause_id}"
+        if re.fullmatch(r"\d+\.\d+", clause_id):
+            return f"Criterion {clause_id}"
+        return clause_id
+
+    def missing_evidence(self, ws, path, clause, section_title):
+        own = ws.format_data(path)
+        if own is None or clause.kind != "requirement":
+            return None
+        for r in own.data.requirements:
+            if r.id == clause.id:
+                fx = criterion_fix(r)
+                return MissingEvidenceFix(fx.title, path, fx.new_text, fx.range)
+        return None
+
+    def valid_id(self, new_id: str) -> bool | None:
+        return False  # criterion IDs are derived from numbering, never written: renumber instead
+
+    def rename_edits(self, ws, path, clause_id, new_id):
+        return {}
+
+    def check(self, doc, ws):
+        fd = fdoc_of(doc)
+        if fd is None:
+            return []
+        mates = [x for p in ws.scope_docs(self.scope(doc.path)) if (x := ws.format_data(p)) is not None]
+        if fd not in mates:
+            mates.append(fd)
+        return check(fd, mates)
+
+    def check_mentions(self, doc, ws):
+        return []
+
+
+__all__ = ["KiroFormat", "RULES", "FORMAT", "check", "parse", "classify", "scope_of", "ears_problem", "hover_text", "CRITERION_TEMPLATE",
            "clause_order"]

@@ -12,11 +12,16 @@ from __future__ import annotations
 
 from typing import Iterable
 
+import re
+from dataclasses import replace
+from typing import Sequence
+
 from ..core.model import Finding, Fix, Position, Range, Related, Rule, Severity
 from ..core.text import closest
-from .openspec_parse import (FORMAT, OpenSpecData, Requirement, classify, normalize_name, parse,
+from .base import Evidence, Format, Reference, cached
+from .openspec_parse import (DELTA_PATH, FORMAT, MAIN_PATH, OpenSpecData, Requirement, classify, normalize_name, parse,
                              requirement_slug, scope_of)
-from .plugdoc import FormatDoc
+from .plugdoc import FormatDoc, block_index_at, statement
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFORMATION
 
@@ -236,5 +241,141 @@ def hover_text(clause_id: str, main: FormatDoc | None, scope_docs: list[FormatDo
     return "\n\n".join(parts)
 
 
-__all__ = ["RULES", "FORMAT", "check", "parse", "classify", "scope_of", "rename_edits", "slug_change", "hover_text",
+# ------------------------------------------------------------------------------------------
+# The format on the seam
+
+_KEYWORD = re.compile(r"(?<![A-Za-z])(SHALL|MUST)(?![A-Za-z])")
+
+
+def fdoc_of(doc) -> FormatDoc | None:
+    """This format's parse of a SpecDocument (memoised on the immutable document)."""
+    return cached(doc, "openspec-fdoc", lambda: parse(doc.path, doc.text))
+
+
+class OpenSpecFormat(Format):
+    name = FORMAT
+    title = "OpenSpec: openspec/specs/<capability>/spec.md requirements with scenarios; openspec/changes/<id>/specs/ deltas"
+    rules = RULES
+    generic_mentions = False  # a delta naming an unknown requirement is SPEC424, on active changes only
+
+    def detect(self, files: Sequence[str]) -> bool:
+        return any(MAIN_PATH.match(f) or DELTA_PATH.match(f) for f in files)
+
+    def claims(self, rel_path: str) -> bool:
+        return classify(rel_path) is not None
+
+    def scope(self, rel_path: str) -> str:
+        cls = classify(rel_path)
+        return f"{cls[1]}specs/{cls[2]}" if cls else ""
+
+    def scope_label(self, scope: str) -> str:
+        return f"capability {scope.rsplit('/', 1)[-1]}" if scope else ""
+
+    def finish(self, doc):
+        """Main-spec requirements become clauses keyed by name; every other place that names a
+        requirement (delta headers, REMOVED bullets, RENAMED FROM/TO, a duplicate heading) is a mention."""
+        from ..core.document import Clause, Mention
+
+        fd = fdoc_of(doc)
+        if fd is None:
+            return doc
+        data: OpenSpecData = fd.data
+        clauses = []
+        mentions = []
+        seen: set[str] = set()
+        for r in data.requirements:
+            bi = block_index_at(doc, r.line)
+            if fd.kind == "main" and not r.op and r.name not in seen:
+                seen.add(r.name)
+                stop = r.scenarios[0].line if r.scenarios else r.block.end.line + 1
+                st = statement(doc, r.line + 1, stop, _KEYWORD)
+                sent, srange, sbi = st if st is not None else (r.name, r.name_range, bi)
+                clauses.append(Clause(r.name, "requirement", r.name_range, r.name_range, sent, srange, sbi, ()))
+            else:
+                mentions.append(Mention(r.name, r.name_range, bi))
+        for rn in data.renames:
+            for nm, rg in ((rn.from_name, rn.from_range), (rn.to_name, rn.to_range)):
+                if nm and rg is not None:
+                    mentions.append(Mention(nm, rg, block_index_at(doc, rg.start.line)))
+        mentions.sort(key=lambda m: (m.range.start.line, m.range.start.character))
+        return replace(doc, clauses=tuple(clauses), mentions=tuple(mentions))
+
+    def data(self, doc):
+        return fdoc_of(doc)
+
+    def references(self, doc):
+        def build():
+            fd = fdoc_of(doc)
+            if fd is None:
+                return ()
+            return tuple(Reference(r.id, doc.path, r.range, "delta" if r.role != "rename-to" else "rename", r.owner) for r in fd.refs)
+        return cached(doc, "openspec-references", build)
+
+    def evidence(self, ws, path, clause):
+        d = ws.doc(path)
+        fd = fdoc_of(d) if d is not None else None
+        if fd is None:
+            return []
+        for r in fd.data.requirements:
+            if r.name == clause.id and not r.op:
+                return [Evidence("scenario", path, s.name_range, f"Scenario: {s.name}") for s in r.scenarios]
+        return []
+
+    def symbol_name(self, clause) -> str:
+        return f"Requirement: {clause.id}"
+
+    def display_id(self, clause_id: str) -> str:
+        return f"Requirement: {clause_id}"
+
+    def missing_evidence(self, ws, path, clause, section_title):
+        from .base import MissingEvidenceFix
+
+        d = ws.doc(path)
+        fd = fdoc_of(d) if d is not None else None
+        if fd is None:
+            return None
+        for r in fd.data.requirements:
+            if r.name == clause.id:
+                fx = scenario_fix(r)
+                return MissingEvidenceFix(fx.title, path, fx.new_text, fx.range)
+        return None
+
+    def valid_id(self, new_id: str) -> bool | None:
+        return bool(new_id.strip()) and "\n" not in new_id and "`" not in new_id
+
+    def rename_edits(self, ws, path, clause_id, new_id):
+        scope = self.scope(path)
+        mates = [fdoc_of(ws.docs[p]) for p in ws.scope_docs(scope) if p in ws.docs]
+        edits = rename_edits([m for m in mates if m is not None], clause_id, new_id)
+        # links whose fragment is the requirement heading's GitHub anchor follow the new name
+        old_slug, new_slug = slug_change(clause_id, new_id)
+        from ..core.checks import resolve_link
+        from ..core.document import SpecDocument
+
+        mains = {m.path for m in mates if m is not None and m.kind == "main"}
+        for p, d in ws.docs.items():
+            if not isinstance(d, SpecDocument):
+                continue
+            for lk in d.links:
+                if lk.anchor != old_slug or lk.anchor_range is None:
+                    continue
+                target, _a, ok = resolve_link(p, lk)
+                if ok and (target or p) in mains:
+                    edits.setdefault(p, []).append((lk.anchor_range, new_slug))
+        return edits
+
+    def check(self, doc, ws):
+        fd = fdoc_of(doc)
+        if fd is None:
+            return []
+        mates = [x for p in ws.scope_docs(self.scope(doc.path)) if (x := ws.format_data(p)) is not None]
+        if fd not in mates:
+            mates.append(fd)
+        return check(fd, mates)
+
+    def check_mentions(self, doc, ws):
+        return []
+
+
+__all__ = ["OpenSpecFormat", "RULES", "FORMAT", "check", "parse", "classify", "scope_of", "rename_edits", "slug_change", "hover_text",
            "SCENARIO_TEMPLATE", "main_doc"]

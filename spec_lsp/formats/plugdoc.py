@@ -157,3 +157,40 @@ def last_content_line(lines: tuple[Line, ...], l0: int, l1: int) -> int:
         if lines[i].text.strip():
             return i
     return l0
+
+
+# ------------------------------------------------------------------------------------------
+# Building the core's clauses and mentions from a line-structured parse
+
+
+def block_index_at(doc, line: int) -> int:
+    """Index of the prose block of `doc` (a SpecDocument) that covers `line`, else the nearest one before."""
+    import bisect
+
+    starts = [b.line for b in doc.blocks]
+    i = bisect.bisect_right(starts, line) - 1
+    return max(i, 0)
+
+
+def statement(doc, first_line: int, stop_line: int, keyword=None) -> tuple[str, Range, int] | None:
+    """The clause sentence of a block of lines [first_line, stop_line): the first sentence of its
+    first paragraph that matches `keyword` (else the first sentence), with its source range and
+    block index.  None when there is no paragraph there."""
+    from ..core.text import split_sentences
+
+    for i, b in enumerate(doc.blocks):
+        if b.line < first_line or b.kind == "heading":
+            continue
+        if b.line >= stop_line:
+            break
+        plain = b.plain
+        spans = split_sentences(plain) or [(0, len(plain))]
+        pick = spans[0]
+        if keyword is not None:
+            for s, e in spans:
+                if keyword.search(plain[s:e]):
+                    pick = (s, e)
+                    break
+        s, e = pick
+        return plain[s:e], b.range(s, e), i
+    return None
