@@ -190,3 +190,14 @@ def test_fixtures_through_the_cli_read_the_dot_kiro_directory():
     got = {f["code"] for f in json.loads(r.stdout)}
     assert {f"SPEC44{i}" for i in range(7)} <= got, got
     assert all(".kiro/specs/" in f["path"] for f in json.loads(r.stdout))
+
+
+def test_spec447_misnumbered_criterion_gets_the_number_markdown_shows():
+    text = REQUIREMENTS.replace("3. IF an album", "2. IF an album")
+    ws = memory_workspace({REQ: text})
+    (f,) = found(ws, "SPEC447")
+    assert f.subject == "1.3" and f.fixes[0].new_text == "3."
+    line = text.split("\n")[f.range.start.line]
+    assert line[f.range.start.character:f.range.end.character] == "2."
+    assert not found(ws, "SPEC110")  # no duplicate 1.2: the item is criterion 1.3
+    assert [c.id for c in parse(REQ, text).clauses][:4] == ["1", "1.1", "1.2", "1.3"]

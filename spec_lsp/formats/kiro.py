@@ -39,6 +39,7 @@ RULES: tuple[Rule, ...] = (
     _r("SPEC444", "kiro-then-without-trigger", W, "An EARS criterion says THEN with no WHEN or IF before it."),
     _r("SPEC445", "kiro-requirement-without-criteria", W, "A numbered requirement has no acceptance criteria."),
     _r("SPEC446", "kiro-duplicate-requirement-number", E, "Two requirements of one feature have the same number."),
+    _r("SPEC447", "kiro-criterion-misnumbered", W, "An acceptance criterion's written number is not the number Markdown shows (and its ID uses)."),
 )
 
 CRITERION_TEMPLATE = "WHEN <trigger>, THE <system> SHALL <response>"
@@ -120,6 +121,12 @@ def _check_requirements(doc: FormatDoc, scope_docs: list[FormatDoc]) -> list[Fin
                              f"Requirement {r.id} has no acceptance criteria; add a `#### Acceptance Criteria` list of numbered "
                              "EARS statements (`1. WHEN …, THE <system> SHALL …`).", r.id, (), [criterion_fix(r)]))
         for c in r.criteria:
+            if c.written:
+                out.append(_make("SPEC447", path, c.marker_range,
+                                 f"This criterion is written “{c.written}.” but it is item {c.number} of the list: Markdown shows "
+                                 f"it as {c.number}, and its ID is {c.id}, while references to {r.id}.{c.written} mean another "
+                                 f"criterion. Renumber the list.", c.id, (),
+                                 [Fix(f"Renumber to {c.number}.", "replace", f"{c.number}.", c.marker_range)]))
             p = ears_problem(c.text, c.id)
             if p is not None:
                 out.append(_make(p[0], path, c.marker_range, p[1], c.id))

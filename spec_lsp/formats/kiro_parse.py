@@ -46,11 +46,12 @@ EARS_SHALL_ANY_CASE = re.compile(r"(?<![A-Za-z])shall(?![A-Za-z])", re.IGNORECAS
 
 @dataclass(frozen=True, slots=True)
 class Criterion:
-    id: str  # "N.M"
+    id: str  # "N.M": M is the number Markdown shows (the list's first number + the item's index)
     number: int
     marker_range: Range  # the "M." list marker
     text: str
     block: Range
+    written: int = 0  # the number written in the marker, when it differs from `number`
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,10 +186,12 @@ def _criteria(lines: tuple[Line, ...], heads, start: int, end: int, num: int) ->
     def close(last: int) -> None:
         if cur is None:
             return
-        ln0, number, mcol, parts = cur
-        marker = f"{number}."
+        ln0, written, mcol, parts = cur
+        # Markdown numbers an ordered list from its first item's number on, whatever the others say
+        number = (out[0].written or out[0].number) + len(out) if out else written
+        marker = f"{written}."
         out.append(Criterion(f"{num}.{number}", number, rng(ln0, mcol, mcol + len(marker)), " ".join(p.strip() for p in parts if p.strip()),
-                             block_range(ln0, last_content_line(lines, ln0, last + 1), lines)))
+                             block_range(ln0, last_content_line(lines, ln0, last + 1), lines), written if written != number else 0))
 
     for k in range(first, end):
         ln = lines[k]
