@@ -24,7 +24,7 @@ ANCHOR = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.:-]*$")
 class Symbol:
     kind: str  # "clause" | "anchor" | "file"
     name: str  # clause id, anchor, or file path
-    path: str  # anchor: the document that defines it; file: the file; clause: ""
+    path: str  # anchor: the document that defines it; file: the file; clause: its scope ("" = the workspace)
     range: Range  # the occurrence under the cursor
     role: str  # definition | header | mention | link | heading
 
@@ -55,18 +55,32 @@ def _in(rng: Range | None, pos: Position) -> bool:
     return rng is not None and rng.start <= pos <= rng.end
 
 
+def _scope(ws, path: str) -> str:
+    f = getattr(ws, "scope_of", None)
+    return f(path) if f is not None else ""
+
+
+def _format(ws, path: str):
+    f = getattr(ws, "format_of", None)
+    return f(path) if f is not None else None
+
+
 def symbol_at(ws, path: str, pos: Position) -> Symbol | None:
     doc = ws.docs.get(path)
     if isinstance(doc, SpecDocument):
+        scope = _scope(ws, path)
         for c in doc.clauses:
             if _in(c.tag_range, pos):
-                return Symbol("clause", c.id, "", c.range, "definition")
+                return Symbol("clause", c.id, scope, c.range, "definition")
         for c in doc.footnote_refs:
             if _in(c.tag_range, pos):
                 return None
         for m in doc.mentions:
             if _in(m.range, pos):
-                return Symbol("clause", m.id, "", m.range, "mention")
+                return Symbol("clause", m.id, scope, m.range, "mention")
+        for c in doc.clauses:  # a heading that defines a clause by name (`### Requirement: <name>`)
+            if c.range.start.line == pos.line and any(s.line == pos.line for s in doc.sections):
+                return Symbol("clause", c.id, scope, c.range, "definition")
         for lk in doc.links:
             if _in(lk.range, pos):
                 target, anchor, ok = resolve_link(path, lk)
@@ -95,9 +109,13 @@ def symbol_at(ws, path: str, pos: Position) -> Symbol | None:
     return None
 
 
-def clause_occurrences(ws, cid: str) -> list[Occurrence]:
+def clause_occurrences(ws, cid: str, scope: str | None = None) -> list[Occurrence]:
+    """Every definition and mention of a clause ID; with a (non-empty) scope, only inside it: equal IDs
+    in two spec-kit features or Kiro features are different clauses."""
     out: list[Occurrence] = []
     for path in sorted(ws.docs):
+        if scope and _scope(ws, path) != scope:
+            continue
         doc = ws.docs[path]
         if isinstance(doc, SpecDocument):
             for c in doc.clauses:
@@ -152,7 +170,7 @@ def file_occurrences(ws, target: str) -> list[Occurrence]:
 
 def occurrences(ws, sym: Symbol) -> list[Occurrence]:
     if sym.kind == "clause":
-        return clause_occurrences(ws, sym.name)
+        return clause_occurrences(ws, sym.name, sym.path)
     if sym.kind == "anchor":
         return anchor_occurrences(ws, sym.path, sym.name)
     return file_occurrences(ws, sym.name)
@@ -166,7 +184,10 @@ def definitions(ws, sym: Symbol) -> list[tuple[str, Range]]:
             chs = ws.challenges_for(sym.name)
             if chs:
                 return [(d.path, d.header.range if d.header else Range(Position(0, 0), Position(0, 0))) for d in chs]
-        return [(p, c.range) for p, c, _t in ws.clause_entries(sym.name)]
+            ev = clause_evidence(ws, sym.name, sym.path)
+            if ev:  # a requirement jumps to its evidence: scenarios, criteria, citing tasks
+                return [(e.path, e.range) for e in ev]
+        return [(p, c.range) for p, c, _t in scoped_entries(ws, sym.name, sym.path)]
     if sym.kind == "anchor":
         tdoc = ws.docs.get(sym.path)
         if isinstance(tdoc, SpecDocument):
@@ -185,10 +206,41 @@ def definitions(ws, sym: Symbol) -> list[tuple[str, Range]]:
 # Rename
 
 
+def scoped_entries(ws, cid: str, scope: str) -> list:
+    """(path, clause, section title) of a clause ID: those in `scope` when there are any there."""
+    entries = ws.clause_entries(cid)
+    if scope and len(entries) > 1:
+        mine = [e for e in entries if _scope(ws, e[0]) == scope]
+        return mine or entries
+    return entries
+
+
+def clause_evidence(ws, cid: str, scope: str) -> list:
+    """The evidence its format counts for a clause (scenarios, criteria, citing tasks), or []."""
+    out = []
+    for p, c, _t in scoped_entries(ws, cid, scope):
+        fmt = _format(ws, p)
+        if fmt is not None:
+            out.extend(fmt.evidence(ws, p, c))
+    return out
+
+
 def prepare_rename(ws, path: str, pos: Position) -> Symbol:
     sym = symbol_at(ws, path, pos)
     if sym is None or sym.kind == "file":
         raise RenameError("Only a clause ID or a section anchor can be renamed here.")
+    if sym.kind == "anchor" and sym.role == "heading":
+        fmt = _format(ws, sym.path)
+        tdoc = ws.docs.get(sym.path)
+        explicit = isinstance(tdoc, SpecDocument) and any(s.anchor == sym.name and s.explicit for s in tdoc.sections)
+        if fmt is not None and getattr(fmt, "inject_anchors", True) is False and not explicit:
+            raise RenameError(f"{fmt.title.split(':')[0]} headings carry no anchors of their own; rename the name "
+                              "in the heading instead (links that use its anchor follow).")
+    if sym.kind == "clause":
+        entries = scoped_entries(ws, sym.name, sym.path)
+        fmt = _format(ws, entries[0][0]) if entries else None
+        if fmt is not None and fmt.valid_id("x") is False and fmt.valid_id(sym.name) is False:
+            raise RenameError(f"“{sym.name}” is derived from its position ({fmt.title.split(':')[0]}), not written: renumber the list instead.")
     if sym.kind == "anchor" and sym.path not in ws.docs:
         raise RenameError(f"“{sym.path}” is not in the workspace; its anchor cannot be renamed.")
     return sym
@@ -206,7 +258,21 @@ def rename_plan(ws, sym: Symbol, new: str) -> RenamePlan:
         raise RenameError("The new name is empty or unchanged.")
     plan = RenamePlan()
     if sym.kind == "clause":
-        entries = ws.clause_entries(sym.name)
+        entries = scoped_entries(ws, sym.name, sym.path)
+        fmt = _format(ws, entries[0][0]) if entries else None
+        if fmt is not None:
+            edits = fmt.rename_edits(ws, entries[0][0], sym.name, new) if fmt.valid_id(new) is not False else None
+            if fmt.valid_id(new) is False:
+                raise RenameError(f"“{new}” is not a valid name here.")
+            if edits is not None:
+                if any(_scope(ws, p) == sym.path for p, _c, _t in ws.clause_entries(new)):
+                    raise RenameError(f"“{new}” is already taken in {fmt.scope_label(sym.path) or 'this workspace'}.")
+                for p, lst in edits.items():
+                    for rng, text in lst:
+                        plan.add(p, rng, text)
+                if not plan.edits:
+                    raise RenameError(f"No occurrence of “{sym.name}” was found.")
+                return plan
         kinds = {c.kind for _p, c, _t in entries} or {"tag"}
         for k in kinds:
             if not valid_clause_id(ws, new, k):
@@ -214,9 +280,9 @@ def rename_plan(ws, sym: Symbol, new: str) -> RenamePlan:
                     pats = ", ".join(ws.config.id_patterns)
                     raise RenameError(f"“{new}” is not a valid requirement ID (expected a match of: {pats}).")
                 raise RenameError(f"“{new}” is not a valid clause ID: use letters, digits, '_', '-' or '.', starting with a letter or digit.")
-        if ws.clause_entries(new) or ws.challenges_for(new):
+        if [e for e in ws.clause_entries(new) if not sym.path or _scope(ws, e[0]) == sym.path] or ws.challenges_for(new):
             raise RenameError(f"The clause ID “{new}” is already taken.")
-        for oc in clause_occurrences(ws, sym.name):
+        for oc in clause_occurrences(ws, sym.name, sym.path):
             plan.add(oc.path, oc.range, new)
         for ch in ws.challenges_for(sym.name):
             new_path = _renamed_challenge_path(ws, ch.path, sym.name, new)
@@ -301,6 +367,32 @@ def clause_hover(ws, cid: str) -> str:
     return "\n".join(lines).strip()
 
 
+def format_clause_hover(ws, cid: str, scope: str, fmt) -> str:
+    """“FR-004 · feature 001-photo-albums · 2 scenarios · cited by T012, T015”, then the statement."""
+    entries = scoped_entries(ws, cid, scope)
+    label = fmt.scope_label(scope)
+    if not entries:
+        return f"**{fmt.display_id(cid)}**" + (f" · {label}" if label else "") + " — not defined here."
+    p, c, _t = entries[0]
+    ev = clause_evidence(ws, cid, scope)
+    parts = [f"**{fmt.display_id(cid)}**"] + ([label] if label else [])
+    kinds: dict[str, int] = {}
+    for e in ev:
+        if e.kind != "task":
+            kinds[e.kind] = kinds.get(e.kind, 0) + 1
+    for k, n in kinds.items():
+        parts.append(f"{n} {k}{'s' if n != 1 else ''}" if not k.endswith("ion") else f"{n} {k}{'s' if n != 1 else ''}")
+    citers = list(dict.fromkeys(e.label for e in ev if e.kind == "task"))
+    if citers:
+        parts.append("cited by " + ", ".join(citers[:8]) + (" …" if len(citers) > 8 else ""))
+    elif not kinds:
+        parts.append("no evidence")
+    lines = [" · ".join(parts), "", "> " + c.sentence.replace("\n", " "), "", f"`{p}:{c.range.start.line + 1}`"]
+    if len(entries) > 1:
+        lines += ["", f"⚠ defined {len(entries)} times"]
+    return "\n".join(lines)
+
+
 def anchor_hover(ws, target_path: str, anchor: str) -> str | None:
     tdoc = ws.docs.get(target_path)
     if not isinstance(tdoc, SpecDocument):
@@ -344,6 +436,9 @@ def hover(ws, path: str, pos: Position) -> tuple[str, Range] | None:
     if sym is None:
         return None
     if sym.kind == "clause":
+        fmt = _format(ws, path)
+        if fmt is not None and not fmt.fallback:
+            return format_clause_hover(ws, sym.name, sym.path, fmt), sym.range
         text = clause_hover(ws, sym.name)
         if sym.role == "header":
             text = "Challenge prompts for this clause:\n\n" + text
@@ -375,6 +470,22 @@ def completion_context(line_text: str, character: int) -> tuple[str, str, str] |
     if m:
         return "anchor", m.group(2), m.group(1)
     return None
+
+
+def format_completion(ws, path: str, line_text: str, character: int) -> tuple[str, list[tuple[str, str]]] | None:
+    """(typed prefix, [(clause id, its statement)]) where a format expects a clause ID of the current
+    scope (`_Requirements: 1.` in Kiro tasks, `### Requirement: ` in an OpenSpec delta), else None."""
+    fmt = _format(ws, path)
+    hook = getattr(fmt, "completion_prefix", None) if fmt is not None else None
+    prefix = hook(path, line_text[:character]) if hook is not None else None
+    if prefix is None:
+        return None
+    scope = _scope(ws, path)
+    out = []
+    for cid in ws.clause_ids_in_scope(scope):
+        entries = scoped_entries(ws, cid, scope)
+        out.append((cid, entries[0][1].sentence if entries else ""))
+    return prefix, out
 
 
 def anchor_candidates(ws, from_path: str, file_part: str) -> list[tuple[str, str, str]]:

@@ -23,7 +23,18 @@ def register(server: SpecServer) -> None:
         line = lines[pos.line].rstrip("\r\n")
         ctx = navigation.completion_context(line, pos.character)
         if ctx is None:
-            return None
+            fc = navigation.format_completion(r.ws, rel, line, pos.character)
+            if fc is None:
+                return None
+            prefix, cands = fc
+            from ..core.model import Position
+
+            start = to_client_pos(ls.workspace.position_codec, lines, Position(pos.line, pos.character - len(prefix)))
+            fmt = r.ws.format_of(rel)
+            return T.CompletionList(is_incomplete=False, items=[
+                T.CompletionItem(label=cid, kind=T.CompletionItemKind.Reference, detail=f"{fmt.display_id(cid)} · {sentence[:70]}",
+                                 text_edit=T.TextEdit(range=T.Range(start=start, end=params.position), new_text=cid))
+                for cid, sentence in cands])
         kind, prefix, file_part = ctx
         from ..core.model import Position
 

@@ -44,9 +44,11 @@ def register(server: SpecServer) -> None:
                                    range=crange(ls, r, rel, full), selection_range=crange(ls, r, rel, s.title_range), children=[])
             children[i] = sym.children
             (children[s.parent] if s.parent is not None else nodes).append(sym)
+        fmt = r.ws.format_of(rel)
         for c in doc.clauses:
             si = doc.section_at(c.range.start.line)
-            sym = T.DocumentSymbol(name=f"[^{c.id}]", kind=T.SymbolKind.Constant, detail=c.sentence[:80],
+            name = f"[^{c.id}]" if fmt.fallback else fmt.symbol_name(c)  # "Requirement: Login", "Criterion 1.2"
+            sym = T.DocumentSymbol(name=name, kind=T.SymbolKind.Constant, detail=c.sentence[:80],
                                    range=crange(ls, r, rel, c.sentence_range if c.sentence_range.start <= c.range.start else c.range),
                                    selection_range=crange(ls, r, rel, c.range))
             (children[si] if si is not None else nodes).append(sym)
