@@ -174,11 +174,11 @@ class Workspace:
     def parse_config(self, fmt, rel_path: str) -> Config:
         """The configuration a document is parsed with: its format's definition patterns."""
         pats = tuple(fmt.definition_patterns(rel_path, self.config))
-        key = (pats, fmt.bold_lead_definitions)
+        key = (pats, fmt.bold_lead_definitions, fmt.indented_code)
         got = self._parse_cfgs.get(key)
         if got is None:
-            got = self.config if (pats == self.config.id_patterns and not fmt.bold_lead_definitions) else \
-                replace(self.config, id_patterns=pats, id_bold_lead=fmt.bold_lead_definitions)
+            got = self.config if (pats == self.config.id_patterns and not fmt.bold_lead_definitions and fmt.indented_code) else \
+                replace(self.config, id_patterns=pats, id_bold_lead=fmt.bold_lead_definitions, no_indented_code=not fmt.indented_code)
             self._parse_cfgs[key] = got
         return got
 

@@ -20,6 +20,7 @@ _BUILTIN: tuple[tuple[str, str], ...] = (
     # also look like a spec-kit feature directory (`specs/<name>/`)
     ("spec_lsp.formats.openspec", "OpenSpecFormat"),
     ("spec_lsp.formats.kiro", "KiroFormat"),
+    ("spec_lsp.formats.mdx", "MdxFormat"),
     ("spec_lsp.formats.speckit", "SpecKitFormat"),
     ("spec_lsp.formats.model_spec", "ModelSpecFormat"),
     ("spec_lsp.formats.id_patterns", "IdPatternsFormat"),

@@ -121,6 +121,8 @@ class Format:
     generic_mentions: bool = True
     #: parse `**ID** text` (bold ID, no separator) as a definition too
     bold_lead_definitions: bool = False
+    #: whether text indented by 4 spaces is code (False for MDX, which has no indented code blocks)
+    indented_code: bool = True
 
     # -- zero-config detection ------------------------------------------------------------
     def detect(self, files: Sequence[str]) -> bool:
