@@ -118,3 +118,14 @@ def test_fixtures_and_language_pass_through_the_cli():
     codes = {f["code"] for f in got}
     assert {"SPEC460", "SPEC461", "SPEC120"} <= codes
     assert any(f["code"] == "SPEC207" for f in got)  # prose inside <Steps> is linted
+
+
+def test_site_root_config_key_is_validated():
+    from spec_lsp.core.config import apply_settings
+
+    cfg, probs = apply_settings(Config(), {"site-root": "docs/"}, ".spec-lsp.toml")
+    assert cfg.site_root == "docs" and not probs
+    cfg, probs = apply_settings(Config(), {"siteRoot": "../elsewhere"}, "<editor settings>")
+    assert cfg.site_root is None and probs[0].key == "site-root" and "outside the workspace" in probs[0].reason
+    _, probs = apply_settings(Config(), {"site-root": 3}, ".spec-lsp.toml")
+    assert "string" in probs[0].reason

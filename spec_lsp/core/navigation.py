@@ -55,6 +55,14 @@ def _in(rng: Range | None, pos: Position) -> bool:
     return rng is not None and rng.start <= pos <= rng.end
 
 
+def link_target(ws, path: str, lk) -> tuple[str | None, str | None, bool]:
+    """A link's (target, anchor, checkable), as the document's format resolves it (MDX site-absolute
+    links through the site root), else the generic way."""
+    fmt = _format(ws, path)
+    got = fmt.resolve_link(ws, path, lk) if fmt is not None else None
+    return got if got is not None else resolve_link(path, lk)
+
+
 def _scope(ws, path: str) -> str:
     f = getattr(ws, "scope_of", None)
     return f(path) if f is not None else ""
@@ -83,7 +91,7 @@ def symbol_at(ws, path: str, pos: Position) -> Symbol | None:
                 return Symbol("clause", c.id, scope, c.range, "definition")
         for lk in doc.links:
             if _in(lk.range, pos):
-                target, anchor, ok = resolve_link(path, lk)
+                target, anchor, ok = link_target(ws, path, lk)
                 if not ok:
                     return None
                 tpath = target or path
@@ -150,7 +158,7 @@ def anchor_occurrences(ws, target_path: str, anchor: str) -> list[Occurrence]:
         for lk in doc.links:
             if lk.anchor != anchor or lk.anchor_range is None:
                 continue
-            target, a, ok = resolve_link(path, lk)
+            target, a, ok = link_target(ws, path, lk)
             if ok and (target or path) == target_path:
                 out.append(Occurrence(path, lk.anchor_range, "link"))
     return out
@@ -162,7 +170,7 @@ def file_occurrences(ws, target: str) -> list[Occurrence]:
         doc = ws.docs[path]
         if isinstance(doc, SpecDocument):
             for lk in doc.links:
-                t, _a, ok = resolve_link(path, lk)
+                t, _a, ok = link_target(ws, path, lk)
                 if ok and t == target:
                     out.append(Occurrence(path, lk.target_range, "link"))
     return out

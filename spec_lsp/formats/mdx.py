@@ -215,6 +215,8 @@ class MdxFormat(Format):
     extensions = (".mdx",)
     rules = RULES
     indented_code = False  # MDX has none: indented text inside `<Card>` … `</Card>` is prose
+    #: `## Title {#id}` is a JSX expression (a compile error) in plain MDX: never write one
+    inject_anchors = False
 
     def detect(self, files: Sequence[str]) -> bool:
         return any(f.endswith(".mdx") for f in files)

@@ -183,3 +183,39 @@ async def test_kiro_symbols_and_rename_refused_for_derived_ids(tmp_path, stop_cl
         assert "renumber" in str(e)
     else:
         raise AssertionError("a derived criterion ID must not be renamed")
+
+
+# -- MDX ---------------------------------------------------------------------------------------
+
+
+async def test_mdx_site_absolute_links_navigate_and_follow_an_anchor_rename(tmp_path, stop_clients):
+    root = copy_fixture(tmp_path, "mdx")
+    client = await start(root)
+    stop_clients.append(client)
+    await indexed(client, root, n_files=sum(1 for _ in root.rglob("*.mdx")))
+    iu = open_doc(client, root, "docs/index.mdx")
+    p = pos_of(root, "docs/index.mdx", "/specification/basic)", 3)
+    d = await client.text_document_definition_async(T.DefinitionParams(text_document=_td(iu), position=p))
+    assert [loc.uri for loc in d] == [uri(root, "docs/specification/basic.mdx")]
+    # a percent-encoded fragment lands on its heading
+    fp = pos_of(root, "docs/index.mdx", "%C3%BCber", 2)
+    d2 = await client.text_document_definition_async(T.DefinitionParams(text_document=_td(iu), position=fp))
+    basic = (root / "docs/specification/basic.mdx").read_text(encoding="utf-8").split("\n")
+    assert [(loc.uri, basic[loc.range.start.line]) for loc in d2] == [(uri(root, "docs/specification/basic.mdx"), "## Über “quotes”")]
+    # the heading's references include site-absolute links from other pages
+    bu = open_doc(client, root, "docs/specification/basic.mdx")
+    hp = pos_of(root, "docs/specification/basic.mdx", "## Messages", 4)
+    refs = await client.text_document_references_async(T.ReferenceParams(text_document=_td(bu), position=hp,
+                                                                           context=T.ReferenceContext(include_declaration=False)))
+    assert {r.uri for r in refs} == {uri(root, "docs/specification/basic/lifecycle.mdx"), bu}
+    # an anchor rename would have to write `{#id}`, a JSX expression in MDX: refused, nothing written
+    try:
+        await client.text_document_rename_async(T.RenameParams(text_document=_td(bu), position=hp, new_name="message-format"))
+    except Exception as e:
+        assert "anchors" in str(e)
+    else:
+        raise AssertionError("an anchor rename in an MDX heading must be refused")
+    assert "{#" not in (root / "docs/specification/basic.mdx").read_text(encoding="utf-8")
+    # JSX stays out of the outline and prose
+    syms = await client.text_document_document_symbol_async(T.DocumentSymbolParams(text_document=_td(iu)))
+    assert [s.name for s in syms] == ["Ledger protocol"]
