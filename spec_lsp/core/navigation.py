@@ -24,9 +24,10 @@ ANCHOR = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.:-]*$")
 class Symbol:
     kind: str  # "clause" | "anchor" | "file"
     name: str  # clause id, anchor, or file path
-    path: str  # anchor: the document that defines it; file: the file; clause: its scope ("" = the workspace)
+    path: str  # anchor: the document that defines it; file: the file; clause: ""
     range: Range  # the occurrence under the cursor
     role: str  # definition | header | mention | link | heading
+    scope: str | None = None  # clause: the scope it resolves in (a spec-kit feature…); None = everywhere
 
 
 @dataclass(frozen=True)
@@ -55,40 +56,22 @@ def _in(rng: Range | None, pos: Position) -> bool:
     return rng is not None and rng.start <= pos <= rng.end
 
 
-def link_target(ws, path: str, lk) -> tuple[str | None, str | None, bool]:
-    """A link's (target, anchor, checkable), as the document's format resolves it (MDX site-absolute
-    links through the site root), else the generic way."""
-    fmt = _format(ws, path)
-    got = fmt.resolve_link(ws, path, lk) if fmt is not None else None
-    return got if got is not None else resolve_link(path, lk)
-
-
-def _scope(ws, path: str) -> str:
-    f = getattr(ws, "scope_of", None)
-    return f(path) if f is not None else ""
-
-
-def _format(ws, path: str):
-    f = getattr(ws, "format_of", None)
-    return f(path) if f is not None else None
-
-
 def symbol_at(ws, path: str, pos: Position) -> Symbol | None:
     doc = ws.docs.get(path)
     if isinstance(doc, SpecDocument):
         scope = _scope(ws, path)
         for c in doc.clauses:
             if _in(c.tag_range, pos):
-                return Symbol("clause", c.id, scope, c.range, "definition")
+                return Symbol("clause", c.id, "", c.range, "definition", scope)
         for c in doc.footnote_refs:
             if _in(c.tag_range, pos):
                 return None
         for m in doc.mentions:
             if _in(m.range, pos):
-                return Symbol("clause", m.id, scope, m.range, "mention")
-        for c in doc.clauses:  # a heading that defines a clause by name (`### Requirement: <name>`)
+                return Symbol("clause", m.id, "", m.range, "mention", scope)
+        for c in doc.clauses:  # anywhere on a heading that defines a clause by name (`### Requirement: <name>`)
             if c.range.start.line == pos.line and any(s.line == pos.line for s in doc.sections):
-                return Symbol("clause", c.id, scope, c.range, "definition")
+                return Symbol("clause", c.id, "", c.range, "definition", scope)
         for lk in doc.links:
             if _in(lk.range, pos):
                 target, anchor, ok = link_target(ws, path, lk)
@@ -117,12 +100,29 @@ def symbol_at(ws, path: str, pos: Position) -> Symbol | None:
     return None
 
 
+def link_target(ws, path: str, lk) -> tuple[str | None, str | None, bool]:
+    """A link's (target, anchor, checkable) as the document's format resolves it (MDX: site-absolute
+    links through the site root, percent-decoded fragments), else the generic way."""
+    fmt = ws.format_of(path) if hasattr(ws, "format_of") else None
+    got = fmt.resolve_link(ws, path, lk) if fmt is not None else None
+    return got if got is not None else resolve_link(path, lk)
+
+
+def _scope(ws, path: str) -> str | None:
+    """The scope a clause symbol in `path` resolves in: None for the fallback formats (one workspace-wide
+    namespace, as before formats), else the format's scope (a spec-kit feature directory…)."""
+    fmt = ws.format_of(path)
+    return None if fmt.fallback else fmt.scope(path)
+
+
+def _in_scope(ws, path: str, scope: str | None) -> bool:
+    return scope is None or _scope(ws, path) == scope
+
+
 def clause_occurrences(ws, cid: str, scope: str | None = None) -> list[Occurrence]:
-    """Every definition and mention of a clause ID; with a (non-empty) scope, only inside it: equal IDs
-    in two spec-kit features or Kiro features are different clauses."""
     out: list[Occurrence] = []
     for path in sorted(ws.docs):
-        if scope and _scope(ws, path) != scope:
+        if not _in_scope(ws, path, scope):
             continue
         doc = ws.docs[path]
         if isinstance(doc, SpecDocument):
@@ -178,24 +178,38 @@ def file_occurrences(ws, target: str) -> list[Occurrence]:
 
 def occurrences(ws, sym: Symbol) -> list[Occurrence]:
     if sym.kind == "clause":
-        return clause_occurrences(ws, sym.name, sym.path)
+        return clause_occurrences(ws, sym.name, sym.scope)
     if sym.kind == "anchor":
         return anchor_occurrences(ws, sym.path, sym.name)
     return file_occurrences(ws, sym.name)
+
+
+def scoped_entries(ws, cid: str, scope: str | None) -> list:
+    """(path, clause, section title) of an ID's definitions in a scope (all of them for None)."""
+    return [e for e in ws.clause_entries(cid) if _in_scope(ws, e[0], scope)]
+
+
+def evidence_of(ws, cid: str, scope: str | None) -> list:
+    """The evidence of a clause (challenge files, citing tasks, scenarios…) through its format."""
+    out = []
+    for p, c, _t in scoped_entries(ws, cid, scope):
+        out.extend(ws.format_of(p).evidence(ws, p, c))
+    return out
 
 
 def definitions(ws, sym: Symbol) -> list[tuple[str, Range]]:
     """Where "go to definition" lands: a clause tag jumps to its challenge file (the prompts), a challenge
     header or a mention to the clause, a link to its heading or file."""
     if sym.kind == "clause":
+        if sym.scope is not None:  # a format with scopes: definition -> its evidence; mention -> the definition
+            if sym.role == "definition":
+                return [(e.path, e.range) for e in evidence_of(ws, sym.name, sym.scope)]
+            return [(p, c.range) for p, c, _t in scoped_entries(ws, sym.name, sym.scope)]
         if sym.role == "definition":
             chs = ws.challenges_for(sym.name)
             if chs:
                 return [(d.path, d.header.range if d.header else Range(Position(0, 0), Position(0, 0))) for d in chs]
-            ev = clause_evidence(ws, sym.name, sym.path)
-            if ev:  # a requirement jumps to its evidence: scenarios, criteria, citing tasks
-                return [(e.path, e.range) for e in ev]
-        return [(p, c.range) for p, c, _t in scoped_entries(ws, sym.name, sym.path)]
+        return [(p, c.range) for p, c, _t in ws.clause_entries(sym.name)]
     if sym.kind == "anchor":
         tdoc = ws.docs.get(sym.path)
         if isinstance(tdoc, SpecDocument):
@@ -214,43 +228,26 @@ def definitions(ws, sym: Symbol) -> list[tuple[str, Range]]:
 # Rename
 
 
-def scoped_entries(ws, cid: str, scope: str) -> list:
-    """(path, clause, section title) of a clause ID: those in `scope` when there are any there."""
-    entries = ws.clause_entries(cid)
-    if scope and len(entries) > 1:
-        mine = [e for e in entries if _scope(ws, e[0]) == scope]
-        return mine or entries
-    return entries
-
-
-def clause_evidence(ws, cid: str, scope: str) -> list:
-    """The evidence its format counts for a clause (scenarios, criteria, citing tasks), or []."""
-    out = []
-    for p, c, _t in scoped_entries(ws, cid, scope):
-        fmt = _format(ws, p)
-        if fmt is not None:
-            out.extend(fmt.evidence(ws, p, c))
-    return out
-
-
 def prepare_rename(ws, path: str, pos: Position) -> Symbol:
     sym = symbol_at(ws, path, pos)
     if sym is None or sym.kind == "file":
         raise RenameError("Only a clause ID or a section anchor can be renamed here.")
-    if sym.kind == "anchor" and sym.role == "heading":
-        fmt = _format(ws, sym.path)
-        tdoc = ws.docs.get(sym.path)
-        explicit = isinstance(tdoc, SpecDocument) and any(s.anchor == sym.name and s.explicit for s in tdoc.sections)
-        if fmt is not None and getattr(fmt, "inject_anchors", True) is False and not explicit:
-            raise RenameError(f"{fmt.title.split(':')[0]} headings carry no anchors of their own; rename the name "
-                              "in the heading instead (links that use its anchor follow).")
-    if sym.kind == "clause":
-        entries = scoped_entries(ws, sym.name, sym.path)
-        fmt = _format(ws, entries[0][0]) if entries else None
-        if fmt is not None and fmt.valid_id("x") is False and fmt.valid_id(sym.name) is False:
-            raise RenameError(f"“{sym.name}” is derived from its position ({fmt.title.split(':')[0]}), not written: renumber the list instead.")
     if sym.kind == "anchor" and sym.path not in ws.docs:
         raise RenameError(f"“{sym.path}” is not in the workspace; its anchor cannot be renamed.")
+    if sym.kind == "anchor":
+        # OpenSpec and MDX headings take no `{#id}` (OpenSpec's archive refuses it; in MDX it is a JSX expression)
+        fmt = ws.format_of(sym.path)
+        tdoc = ws.docs.get(sym.path)
+        explicit = isinstance(tdoc, SpecDocument) and any(s.anchor == sym.name and s.explicit for s in tdoc.sections)
+        if getattr(fmt, "inject_anchors", True) is False and not explicit:
+            raise RenameError(f"{fmt.title.split(':')[0]} headings carry no anchors of their own; rename the text of the "
+                              "heading instead (a requirement by its name).")
+    if sym.kind == "clause" and sym.scope is not None:
+        entries = scoped_entries(ws, sym.name, sym.scope)
+        fmt = ws.format_of(entries[0][0]) if entries else None
+        if fmt is not None and getattr(fmt, "derived_ids", False):
+            raise RenameError(f"“{sym.name}” is not written anywhere: {fmt.title.split(':')[0]} derives it from the "
+                              "requirement number and the list position; renumber the list instead.")
     return sym
 
 
@@ -265,22 +262,10 @@ def rename_plan(ws, sym: Symbol, new: str) -> RenamePlan:
     if not new or new == sym.name:
         raise RenameError("The new name is empty or unchanged.")
     plan = RenamePlan()
+    if sym.kind == "clause" and sym.scope is not None:
+        return _scoped_rename(ws, sym, new, plan)
     if sym.kind == "clause":
-        entries = scoped_entries(ws, sym.name, sym.path)
-        fmt = _format(ws, entries[0][0]) if entries else None
-        if fmt is not None:
-            edits = fmt.rename_edits(ws, entries[0][0], sym.name, new) if fmt.valid_id(new) is not False else None
-            if fmt.valid_id(new) is False:
-                raise RenameError(f"“{new}” is not a valid name here.")
-            if edits is not None:
-                if any(_scope(ws, p) == sym.path for p, _c, _t in ws.clause_entries(new)):
-                    raise RenameError(f"“{new}” is already taken in {fmt.scope_label(sym.path) or 'this workspace'}.")
-                for p, lst in edits.items():
-                    for rng, text in lst:
-                        plan.add(p, rng, text)
-                if not plan.edits:
-                    raise RenameError(f"No occurrence of “{sym.name}” was found.")
-                return plan
+        entries = ws.clause_entries(sym.name)
         kinds = {c.kind for _p, c, _t in entries} or {"tag"}
         for k in kinds:
             if not valid_clause_id(ws, new, k):
@@ -288,9 +273,9 @@ def rename_plan(ws, sym: Symbol, new: str) -> RenamePlan:
                     pats = ", ".join(ws.config.id_patterns)
                     raise RenameError(f"“{new}” is not a valid requirement ID (expected a match of: {pats}).")
                 raise RenameError(f"“{new}” is not a valid clause ID: use letters, digits, '_', '-' or '.', starting with a letter or digit.")
-        if [e for e in ws.clause_entries(new) if not sym.path or _scope(ws, e[0]) == sym.path] or ws.challenges_for(new):
+        if ws.clause_entries(new) or ws.challenges_for(new):
             raise RenameError(f"The clause ID “{new}” is already taken.")
-        for oc in clause_occurrences(ws, sym.name, sym.path):
+        for oc in clause_occurrences(ws, sym.name):
             plan.add(oc.path, oc.range, new)
         for ch in ws.challenges_for(sym.name):
             new_path = _renamed_challenge_path(ws, ch.path, sym.name, new)
@@ -319,6 +304,41 @@ def rename_plan(ws, sym: Symbol, new: str) -> RenamePlan:
             raise RenameError(f"No occurrence of “#{sym.name}” was found.")
         return plan
     raise RenameError("Files are renamed by the editor, not here.")
+
+
+def _scoped_rename(ws, sym: Symbol, new: str, plan: RenamePlan) -> RenamePlan:
+    """Rename a clause of a format with scopes: inside its scope only (a spec-kit feature's FR-004
+    is not the other feature's FR-004)."""
+    entries = scoped_entries(ws, sym.name, sym.scope)
+    owner = entries[0][0] if entries else None
+    fmt = ws.format_of(owner) if owner else None
+    if fmt is not None:
+        if scoped_entries(ws, new, sym.scope):
+            raise RenameError(f"“{new}” is already taken in {fmt.scope_label(sym.scope) or 'this workspace'}.")
+        if fmt.valid_id(new) is False:
+            raise RenameError(f"“{new}” is not a valid {fmt.name} name.")
+        custom = fmt.rename_edits(ws, owner, sym.name, new)
+        if custom is not None:
+            for p, lst in custom.items():
+                for rng, text in lst:
+                    plan.add(p, rng, text)
+            if not plan.edits:
+                raise RenameError(f"No occurrence of “{sym.name}” was found.")
+            return plan
+        ok = fmt.valid_id(new)
+        if ok is None:
+            pats = [re.compile(x) for x in fmt.definition_patterns(owner, ws.config)]
+            ok = any(p.fullmatch(new) for p in pats) if pats else bool(TAG_ID.match(new))
+        if not ok:
+            raise RenameError(f"“{new}” is not a valid {fmt.name} ID.")
+    if not entries:
+        raise RenameError(f"“{sym.name}” is not defined in this scope, so it cannot be renamed here.")
+    if scoped_entries(ws, new, sym.scope):
+        label = fmt.scope_label(sym.scope) if fmt else sym.scope
+        raise RenameError(f"The ID “{new}” is already taken in {label}.")
+    for oc in clause_occurrences(ws, sym.name, sym.scope):
+        plan.add(oc.path, oc.range, new)
+    return plan
 
 
 def _renamed_challenge_path(ws, old_path: str, old_id: str, new_id: str) -> str | None:
@@ -375,32 +395,6 @@ def clause_hover(ws, cid: str) -> str:
     return "\n".join(lines).strip()
 
 
-def format_clause_hover(ws, cid: str, scope: str, fmt) -> str:
-    """“FR-004 · feature 001-photo-albums · 2 scenarios · cited by T012, T015”, then the statement."""
-    entries = scoped_entries(ws, cid, scope)
-    label = fmt.scope_label(scope)
-    if not entries:
-        return f"**{fmt.display_id(cid)}**" + (f" · {label}" if label else "") + " — not defined here."
-    p, c, _t = entries[0]
-    ev = clause_evidence(ws, cid, scope)
-    parts = [f"**{fmt.display_id(cid)}**"] + ([label] if label else [])
-    kinds: dict[str, int] = {}
-    for e in ev:
-        if e.kind != "task":
-            kinds[e.kind] = kinds.get(e.kind, 0) + 1
-    for k, n in kinds.items():
-        parts.append(f"{n} {k}{'s' if n != 1 else ''}" if not k.endswith("ion") else f"{n} {k}{'s' if n != 1 else ''}")
-    citers = list(dict.fromkeys(e.label for e in ev if e.kind == "task"))
-    if citers:
-        parts.append("cited by " + ", ".join(citers[:8]) + (" …" if len(citers) > 8 else ""))
-    elif not kinds:
-        parts.append("no evidence")
-    lines = [" · ".join(parts), "", "> " + c.sentence.replace("\n", " "), "", f"`{p}:{c.range.start.line + 1}`"]
-    if len(entries) > 1:
-        lines += ["", f"⚠ defined {len(entries)} times"]
-    return "\n".join(lines)
-
-
 def anchor_hover(ws, target_path: str, anchor: str) -> str | None:
     tdoc = ws.docs.get(target_path)
     if not isinstance(tdoc, SpecDocument):
@@ -439,14 +433,41 @@ def _first_lines(doc: SpecDocument, start: int, end: int, n: int) -> str:
     return "\n".join(got)
 
 
+def scoped_clause_hover(ws, cid: str, scope: str) -> str:
+    """Hover of a clause of a format with scopes: `**FR-004** · feature 001-photo-albums · cited by T012, T015`."""
+    entries = scoped_entries(ws, cid, scope)
+    if not entries:
+        return f"**{cid}** — not defined in this scope."
+    p, c, title = entries[0]
+    fmt = ws.format_of(p)
+    ev = evidence_of(ws, cid, scope)
+    parts = [f"**{fmt.display_id(cid)}**"]
+    label = fmt.scope_label(scope)
+    if label:
+        parts.append(label)
+    kinds: dict[str, list[str]] = {}
+    for e in ev:
+        kinds.setdefault(e.kind, []).append(e.label)
+    for kind, labels in kinds.items():
+        if kind == "task":
+            parts.append("cited by " + ", ".join(labels[:8]) + ("…" if len(labels) > 8 else ""))
+        else:
+            parts.append(f"{len(labels)} {kind}{'s' if len(labels) != 1 else ''}")
+    if not ev:
+        parts.append("no evidence (no task or scenario cites it)")
+    lines = [" · ".join(parts), "", "> " + c.sentence.replace("\n", " "), "", f"`{p}:{c.range.start.line + 1}` · {title}"]
+    if len(entries) > 1:
+        lines += ["", f"⚠ defined {len(entries)} times in this scope"]
+    return "\n".join(lines)
+
+
 def hover(ws, path: str, pos: Position) -> tuple[str, Range] | None:
     sym = symbol_at(ws, path, pos)
     if sym is None:
         return None
+    if sym.kind == "clause" and sym.scope is not None:
+        return scoped_clause_hover(ws, sym.name, sym.scope), sym.range
     if sym.kind == "clause":
-        fmt = _format(ws, path)
-        if fmt is not None and not fmt.fallback:
-            return format_clause_hover(ws, sym.name, sym.path, fmt), sym.range
         text = clause_hover(ws, sym.name)
         if sym.role == "header":
             text = "Challenge prompts for this clause:\n\n" + text
@@ -468,32 +489,21 @@ _TAG_PREFIX = re.compile(r"\[\^([A-Za-z0-9_.-]*)$")
 _ANCHOR_PREFIX = re.compile(r"\]\(([^()\s#]*)#([A-Za-z0-9_.:-]*)$")
 
 
-def completion_context(line_text: str, character: int) -> tuple[str, str, str] | None:
-    """("clause", typed prefix, "") after `[^`; ("anchor", prefix, file part) after `](#` or `](file.md#`."""
+def completion_context(line_text: str, character: int, id_prefix: "re.Pattern | None" = None) -> tuple[str, str, str] | None:
+    """("clause", typed prefix, "") after `[^`; ("anchor", prefix, file part) after `](#` or `](file.md#`;
+    ("id", prefix, "") after the start of an ID of the document's format (`id_prefix`: `FR-0`)."""
     before = line_text[:character]
     m = _TAG_PREFIX.search(before)
     if m:
         return "clause", m.group(1), ""
+    if id_prefix is not None:
+        m = id_prefix.search(before)
+        if m:
+            return "id", m.group(1), ""
     m = _ANCHOR_PREFIX.search(before)
     if m:
         return "anchor", m.group(2), m.group(1)
     return None
-
-
-def format_completion(ws, path: str, line_text: str, character: int) -> tuple[str, list[tuple[str, str]]] | None:
-    """(typed prefix, [(clause id, its statement)]) where a format expects a clause ID of the current
-    scope (`_Requirements: 1.` in Kiro tasks, `### Requirement: ` in an OpenSpec delta), else None."""
-    fmt = _format(ws, path)
-    hook = getattr(fmt, "completion_prefix", None) if fmt is not None else None
-    prefix = hook(path, line_text[:character]) if hook is not None else None
-    if prefix is None:
-        return None
-    scope = _scope(ws, path)
-    out = []
-    for cid in ws.clause_ids_in_scope(scope):
-        entries = scoped_entries(ws, cid, scope)
-        out.append((cid, entries[0][1].sentence if entries else ""))
-    return prefix, out
 
 
 def anchor_candidates(ws, from_path: str, file_part: str) -> list[tuple[str, str, str]]:
@@ -508,4 +518,15 @@ def anchor_candidates(ws, from_path: str, file_part: str) -> list[tuple[str, str
     out = []
     for a, r, si in doc.anchors:
         out.append((a, doc.sections[si].title if si is not None else a, target))
+    return out
+
+
+def id_candidates(ws, from_path: str) -> list[tuple[str, str]]:
+    """(ID, sentence) of the clauses in the scope of `from_path`, for completion."""
+    scope = _scope(ws, from_path)
+    out = []
+    for cid in ws.all_clause_ids():
+        entries = scoped_entries(ws, cid, scope)
+        if entries:
+            out.append((cid, entries[0][1].sentence))
     return out

@@ -170,6 +170,7 @@ class Workspace:
             f = self.format_of(p)
             if getattr(old, "format", None) != f.name and p != rel_path:
                 self._put(p, self._texts[p])
+                self._recheck_all_pending = True
 
     def parse_config(self, fmt, rel_path: str) -> Config:
         """The configuration a document is parsed with: its format's definition patterns."""
@@ -335,6 +336,9 @@ class Workspace:
 
     def _after_change(self, path: str | None, changed_keys: set[tuple]) -> set[str]:
         affected: set[str] = set()
+        if getattr(self, "_recheck_all_pending", False):  # a format was activated: documents changed owner
+            self._recheck_all_pending = False
+            affected.update(self.docs)
         if path is not None:
             affected.add(path)
         for k in changed_keys:

@@ -123,6 +123,8 @@ class Format:
     bold_lead_definitions: bool = False
     #: whether text indented by 4 spaces is code (False for MDX, which has no indented code blocks)
     indented_code: bool = True
+    #: completion: a regex whose group 1 is the ID prefix typed just before the cursor (`FR-0`)
+    completion_prefix: str | None = None
 
     # -- zero-config detection ------------------------------------------------------------
     def detect(self, files: Sequence[str]) -> bool:
@@ -198,6 +200,11 @@ class Format:
     def valid_id(self, new_id: str) -> bool | None:
         """Whether `new_id` is an acceptable clause ID for a rename (None: the generic check)."""
         return None
+
+    def keep_language_hit(self, rule_name: str, text: str) -> bool:
+        """Whether a language finding of `rule_name` on `text` stands (False: the format has a more
+        precise rule for it).  Default: every hit stands."""
+        return True
 
     # -- checks ------------------------------------------------------------------------------
     def check(self, doc: "SpecDocument", ws: WorkspaceView) -> list[Finding]:

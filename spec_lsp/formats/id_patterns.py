@@ -22,6 +22,9 @@ class IdPatternsFormat(Format):
     def definition_patterns(self, rel_path, config):
         return config.id_patterns
 
+    def symbol_name(self, clause) -> str:
+        return f"[^{clause.id}]"
+
     def evidence(self, ws, path, clause):
         out = []
         for d in ws.challenge_docs(clause.id):

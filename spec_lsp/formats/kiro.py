@@ -396,16 +396,11 @@ class KiroFormat(Format):
     def check_mentions(self, doc, ws):
         return []
 
-    def completion_prefix(self, rel_path: str, before: str) -> str | None:
-        """The ID being typed in a `_Requirements: …_` or `Validates: Requirements …` list."""
-        cls = classify(rel_path)
-        if cls is None or cls[1] == "requirements":
-            return None
-        m = _COMPLETE.search(before)
-        return m.group("p") if m else None
-
-
-_COMPLETE = re.compile(r"(?:_Requirements?[ \t]*[:：]|Validates:?(?:\*\*)?[ \t]*Requirements?)[^_*]*?(?:^|[ \t,，、]|:)(?P<p>[A-Za-z0-9.\-]*)$")
+    #: completion in `_Requirements: 1.1, 2.` and `Validates: Requirements 3.` lists
+    completion_prefix = (r"(?:_Requirements?[ \t]*[:：]|Validates:?(?:\*\*)?[ \t]*Requirements?)[^_*]*?"
+                         r"(?:[ \t,，、]|:)([A-Za-z0-9.\-]*)$")
+    #: criterion IDs are derived from numbering, never written: no rename
+    derived_ids = True
 
 
 __all__ = ["KiroFormat", "RULES", "FORMAT", "check", "parse", "classify", "scope_of", "ears_problem", "hover_text", "CRITERION_TEMPLATE",

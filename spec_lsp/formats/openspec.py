@@ -379,16 +379,9 @@ class OpenSpecFormat(Format):
     #: OpenSpec headings are names: never write `{#id}` into them (OpenSpec's archive step refuses it)
     inject_anchors = False
 
-    def completion_prefix(self, rel_path: str, before: str) -> str | None:
-        """The requirement name being typed in a delta's `### Requirement: ` header or `FROM:` line."""
-        cls = classify(rel_path)
-        if cls is None or cls[0] == "main":
-            return None
-        m = _COMPLETE.match(before)
-        return m.group("p") if m else None
-
-
-_COMPLETE = re.compile(r"^(?:[ ]{0,3}###[ \t]+Requirement:[ \t]*|[ \t]*(?:[-*+][ \t]+)?(?:FROM|TO)[ \t]*:[ \t]*`?(?:###[ \t]*Requirement:[ \t]*)?)(?P<p>[^`]*)$")
+    #: completion of requirement names in `### Requirement: ` headers and RENAMED `FROM:` / `TO:` lines
+    completion_prefix = (r"^(?:[ ]{0,3}###[ \t]+Requirement:[ \t]*|[ \t]*(?:[-*+][ \t]+)?(?:FROM|TO)[ \t]*:[ \t]*`?"
+                         r"(?:###[ \t]*Requirement:[ \t]*)?)([^`]*)$")
 
 
 __all__ = ["OpenSpecFormat", "RULES", "FORMAT", "check", "parse", "classify", "scope_of", "rename_edits", "slug_change", "hover_text",

@@ -47,8 +47,7 @@ def register(server: SpecServer) -> None:
         fmt = r.ws.format_of(rel)
         for c in doc.clauses:
             si = doc.section_at(c.range.start.line)
-            name = f"[^{c.id}]" if fmt.fallback else fmt.symbol_name(c)  # "Requirement: Login", "Criterion 1.2"
-            sym = T.DocumentSymbol(name=name, kind=T.SymbolKind.Constant, detail=c.sentence[:80],
+            sym = T.DocumentSymbol(name=fmt.symbol_name(c), kind=T.SymbolKind.Constant, detail=c.sentence[:80],
                                    range=crange(ls, r, rel, c.sentence_range if c.sentence_range.start <= c.range.start else c.range),
                                    selection_range=crange(ls, r, rel, c.range))
             (children[si] if si is not None else nodes).append(sym)
@@ -64,7 +63,7 @@ def register(server: SpecServer) -> None:
                 uri = ls.uri_of(r, doc.path)
                 for c in doc.clauses:
                     if _fuzzy(params.query, c.id) or (params.query and params.query.lower() in c.sentence.lower()):
-                        out.append(T.WorkspaceSymbol(name=f"[^{c.id}] {c.sentence[:60]}", kind=T.SymbolKind.Constant,
+                        out.append(T.WorkspaceSymbol(name=f"{r.ws.format_of(doc.path).symbol_name(c)} {c.sentence[:60]}", kind=T.SymbolKind.Constant,
                                                      location=T.Location(uri=uri, range=crange(ls, r, doc.path, c.range)), container_name=doc.path))
                 for s in doc.sections:
                     if _fuzzy(params.query, s.title) or _fuzzy(params.query, s.anchor):

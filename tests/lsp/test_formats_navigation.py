@@ -73,7 +73,7 @@ async def test_openspec_completion_of_requirement_names_in_a_delta(tmp_path, sto
     await indexed(client, root)
     du = open_doc(client, root, DELTA)
     text = (root / DELTA).read_text(encoding="utf-8")
-    new = text + "\n## REMOVED Requirements\n### Requirement: Pass"
+    new = text + "\n## REMOVED Requirements\n### Requirement: "
     client.text_document_did_change(T.DidChangeTextDocumentParams(
         text_document=T.VersionedTextDocumentIdentifier(uri=du, version=2),
         content_changes=[T.TextDocumentContentChangeWholeDocument(text=new)]))
@@ -85,6 +85,12 @@ async def test_openspec_completion_of_requirement_names_in_a_delta(tmp_path, sto
     assert "Monthly invoice" not in labels  # another capability
     item = next(i for i in got.items if i.label == "Password sign-in")
     assert item.text_edit.range.start.character == len("### Requirement: ")
+    # a typed prefix narrows the list
+    client.text_document_did_change(T.DidChangeTextDocumentParams(
+        text_document=T.VersionedTextDocumentIdentifier(uri=du, version=3),
+        content_changes=[T.TextDocumentContentChangeWholeDocument(text=new + "Se")]))
+    got = await client.text_document_completion_async(T.CompletionParams(text_document=_td(du), position=T.Position(line=pos.line, character=pos.character + 2)))
+    assert {i.label for i in got.items} == {"Session expiry"}
 
 
 async def test_openspec_rename_by_name_heading_deltas_and_links_never_an_injected_id(tmp_path, stop_clients):
@@ -158,7 +164,7 @@ async def test_kiro_criterion_hover_evidence_references_completion(tmp_path, sto
     got = await client.text_document_completion_async(T.CompletionParams(
         text_document=_td(tu), position=T.Position(line=len(lines) - 1, character=len(lines[-1]))))
     labels = {i.label for i in got.items}
-    assert {"2.1", "2.4", "3.2"} <= labels and "FR-1.1" not in labels
+    assert {"2", "2.1", "2.4"} <= labels and "3.2" not in labels and "FR-1.1" not in labels
     assert got.items[0].text_edit.range.start.character == len(lines[-1]) - 2
 
 
