@@ -164,7 +164,7 @@ async def test_kiro_criterion_hover_evidence_references_completion(tmp_path, sto
     got = await client.text_document_completion_async(T.CompletionParams(
         text_document=_td(tu), position=T.Position(line=len(lines) - 1, character=len(lines[-1]))))
     labels = {i.label for i in got.items}
-    assert {"2", "2.1", "2.4"} <= labels and "3.2" not in labels and "FR-1.1" not in labels
+    assert {"2.1", "2.4"} <= labels and "3.2" not in labels and "FR-1.1" not in labels
     assert got.items[0].text_edit.range.start.character == len(lines[-1]) - 2
 
 
