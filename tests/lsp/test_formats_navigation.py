@@ -225,3 +225,69 @@ async def test_mdx_site_absolute_links_navigate_and_follow_an_anchor_rename(tmp_
     # JSX stays out of the outline and prose
     syms = await client.text_document_document_symbol_async(T.DocumentSymbolParams(text_document=_td(iu)))
     assert [s.name for s in syms] == ["Ledger protocol"]
+
+
+# -- quick fixes and UTF-16 positions ------------------------------------------------------------
+
+
+async def _diagnostics_for(client, u: str):
+    from lsp_helpers import wait_for
+
+    def got():
+        for pu, _v, _t, diags in reversed(client.published):
+            if pu == u:
+                return diags or None
+        return None
+    return await wait_for(got, what=f"diagnostics of {u}")
+
+
+async def test_quick_fixes_scenario_skeleton_and_acceptance_criterion(tmp_path, stop_clients):
+    root = copy_fixture(tmp_path, "openspec-broken")
+    client = await start(root)
+    stop_clients.append(client)
+    main = "openspec/specs/catalog/spec.md"
+    u = open_doc(client, root, main)
+    diags = await _diagnostics_for(client, u)
+    d420 = next(d for d in diags if d.code == "SPEC420")
+    acts = await client.text_document_code_action_async(T.CodeActionParams(
+        text_document=_td(u), range=d420.range, context=T.CodeActionContext(diagnostics=[d420])))
+    (act,) = [a for a in acts if a.title == "Add a scenario skeleton"]
+    (te,) = act.edit.changes[u]
+    assert te.new_text.startswith("\n\n#### Scenario:") and "- **WHEN**" in te.new_text and "xml" not in te.new_text
+    apply_workspace_edit(root, act.edit)
+    text = (root / main).read_text(encoding="utf-8")
+    assert "The catalog SHALL show each product’s price, stock and photos.\n\n#### Scenario:" in text
+
+    kroot = copy_fixture(tmp_path, "kiro-broken")
+    kclient = await start(kroot)
+    stop_clients.append(kclient)
+    req = ".kiro/specs/checkout/requirements.md"
+    ku = open_doc(kclient, kroot, req)
+    kd = await _diagnostics_for(kclient, ku)
+    d445 = next(d for d in kd if d.code == "SPEC445")
+    acts = await kclient.text_document_code_action_async(T.CodeActionParams(
+        text_document=_td(ku), range=d445.range, context=T.CodeActionContext(diagnostics=[d445])))
+    (act,) = [a for a in acts if a.title == "Add an acceptance criterion"]
+    (te,) = act.edit.changes[ku]
+    assert "#### Acceptance Criteria" in te.new_text and "1. WHEN <trigger>, THE <system> SHALL <response>" in te.new_text
+
+
+async def test_openspec_positions_after_an_emoji_are_utf16(tmp_path, stop_clients):
+    root = copy_fixture(tmp_path, "openspec")
+    (root / "openspec/specs/lock/spec.md").parent.mkdir(parents=True)
+    (root / "openspec/specs/lock/spec.md").write_text(
+        "# lock Specification\n\n## Requirements\n### Requirement: 🔒 Lock screen\nThe app SHALL lock after 5 minutes.\n\n"
+        "#### Scenario: Idle\n- **WHEN** idle for 5 minutes\n- **THEN** the lock screen shows\n", encoding="utf-8")
+    delta = "openspec/changes/add-two-factor/specs/lock/spec.md"
+    (root / delta).parent.mkdir(parents=True)
+    (root / delta).write_text("## REMOVED Requirements\n- `### Requirement: 🔒 Lock screen`\n", encoding="utf-8")
+    client = await start(root)
+    stop_clients.append(client)
+    await indexed(client, root)
+    du = open_doc(client, root, delta)
+    p = pos_of(root, delta, "Lock screen", 2)  # after the emoji: 2 UTF-16 units, 1 code point
+    assert p.character == len("- `### Requirement: ") + 2 + 1 + 2
+    d = await client.text_document_definition_async(T.DefinitionParams(text_document=_td(du), position=p))
+    (loc,) = d
+    assert loc.uri == uri(root, "openspec/specs/lock/spec.md") and loc.range.start.line == 3
+    assert loc.range.start.character == len("### Requirement: ") and loc.range.end.character == len("### Requirement: 🔒 Lock screen") + 1
