@@ -162,7 +162,10 @@ class LanguagePass:
                 occ[c.id] = n + 1
                 si = doc.section_at(c.range.start.line)
                 sec = doc.sections[si] if si is not None else None
-                job.clauses.append(ClauseUnit((p, c.id, n), c.sentence, sec.authority if sec else None,
+                auth = sec.authority if sec else None
+                if auth is not None:  # a historical name (`platform`) ranks as its current one (`root`)
+                    auth = ws.format_of(p).aliases.get("authority", {}).get(auth, auth)
+                job.clauses.append(ClauseUnit((p, c.id, n), c.sentence, auth,
                                               sec.anchor if sec else "", p, c.range))
             for bi, b in enumerate(doc.blocks):
                 if b.kind == "heading" or not b.plain.strip():

@@ -321,7 +321,34 @@ class _Plain:
         return len(self.src)
 
 
-def _to_plain(content: str, lo: int, hi: int, code: list[tuple[int, int]], out: _Plain, events: list) -> None:
+@dataclass(frozen=True, slots=True)
+class TagEvent:
+    """The inline scanner met a clause tag `[^id]` (offsets into the inline content)."""
+
+    id: str
+    id_start: int
+    id_end: int
+    start: int  # of `[^`
+    end: int  # after `]`
+    plain_offset: int  # where the tag stood in the plain text
+
+
+@dataclass(frozen=True, slots=True)
+class LinkEvent:
+    """The inline scanner met a link `[text](target)` (offsets into the inline content)."""
+
+    text: str
+    target: str
+    start: int
+    end: int
+    target_start: int
+    target_end: int
+
+
+InlineEvent = TagEvent | LinkEvent
+
+
+def _to_plain(content: str, lo: int, hi: int, code: list[tuple[int, int]], out: _Plain, events: list[InlineEvent]) -> None:
     """Strip inline markup from content[lo:hi] into `out`; record tags and links in `events`."""
     i = lo
     ci = 0
@@ -350,14 +377,14 @@ def _to_plain(content: str, lo: int, hi: int, code: list[tuple[int, int]], out: 
         if kind == "esc":
             out.add_char(content[m.start() + 1], m.start() + 1)
         elif kind == "tag":
-            events.append(("tag", m.group("tagid"), m.start("tagid"), m.end("tagid"), m.start(), m.end(), len(out)))
+            events.append(TagEvent(m.group("tagid"), m.start("tagid"), m.end("tagid"), m.start(), m.end(), len(out)))
         elif kind == "link":
             t0, t1 = m.start("ltext"), m.end("ltext")
             target = m.group("lt")
             tt0 = m.start("lt")
             if target.startswith("<") and target.endswith(">"):
                 target, tt0 = target[1:-1], tt0 + 1
-            events.append(("link", content[t0:t1], target, m.start(), m.end(), tt0, tt0 + len(target)))
+            events.append(LinkEvent(content[t0:t1], target, m.start(), m.end(), tt0, tt0 + len(target)))
             if content[t0:t1] == "?" and target.startswith("#"):
                 # the renderer fills in the section title: a neutral stand-in, all of it mapped to the "?"
                 for ch in "that section":
@@ -422,15 +449,13 @@ class _ChunkBuilder:
         if fm and kind == "paragraph":
             self.footnote_defs.append(fm.group(1))
         out = _Plain()
-        events: list = []
+        events: list[InlineEvent] = []
         _to_plain(content, fm.end() if fm and kind == "paragraph" else 0, len(content), code, out, events)
         for ev in events:
-            if ev[0] == "tag":
-                _, tid, a, b, ta, tb, poff = ev
-                self.tags.append(RawTag(tid, rng(a, b), rng(ta, tb), block_index, poff))
+            if isinstance(ev, TagEvent):
+                self.tags.append(RawTag(ev.id, rng(ev.id_start, ev.id_end), rng(ev.start, ev.end), block_index, ev.plain_offset))
             else:
-                _, text, target, a, b, ta, tb = ev
-                self.links.append(RawLink(text, target, rng(a, b), rng(ta, tb), block_index))
+                self.links.append(RawLink(ev.text, ev.target, rng(ev.start, ev.end), rng(ev.target_start, ev.target_end), block_index))
         for wm in WAIVER.finditer(content):
             if not spans_cover(code, wm.start()):
                 self._waiver(wm, lambda o: pos(o))

@@ -25,10 +25,31 @@ from typing import Sequence
 from ..core.model import Range, Rule, Severity
 from .base import Evidence, Format, Reference, cached
 
-ID_RE = r"(?P<id>(?:FR|SC|NFR)-\d{3}[a-z]?)"
-_ID = re.compile(r"\b(?:FR|SC|NFR)-\d{3}[a-z]?\b")
+# FR-001 / SC-001 / NFR-001 (spec-kit's template; letter suffixes FR-004a), and R001 (the second,
+# off-template `# Spec:` layout some projects use: `- **R001** (MUST): …`, `- **NFR001** (MUST): …`)
+ID_RE = r"(?P<id>(?:FR|SC|NFR)-\d{3}[a-z]?|N?FR\d{3}[a-z]?|R\d{3}[a-z]?)"
 _FEATURE = re.compile(r"^(?:\d{3,}|_\d+_)[-_]")
-_RANGE = re.compile(r"\b(?P<a>(?P<pfx>FR|SC|NFR)-(?P<n1>\d{3}))[a-z]?\s*(?:through|to|thru|–|—|-|\.\.)\s*(?P<b>(?P=pfx)-(?P<n2>\d{3}))[a-z]?\b")
+_RANGE = re.compile(r"\b(?P<a>(?P<pfx>FR|SC|NFR)-(?P<n1>\d{3}))\s*(?:through|to|thru|–|—|-|\.\.)\s*(?P<b>(?P=pfx)-(?P<n2>\d{3}))\b")
+_RANGE_TOKEN = re.compile(r"^(?P<pfx>[A-Z]+)-(?P<n1>\d{3})\.\.(?P=pfx)-(?P<n2>\d{3})$")
+_ID_PARTS = re.compile(r"^(?P<pfx>[A-Z]+)-(?P<n>\d{3})(?P<sfx>[a-z]?)$")
+
+
+def cites(cited: frozenset[str], cid: str) -> bool:
+    """Whether a set of references (IDs and range tokens `FR-006..FR-011`) cites `cid`: listed, or inside
+    a range (FR-012a is inside FR-012..FR-015; FR-011a is not inside FR-006..FR-011)."""
+    if cid in cited:
+        return True
+    m = _ID_PARTS.match(cid)
+    if not m:
+        return False
+    n, sfx = int(m.group("n")), m.group("sfx")
+    for tok in cited:
+        r = _RANGE_TOKEN.match(tok)
+        if r and r.group("pfx") == m.group("pfx"):
+            n1, n2 = int(r.group("n1")), int(r.group("n2"))
+            if n1 < n < n2 or (sfx and n == n1 and n1 < n2):
+                return True
+    return False
 _TASK = re.compile(r"^\[[ xX]\]\s*(?P<id>T\d{3,})\b")
 _CLARIFY = re.compile(r"\[NEEDS CLARIFICATION(?P<body>[^\]]*)\]")
 _MARKER_WORD = re.compile(r"\s*\**\s*(?:markers?|tags?|placeholders?|items?)\b", re.IGNORECASE)
@@ -138,14 +159,14 @@ class SpecKitFormat(Format):
 
     def evidence(self, ws, path, clause):
         tp = self.tasks_path(path)
-        if tp is None or clause.id not in ws.references_from(tp):
+        if tp is None or not cites(ws.references_from(tp), clause.id):
             return []
         tdoc = ws.doc(tp)
         if tdoc is None:
             return []
         seen: dict[str, Evidence] = {}
         for r in self.references(tdoc):
-            if r.id == clause.id:
+            if r.id == clause.id or (r.kind == "range" and cites(frozenset((r.id,)), clause.id)):
                 key = r.by or f"{r.range.start.line}"
                 if key not in seen:
                     seen[key] = Evidence("task", tp, r.range, r.by or f"{tp}:{r.range.start.line + 1}")
@@ -205,9 +226,9 @@ class SpecKitFormat(Format):
             tp = f"{fd}/tasks.md"
             if ws.file_exists(tp):
                 cited = ws.references_from(tp)
-                if any(x.startswith("FR-") for x in cited):
+                if any(_is_requirement(x) for x in cited):
                     for c in doc.clauses:
-                        if c.id.startswith("FR-") and c.id not in cited:
+                        if _is_requirement(c.id) and not cites(cited, c.id):
                             out.append(make("SPEC401", path, c.range,
                                             f"{c.id} is cited by no task in {tp}; add a task that implements it "
                                             f"(cite it as `({c.id})`) or drop the requirement.", c.id))
@@ -216,6 +237,11 @@ class SpecKitFormat(Format):
     def counts(self, ws, paths):
         got = super().counts(ws, paths)
         return got
+
+
+def _is_requirement(cid: str) -> bool:
+    """A functional requirement (FR-012, R004), not a success criterion or a non-functional one."""
+    return cid.startswith("FR-") or (cid[:1] == "R" and cid[1:4].isdigit())
 
 
 def _is_mention_of_marker(plain: str, m: re.Match) -> bool:
@@ -245,18 +271,17 @@ def _references(doc) -> list[Reference]:
     for m in doc.mentions:
         by = task_of_block.get(m.block, "")
         out.append(Reference(m.id, doc.path, m.range, "task" if by else "mention", by))
-    # ranges: FR-001 through FR-004 cites FR-002 and FR-003 too
+    # ranges: `FR-001 through FR-004` also cites what lies between (FR-002, FR-003, FR-001a…): one
+    # reference whose id is the range token `FR-001..FR-004` (see `cites`)
     for bi, b in enumerate(doc.blocks):
-        if "FR-" not in b.plain and "SC-" not in b.plain:
+        if "-" not in b.plain:
             continue
         for rm in _RANGE.finditer(b.plain):
             n1, n2 = int(rm.group("n1")), int(rm.group("n2"))
-            if not 0 < n2 - n1 <= 200:
+            if not 0 < n2 - n1 <= 500:
                 continue
-            rng = b.range(rm.start(), rm.end())
-            by = task_of_block.get(bi, "")
-            for n in range(n1 + 1, n2):
-                out.append(Reference(f"{rm.group('pfx')}-{n:03d}", doc.path, rng, "range", by))
+            tok = f"{rm.group('pfx')}-{n1:03d}..{rm.group('pfx')}-{n2:03d}"
+            out.append(Reference(tok, doc.path, b.range(rm.start(), rm.end()), "range", task_of_block.get(bi, "")))
     return out
 
 

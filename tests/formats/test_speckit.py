@@ -131,7 +131,7 @@ def test_fixture_through_the_cli():
     assert not [g for g in got if g[1].endswith("checklists/requirements.md")]
 
 
-_DEF = re.compile(r"^\s*[-*] \*\*(?:FR|SC|NFR)-\d{3}[a-z]?\*\*", re.M)
+_DEF = re.compile(r"^\s*[-*] \*\*(?:(?:FR|SC|NFR)-\d{3}[a-z]?|N?FR\d{3}[a-z]?|R\d{3}[a-z]?)\*\*", re.M)
 
 
 @pytest.mark.parametrize("name", ["github__spec-kit", "jmservera__squad-speckit-bridge", "alfredoperez__speckit-companion"])
@@ -156,3 +156,14 @@ def test_corpus_clauses_equal_grep_and_no_cross_feature_duplicates(name):
 
 
 _ = needs_corpus
+
+
+def test_ranges_cover_letter_suffixed_requirements_inside_them():
+    from spec_lsp.formats.speckit import cites
+
+    refs = frozenset({"FR-006..FR-011", "FR-012..FR-015", "FR-020"})
+    assert cites(refs, "FR-007") and cites(refs, "FR-012a") and cites(refs, "FR-020")
+    assert not cites(refs, "FR-011a") and not cites(refs, "FR-016") and not cites(refs, "SC-007")
+    spec = SPEC.format(title="Albums") + "- **FR-003a**: Sub-requirement.\n- **FR-004**: Last.\n"
+    files = {"specs/001-a/spec.md": spec, "specs/001-a/tasks.md": "- [ ] T001 All of FR-001–FR-003 (FR-004)\n"}
+    check(files, [("specs/001-a/spec.md", 10, "FR-003a")], select="requirement-without-task")
