@@ -108,7 +108,7 @@ class Workspace:
         specs: list[str] = []
         others: list[str] = []
         for rp in files:
-            (specs if self.is_spec_path(rp) else others).append(rp)
+            (specs if self.is_spec_path(rp) and rp != _lock.LOCK_FILE else others).append(rp)
         return specs, others
 
     def is_spec_path(self, rel_path: str) -> bool:
