@@ -182,7 +182,8 @@ def check(doc: FormatDoc, scope_docs: list[FormatDoc]) -> list[Finding]:
                                 f"replace{'' if len(new) > 1 else 's'} {'it' if one else 'them'}, nothing is lost; otherwise copy "
                                 f"{'it' if one else 'them'} into this block.")
                     else:
-                        msg += "Copy them into this block (changed or not), or REMOVE the requirement deliberately."
+                        msg += (f"Copy {'it' if one else 'them'} into this block (changed or not), or REMOVE the "
+                                "requirement deliberately.")
                     out.append(_make("SPEC427", path, r.name_range, msg,
                                      r.name, [Related(main.path, s.name_range, f"scenario “{s.name}” of the current requirement") for s in dropped[:10]],
                                      severity=I if new else None))
