@@ -107,13 +107,12 @@ class Workspace:
         self._fmt_of.clear()
         specs: list[str] = []
         others: list[str] = []
-        for rp in files:
-            (specs if self.is_spec_path(rp) and rp != _lock.LOCK_FILE else others).append(rp)
+        for rp in files:  # spec.lock is tracked, but installed by load(), not parsed as a document
+            (specs if rp != _lock.LOCK_FILE and self.is_spec_path(rp) else others).append(rp)
         return specs, others
 
     def is_spec_path(self, rel_path: str) -> bool:
-        """A file whose text the index tracks: a spec document, a challenge file, spec.lock, or a file a
-        format reads (in a dot-directory it lists, or with its extension)."""
+        """A file whose text the index tracks: a spec document, a challenge file, or spec.lock."""
         if rel_path == _lock.LOCK_FILE or path_included(rel_path, self.config):
             return True
         # a file in a dot-directory that `include` names, or that an active (or newly detected) format reads

@@ -35,7 +35,8 @@ def register(server: SpecServer) -> None:
                         else f"{len(ev)} {ev[0].kind}{'s' if len(ev) != 1 else ''}"
                     out.append(T.CodeLens(range=rng, command=T.Command(title=title, command=OPEN, arguments=[ls.uri_of(r, ev[0].path)])))
                 else:
-                    out.append(T.CodeLens(range=rng, command=T.Command(title="no evidence", command="")))
+                    out.append(T.CodeLens(range=rng, command=T.Command(title="no evidence", command=OPEN,
+                                                                      arguments=[params.text_document.uri])))
             return out
         for c in doc.clauses:
             chs = r.ws.challenges_for(c.id)
