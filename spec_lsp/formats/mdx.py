@@ -13,6 +13,8 @@ components, ESM `import`/`export` lines, and site-absolute links (`/specificatio
   (`../basic`) resolve the same way.  Fragments are percent-decoded and matched against the heading
   ids the generators make (GitHub-style slugs, or an explicit `{#id}`) by the generic SPEC120.
 * Waivers: MDX has no HTML comments, so `{/* spec-lsp: allow CODE -- reason */}` is the waiver there.
+* JSX `href="/…"` attributes (`<Card href="/specification/basic">`) are checked like links: the page
+  (SPEC460) and the fragment (SPEC120).
 * Rules (SPEC460–SPEC479): a site link that resolves to no page (SPEC460), a JSX tag never closed
   (SPEC461).
 """
@@ -53,8 +55,9 @@ def _blank(s: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def _scan(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """(text with JSX/ESM blanked, positions (line, col) of tags never closed)."""
+def _scan(text: str) -> tuple[str, tuple[tuple[int, int], ...], tuple[tuple[int, int, int], ...]]:
+    """(text with JSX/ESM blanked, positions (line, col) of tags never closed, the JSX tag spans
+    (line, start, end) as written — where `href="/…"` attributes are found)."""
     lines = split_lines(text)
     seps = re.findall(r"\r\n|\r|\n", text)
     out: list[str] = []
@@ -65,6 +68,7 @@ def _scan(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     esm_depth: int | None = None
     front = bool(lines) and lines[0].strip() == "---"
     unclosed: list[tuple[int, int]] = []
+    spans: list[tuple[int, int, int]] = []
     for i, ln in enumerate(lines):
         if front:
             out.append(ln)
@@ -97,6 +101,7 @@ def _scan(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
         chars = list(ln)
         j = 0
         n = len(ln)
+        seg = 0 if in_tag is not None else -1  # start of the tag span on this line
         while j < n:
             if in_tag is not None:
                 ch = ln[j]
@@ -112,6 +117,8 @@ def _scan(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
                     depth = max(0, depth - 1)
                 elif ch == ">" and depth == 0:
                     in_tag = None
+                    spans.append((i, seg, j + 1))
+                    seg = -1
                 j += 1
                 continue
             if ln.startswith("{/*", j):
@@ -137,19 +144,23 @@ def _scan(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
             m = _TAG_START.match(ln, j)
             if m:
                 in_tag = (i, j)
+                seg = j
                 quote, depth = "", 0
                 for x in range(j, m.end()):
                     chars[x] = " "
                 j = m.end()
                 if ln[j - 1] == ">":  # `<>` / `</>`
                     in_tag = None
+                    seg = -1
                 continue
             j += 1
+        if in_tag is not None and seg >= 0:
+            spans.append((i, seg, n))
         out.append("".join(chars))
     if in_tag is not None:
         unclosed.append(in_tag)
     res = "".join(a + (seps[k] if k < len(seps) else "") for k, a in enumerate(out))
-    return res, tuple(unclosed)
+    return res, tuple(unclosed), tuple(spans)
 
 
 def site_root(ws, doc_path: str) -> str:
@@ -243,35 +254,94 @@ class MdxFormat(Format):
             return None, None, False  # reported by SPEC460 with the candidates tried
         return (found if found != doc_path else None), anchor, True
 
-    def check(self, doc, ws):
+    def _check_jsx_hrefs(self, doc, ws, text: str):
+        """Site links in JSX attributes (`<Card href="/specification/basic">`): the page, then the fragment."""
+        from ..core.checks import make
+        from ..core.document import SpecDocument
+
+        out = []
+        for lk in _jsx_links(text):
+            got = _resolve(ws, doc.path, lk)
+            if got is None:
+                continue
+            cands, found, anchor = got
+            if found is None:
+                out.extend(self._broken(doc, ws, lk, cands))
+                continue
+            if anchor is None:
+                continue
+            tdoc = ws.doc(found) if found != doc.path else doc
+            if isinstance(tdoc, SpecDocument) and anchor not in tdoc.anchor_map:
+                sugg = closest(anchor, tdoc.anchor_map.keys())
+                out.append(make("SPEC120", doc.path, lk.anchor_range or lk.target_range,
+                                f"No section with anchor “#{anchor}” in “{found}”" + (f"; did you mean “#{sugg[0]}”?" if sugg else "."),
+                                anchor))
+        return out
+
+    def _broken(self, doc, ws, lk, cands):
         from ..core.checks import make
         from ..core.model import Fix
+
+        pages = [p for p in ws.known_paths() if p.endswith(_PAGE_EXT)]
+        sugg = closest(cands[0], pages, cutoff=0.6)
+        fixes = []
+        if sugg and lk.target_range is not None:
+            new = _link_for(ws, doc.path, lk, sugg[0])
+            if new:
+                fixes.append(Fix(f"Change to {new}", "replace", new, lk.target_range))
+        return [make("SPEC460", doc.path, lk.target_range,
+                     f"“{lk.path or lk.target}” is no page of the site (tried {', '.join(cands[:4])})"
+                     + (f"; did you mean “{sugg[0]}”?" if sugg else "; fix the path, or set `site-root` if the site starts elsewhere."),
+                     lk.target, (), fixes)]
+
+    def check(self, doc, ws):
+        from ..core.checks import make
 
         out = []
         for lk in doc.links:
             got = _resolve(ws, doc.path, lk)
-            if got is None or got[1] is not None:
-                continue
-            cands = got[0]
-            pages = [p for p in ws.known_paths() if p.endswith(_PAGE_EXT)]
-            sugg = closest(cands[0], pages, cutoff=0.6)
-            fixes = []
-            if sugg and lk.target_range is not None:
-                new = _link_for(ws, doc.path, lk, sugg[0])
-                if new:
-                    fixes.append(Fix(f"Change to {new}", "replace", new, lk.target_range))
-            out.append(make("SPEC460", doc.path, lk.target_range,
-                            f"“{lk.path or lk.target}” is no page of the site (tried {', '.join(cands[:4])})"
-                            + (f"; did you mean “{sugg[0]}”?" if sugg else "; fix the path, or set `site-root` if the site starts elsewhere."),
-                            lk.target, (), fixes))
+            if got is not None and got[1] is None:
+                out.extend(self._broken(doc, ws, lk, got[0]))
         # a JSX tag never closed: everything after it is swallowed (and the page does not compile)
         text = ws.text(doc.path) if hasattr(ws, "text") else None
         if text is not None:
+            out.extend(self._check_jsx_hrefs(doc, ws, text))
             for line, col in _scan(text)[1]:
                 out.append(make("SPEC461", doc.path, Range.of(line, col, line, col + 1),
                                 "This JSX tag is never closed with `>` (or `/>`), so MDX cannot compile the page and the rest of it "
                                 "is not checked. Close the tag.", "jsx"))
         return out
+
+
+def _jsx_links(text: str) -> list["_JsxLink"]:
+    """`href="…"` attributes of JSX tags (`<Card href="/guide/setup">`), as link-like objects."""
+    lines = split_lines(text)
+    out = []
+    for line, a, b in _scan(text)[2]:
+        seg = lines[line][a:b]
+        for m in _HREF.finditer(seg):
+            target = m.group(2)
+            c0 = a + m.start(2)
+            path, hash_, frag = target.partition("#")
+            rg = Range.of(line, c0, line, c0 + len(target))
+            arng = Range.of(line, c0 + len(target) - len(frag), line, c0 + len(target)) if hash_ else None
+            out.append(_JsxLink(target, path, frag if hash_ else None, rg, arng))
+    return out
+
+
+_HREF = re.compile(r"\bhref\s*=\s*([\"'])([^\"'{}]+)\1")
+
+
+class _JsxLink:
+    """The parts of `core.document.Link` that link resolution reads."""
+
+    __slots__ = ("target", "path", "anchor", "target_range", "anchor_range", "range", "text")
+
+    def __init__(self, target, path, anchor, target_range, anchor_range):
+        self.target, self.path, self.anchor = target, path, anchor
+        self.target_range = self.range = target_range
+        self.anchor_range = anchor_range
+        self.text = ""
 
 
 def _link_for(ws, doc_path: str, lk, page: str) -> str | None:

@@ -129,3 +129,14 @@ def test_site_root_config_key_is_validated():
     assert cfg.site_root is None and probs[0].key == "site-root" and "outside the workspace" in probs[0].reason
     _, probs = apply_settings(Config(), {"site-root": 3}, ".spec-lsp.toml")
     assert "string" in probs[0].reason
+
+
+def test_jsx_href_attributes_are_checked_like_links():
+    files = {"docs/a.mdx": '# A\n\n<CardGroup>\n  <Card title="Go" href="/guide/instal">x</Card>\n  <Card\n    title="B"\n    href="/guide/install#nope"\n  />\n  <Card href="/guide/install#install">y</Card>\n</CardGroup>\n',
+             "docs/guide/install.mdx": "# Install\n"}
+    ws = memory_workspace(files)
+    (f,) = found(ws, "SPEC460")
+    line = files["docs/a.mdx"].split("\n")[f.range.start.line]
+    assert line[f.range.start.character:f.range.end.character] == "/guide/instal" and f.fixes[0].new_text == "/guide/install"
+    (g,) = found(ws, "SPEC120")
+    assert "nope" in g.message and g.range.start.line == 6
