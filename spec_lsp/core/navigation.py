@@ -70,7 +70,7 @@ def symbol_at(ws, path: str, pos: Position) -> Symbol | None:
             if _in(m.range, pos):
                 return Symbol("clause", m.id, "", m.range, "mention", scope)
         for c in doc.clauses:  # anywhere on a heading that defines a clause by name (`### Requirement: <name>`)
-            if c.range.start.line == pos.line and any(s.line == pos.line for s in doc.sections):
+            if c.kind == "requirement" and c.range.start.line == pos.line and any(s.line == pos.line for s in doc.sections):
                 return Symbol("clause", c.id, "", c.range, "definition", scope)
         for lk in doc.links:
             if _in(lk.range, pos):
@@ -439,6 +439,9 @@ def _first_lines(doc: SpecDocument, start: int, end: int, n: int) -> str:
     return "\n".join(got)
 
 
+_PLURAL = {"criterion": "criteria", "property": "properties"}
+
+
 def scoped_clause_hover(ws, cid: str, scope: str) -> str:
     """Hover of a clause of a format with scopes: `**FR-004** · feature 001-photo-albums · cited by T012, T015`."""
     entries = scoped_entries(ws, cid, scope)
@@ -458,7 +461,7 @@ def scoped_clause_hover(ws, cid: str, scope: str) -> str:
         if kind == "task":
             parts.append("cited by " + ", ".join(labels[:8]) + ("…" if len(labels) > 8 else ""))
         else:
-            parts.append(f"{len(labels)} {kind}{'s' if len(labels) != 1 else ''}")
+            parts.append(f"{len(labels)} {kind if len(labels) == 1 else _PLURAL.get(kind, kind + 's')}")
     if not ev:
         parts.append("no evidence (no task or scenario cites it)")
     lines = [" · ".join(parts), "", "> " + c.sentence.replace("\n", " "), "", f"`{p}:{c.range.start.line + 1}` · {title}"]
