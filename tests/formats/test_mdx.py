@@ -140,3 +140,10 @@ def test_jsx_href_attributes_are_checked_like_links():
     assert line[f.range.start.character:f.range.end.character] == "/guide/instal" and f.fixes[0].new_text == "/guide/install"
     (g,) = found(ws, "SPEC120")
     assert "nope" in g.message and g.range.start.line == 6
+
+
+def test_graph_follows_site_absolute_links():
+    ws = memory_workspace({"docs/a.mdx": "# A\n\nSee [b](/guide/install#verify).\n",
+                           "docs/guide/install.mdx": "# Install\n\n## Verify\n"})
+    g = ws.graph
+    assert g.has_edge("section:docs/a.mdx#a", "section:docs/guide/install.mdx#verify")
