@@ -67,6 +67,8 @@ def register(server: SpecServer) -> None:
             if isinstance(doc, SpecDocument) and d.data.get("category") in ("language", "consistency"):
                 line = min(max(d.range.start.line, 0), ix.line_count() - 1)
                 comment = f"<!-- spec-lsp: allow {d.code} -- TODO: say why this rule does not apply here -->"
+                if rel.endswith(".mdx"):  # MDX has no HTML comments; `{/* spec-lsp: … */}` is the waiver there
+                    comment = f"{{/* spec-lsp: allow {d.code} -- TODO: say why this rule does not apply here */}}"
                 lt = ix.line_text(line)
                 if lt.lstrip().startswith("#"):  # a heading: a waiver line directly above it
                     indent = len(lt) - len(lt.lstrip())
