@@ -30,6 +30,10 @@ STRUCTURE_RULES: tuple[Rule, ...] = (
     _r("SPEC122", "unknown-clause-mention", W, "Text mentions a clause ID that no clause carries."),
     _r("SPEC130", "unknown-attribute-value", E, "A section attribute has a value outside its allowed list (e.g. `authority=admin`)."),
     _r("SPEC140", "unclosed-code-fence", W, "A code fence is never closed, so the rest of the document is code."),
+    # eval material (spec_lsp/core/eval_checks.py)
+    _r("SPEC540", "challenge-without-user-turn", W, "A challenge conversation has no user turn (nor a closing developer request) for a model to answer."),
+    _r("SPEC541", "comparison-without-good-answer", W, "A `<comparison>` has no `<!-- GOOD -->` answer, so a grader has no example of what passes."),
+    _r("SPEC542", "examples-without-challenge-file", W, "A clause has no challenge file although its section has examples (replaces SPEC101 for that clause)."),
 )
 
 
