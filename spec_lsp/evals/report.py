@@ -31,6 +31,7 @@ def build_report(items: list[ClauseEval], results: list[dict], meta: dict, keys:
         by_clause.setdefault(r["clause"], []).append(r)
     clauses = []
     tot = {"clauses": 0, "answers": 0, "passed": 0, "failed": 0, "ungraded": 0, "errors": 0, "not_run": 0}
+    without = [it.id for it in items if not it.prompts]
     for it in items:
         if not it.prompts:
             continue
@@ -65,7 +66,7 @@ def build_report(items: list[ClauseEval], results: list[dict], meta: dict, keys:
         tot["errors"] += len(errors)
         tot["not_run"] += max(0, expected - len(graded) - len(errors))
     tot["pass_rate"] = round(tot["passed"] / tot["answers"], 4) if tot["answers"] else None
-    return {"schema": REPORT_SCHEMA, "run": meta, "totals": tot, "clauses": clauses}
+    return {"schema": REPORT_SCHEMA, "run": meta, "totals": tot, "clauses": clauses, "clauses_without_prompts": without}
 
 
 def _pnum(pid: str) -> int:
@@ -82,8 +83,7 @@ def _pct(x) -> str:
 def to_markdown(rep: dict) -> str:
     run, tot = rep["run"], rep["totals"]
     out = [f"# Spec evals: {run.get('workspace') or 'spec'}", "",
-           f"Model `{run.get('model')}`, graded by `{run.get('grader_model')}` · run {run.get('started', '')}"
-           + (f" – {run['finished']}" if run.get("finished") else ""), "",
+           f"Model `{run.get('model')}`, graded by `{run.get('grader_model')}` · run {_when(run)}", "",
            f"**{tot['passed']}/{tot['answers']} answers passed ({_pct(tot['pass_rate'])})** over {tot['clauses']} clauses"
            + (f"; {tot['ungraded']} ungraded" if tot["ungraded"] else "") + (f"; {tot['errors']} request errors" if tot["errors"] else "")
            + (f"; {tot['not_run']} not run yet" if tot["not_run"] else ""), "",
@@ -91,6 +91,9 @@ def to_markdown(rep: dict) -> str:
     for c in rep["clauses"]:
         sec = " › ".join(c["section"]).replace("|", "\\|")
         out.append(f"| [^{c['id']}] | {sec} | {c['passed']}/{c['total']} | {_pct(c['pass_rate'])} |")
+    w = rep.get("clauses_without_prompts") or []
+    if w:
+        out += ["", f"{len(w)} clause(s) without challenge prompts, not run: " + ", ".join(f"[^{x}]" for x in w)]
     failing = [c for c in rep["clauses"] if c["failures"] or c["errors_detail"]]
     if failing:
         out += ["", "## Failing answers", ""]
@@ -116,7 +119,8 @@ table{border-collapse:collapse;width:100%;font-size:14px}th{text-align:left;colo
 td{border-bottom:1px solid var(--line);padding:6px 8px;vertical-align:top}td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 .id{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;white-space:nowrap}.sec{color:var(--muted);font-size:13px}
 .crit{max-width:520px}.bar{display:inline-block;width:90px;height:8px;border-radius:4px;background:#eaeef2;vertical-align:middle;margin-right:8px;overflow:hidden}
-.bar i{display:block;height:100%;background:var(--pass)}.bar.low i{background:var(--fail)}.bar.mid i{background:var(--warn)}
+.bar i{display:block;height:100%;background:var(--pass)}.bar.low{background:#ffebe9}.bar.low i{background:var(--fail)}.bar.mid i{background:var(--warn)}
+.pct{display:inline-block;min-width:44px;text-align:right}th.num{text-align:right}.jump{font-size:12px}.id{color:var(--fg)}
 a{color:#0969da;text-decoration:none}a:hover{text-decoration:underline}
 .clause{border:1px solid var(--line);border-radius:8px;margin:0 0 18px;overflow:hidden}.clause>header{background:var(--bg2);padding:10px 14px;border-bottom:1px solid var(--line)}
 .clause>header .id{font-weight:600}.clause blockquote{margin:6px 0 0;padding:0 0 0 10px;border-left:3px solid var(--line);color:var(--fg)}
@@ -143,13 +147,14 @@ def to_html(rep: dict) -> str:
     name = run.get("workspace") or "spec"
     rows = []
     for c in rep["clauses"]:
-        link = f'<a href="#c-{e(c["id"])}">' if c["failures"] or c["errors_detail"] else ""
+        nbad = len(c["failures"]) + len(c["errors_detail"])
+        more = (f'<a class="jump" href="#c-{e(c["id"])}">{nbad} failing ↓</a>' if nbad else "")
         rows.append(
-            f'<tr><td class="id">{link}[^{e(c["id"])}]{"</a>" if link else ""}</td>'
+            f'<tr><td class="id">[^{e(c["id"])}]</td>'
             f'<td><div class="crit">{e(_clip(c["criterion"], 180))}</div><div class="sec">{e(" › ".join(c["section"]))}'
-            f'{" · " + e(c["authority"]) if c["authority"] else ""}</div></td>'
-            f'<td class="num">{_bar(c["pass_rate"])}{c["passed"]}/{c["total"]}</td>'
-            f'<td class="num">{_pct(c["pass_rate"])}</td></tr>')
+            f'{" · authority: " + e(c["authority"]) if c["authority"] else ""}</div></td>'
+            f'<td class="num">{_bar(c["pass_rate"])}<span class="pct">{_pct(c["pass_rate"])}</span></td>'
+            f'<td class="num">{c["passed"]}/{c["total"]}{"<br>" + more if more else ""}</td></tr>')
     fails = []
     for c in rep["clauses"]:
         if not (c["failures"] or c["errors_detail"]):
@@ -160,11 +165,13 @@ def to_html(rep: dict) -> str:
             items.append(
                 f'<div class="fail-item"><span class="verdict {e(f["verdict"])}">{e(f["verdict"])}</span>'
                 f'<b>{e(f["prompt_title"] or f["prompt"])}</b> <span class="muted">{e(f["prompt"])} · sample {f["sample"] + 1}</span>'
-                f'<div class="label">Answer</div><pre>{e(f["answer"])}</pre>'
+
+                + (f'<div class="label">Prompt ({e(_last_request(f["messages"])[0])})</div><pre>{e(_last_request(f["messages"])[1])}</pre>' if f["messages"] else "")
+                + f'<div class="label">Answer</div><pre>{e(f["answer"])}</pre>'
                 f'<div class="label">Grader</div><div class="reason">{e(f["reason"] or "(no reason given)")}'
                 + ("" if f["cited"] else ' <span class="nocite">(the grader did not cite the clause)</span>') + "</div>"
                 + (f'<details><summary>grader output</summary><pre>{e(f.get("grader_output", ""))}</pre></details>' if f["verdict"] == "UNPARSED" else "")
-                + f'<details><summary>conversation ({len(f["messages"])} message{"s" if len(f["messages"]) != 1 else ""})</summary>{convo}</details></div>')
+                + f'<details><summary>whole conversation ({len(f["messages"])} message{"s" if len(f["messages"]) != 1 else ""})</summary>{convo}</details></div>')
         for er in c["errors_detail"]:
             items.append(f'<div class="fail-item"><span class="verdict UNPARSED">ERROR</span>{e(er["prompt"])}: {e(er["error"])}</div>')
         fails.append(
@@ -179,7 +186,7 @@ def to_html(rep: dict) -> str:
     if tot["ungraded"] or tot["errors"] or tot["not_run"]:
         cards.append(f'<div class="card"><b>{tot["ungraded"] + tot["errors"] + tot["not_run"]}</b><span>'
                      f'{tot["ungraded"]} ungraded · {tot["errors"]} errors · {tot["not_run"]} not run</span></div>')
-    when = e(run.get("started", "")) + (" – " + e(run["finished"]) if run.get("finished") else "")
+    when = e(_when(run))
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Spec evals: {e(name)}</title><style>{_CSS}</style></head>
@@ -188,12 +195,47 @@ def to_html(rep: dict) -> str:
 <p class="meta">Model <code>{e(str(run.get("model")))}</code> graded by <code>{e(str(run.get("grader_model")))}</code> · {when}</p>
 <div class="cards">{"".join(cards)}</div>
 <h2>Pass rate per clause</h2>
-<table><thead><tr><th>clause</th><th>criterion · section</th><th style="text-align:right">passed</th><th style="text-align:right">rate</th></tr></thead>
+<p class="muted">Clauses in spec order. A clause passes an answer when the grader finds the answer follows it.</p>
+<table><thead><tr><th>clause</th><th>criterion · section</th><th class="num">pass rate</th><th class="num">passed</th></tr></thead>
 <tbody>{"".join(rows)}</tbody></table>
+{_without_html(rep)}
 <h2>Failing answers</h2>
 {"".join(fails) or '<p class="ok">No failing answers.</p>'}
 </main></body></html>
 """
+
+
+def _without_html(rep: dict) -> str:
+    w = rep.get("clauses_without_prompts") or []
+    if not w:
+        return ""
+    ids = ", ".join(f"[^{html.escape(x)}]" for x in w[:40]) + ("…" if len(w) > 40 else "")
+    return (f'<p class="muted">{len(w)} clause{"s have" if len(w) != 1 else " has"} no challenge prompts and '
+            f'{"were" if len(w) != 1 else "was"} not run: <span class="id">{ids}</span></p>')
+
+
+def _last_request(messages: list[dict]) -> tuple[str, str]:
+    for m in reversed(messages):
+        if m.get("role") in ("user", "developer", "tool", "system"):
+            return m["role"], m.get("content", "")
+    return "", ""
+
+
+def _when(run: dict) -> str:
+    """“2026-11-23 03:24 UTC, 2 s”: a run's start and duration, readable."""
+    from datetime import datetime
+
+    try:
+        a = datetime.fromisoformat(run["started"])
+    except (KeyError, TypeError, ValueError):
+        return str(run.get("started", ""))
+    out = a.strftime("%Y-%m-%d %H:%M UTC")
+    try:
+        secs = (datetime.fromisoformat(run["finished"]) - a).total_seconds()
+        out += ", under 1 s" if secs < 1 else f", {secs:.0f} s" if secs < 120 else f", {secs / 60:.0f} min"
+    except (KeyError, TypeError, ValueError):
+        out += ", unfinished"
+    return out
 
 
 def _clip(s: str, n: int) -> str:

@@ -87,7 +87,7 @@ class Verdict:
 
 
 _VERDICT = re.compile(r"^\W*(?:final\s+)?(?:verdict|grade|result)\W*[:=\-]\W*(PASS|FAIL)(?:ED|ES)?\b", re.IGNORECASE | re.MULTILINE)
-_REASON = re.compile(r"^\W*(?:reason|reasoning|explanation|rationale)\W*[:=\-]\s*(.+)", re.IGNORECASE | re.MULTILINE | re.DOTALL)
+_REASON = re.compile(r"^\W*(?:reason|reasoning|explanation|rationale)\W*[:=\-][\s*_]*(.+)", re.IGNORECASE | re.MULTILINE | re.DOTALL)
 _CLAUSE = re.compile(r"^\W*clause\W*[:=\-]\s*(.+)$", re.IGNORECASE | re.MULTILINE)
 _BARE = re.compile(r"\b(PASS|FAIL)\b")
 
