@@ -141,4 +141,6 @@ def cmd_run(a) -> int:
     sys.stderr.write(summary.line() + "\n")
     for p in summary.written:
         sys.stdout.write(f"{p}\n")
-    return EXIT_OK if summary.complete else 3
+    if summary.errors:
+        return EXIT_FAIL  # some requests failed after their retries (run again to retry just those)
+    return 3 if summary.stopped == "max-cost" else EXIT_OK

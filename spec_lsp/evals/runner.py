@@ -207,6 +207,11 @@ def run(items: list[ClauseEval], out: Path, opts: RunOptions) -> Summary:
     if opts.fresh and results_path.exists():
         results_path.unlink()
     previous = load_results(results_path)
+    if results_path.is_file() and results_path.stat().st_size:
+        with results_path.open("rb+") as f:  # a torn last line (interrupted write): end it, so appends start clean
+            f.seek(-1, 2)
+            if f.read(1) != b"\n":
+                f.write(b"\n")
     done = {r["key"]: r for r in previous if r.get("status") == "graded"}
     by_clause = {it.id: it for it in items}
     jobs = [(it, p, k) for it in items for p in it.prompts for k in range(opts.samples)]
@@ -264,7 +269,9 @@ def run(items: list[ClauseEval], out: Path, opts: RunOptions) -> Summary:
     try:
         with ThreadPoolExecutor(max_workers=opts.concurrency) as pool:
             while queue or pending:
-                while queue and len(pending) < opts.concurrency:
+                # with a cost guard, the first answer runs alone: its cost calibrates how many fit
+                slots = 1 if (opts.max_cost is not None and not costs) else opts.concurrency
+                while queue and len(pending) < slots:
                     if opts.limit is not None and n_started >= opts.limit:
                         summary.stopped = "limit"
                         break

@@ -134,7 +134,7 @@ def check_promptfoo(ws: Path, tmp_path: Path) -> list[dict]:
     assert v.returncode == 0 and "Configuration is valid" in v.stdout + v.stderr, v.stdout + v.stderr
     (tmp_path / "grader.js").write_text(GRADER_JS)
     e = promptfoo(["eval", "-c", "promptfooconfig.yaml", "-r", "echo", "--grader", f"file://{tmp_path / 'grader.js'}",
-                   "--no-cache", "--no-write", "--no-progress-bar", "-j", "8", "-o", str(tmp_path / "result.json")], d, tmp_path / "pfhome")
+                   "--no-cache", "--no-write", "--no-progress-bar", "--no-table", "-j", "8", "-o", str(tmp_path / "result.json")], d, tmp_path / "pfhome")
     assert e.returncode in (0, 100), e.stdout[-3000:] + e.stderr[-3000:]
     res = json.loads((tmp_path / "result.json").read_text())["results"]
     rows = res["results"]
