@@ -269,7 +269,7 @@ def _section_label(doc: SpecDocument, line: int) -> tuple[str, str | None]:
     return " › ".join(s.title for s in path), doc.sections[si].authority
 
 
-def clause_hover(ws, cid: str) -> str:
+def clause_hover(ws, cid: str, evals: dict | None = None) -> str:
     entries = ws.clause_entries(cid)
     lines: list[str] = []
     if not entries:
@@ -295,6 +295,10 @@ def clause_hover(ws, cid: str) -> str:
         lines.append(f"**{n} challenge prompt{'s' if n != 1 else ''}** in `{chs[0].path}`" + (": " + "; ".join(titles) + more if titles else ""))
     else:
         lines.append(f"**No challenge prompts** (expected `{ws.challenge_path_for(cid)}`)")
+    if evals and cid in evals:  # pass rate from the last `spec-lsp evals run` report
+        passed, total, when = evals[cid]
+        lines.append("")
+        lines.append(f"**evals: {passed}/{total} passed**, run {when[:10] if when else 'date unknown'}")
     cites = [o for o in clause_occurrences(ws, cid) if o.role in ("mention", "header")]
     lines.append("")
     lines.append(f"Cited in {len(cites)} place{'s' if len(cites) != 1 else ''}.")
@@ -339,12 +343,14 @@ def _first_lines(doc: SpecDocument, start: int, end: int, n: int) -> str:
     return "\n".join(got)
 
 
-def hover(ws, path: str, pos: Position) -> tuple[str, Range] | None:
+def hover(ws, path: str, pos: Position, evals: dict | None = None) -> tuple[str, Range] | None:
+    """Hover text at a position; `evals` maps clause IDs to (passed, graded, run date) of the last
+    evals report (read by the caller: the core does no I/O here)."""
     sym = symbol_at(ws, path, pos)
     if sym is None:
         return None
     if sym.kind == "clause":
-        text = clause_hover(ws, sym.name)
+        text = clause_hover(ws, sym.name, evals)
         if sym.role == "header":
             text = "Challenge prompts for this clause:\n\n" + text
         return text, sym.range
