@@ -223,6 +223,33 @@ def _shift(r: Range, d: int) -> Range:
 _DOC_CACHE: "OrderedDict[int, tuple]" = OrderedDict()
 
 
+_ABS_CACHE: "OrderedDict[tuple, tuple]" = OrderedDict()
+
+
+def _abs_chunk(text: str, roles: tuple[str, ...], start: int) -> tuple:
+    """A chunk's titles and conversations at absolute line `start` (memoised, like the parse's own
+    absolute chunks: an edit that moves no lines reuses every other chunk's objects)."""
+    key = (text, roles, start)
+    got = _ABS_CACHE.get(key)
+    if got is not None:
+        _ABS_CACHE.move_to_end(key)
+        return got
+    out = []
+    for it in _scan_chunk(text, roles):
+        if it[0] == "title":
+            out.append(("title", it[2], Range(Position(it[1] + start, 0), Position(it[1] + start, it[3]))))
+            continue
+        _, a, b, blen, msgs, comps = it
+        out.append(("block", Conversation("", None, Range(Position(a + start, 0), Position(b + start, blen)),
+                                          tuple(Message(m.role, m.content, _shift(m.range, start), m.label, m.note, m.comparison, m.attrs) for m in msgs),
+                                          tuple(_shift(c, start) for c in comps))))
+    got = tuple(out)
+    _ABS_CACHE[key] = got
+    if len(_ABS_CACHE) > _CHUNK_MAX:
+        _ABS_CACHE.popitem(last=False)
+    return got
+
+
 def spec_examples(doc: SpecDocument, roles) -> tuple[Conversation, ...]:
     """The `~~~xml` conversation examples of a spec document, each with the nearest `**Example**:`
     title above it (since the previous block, in the same section); untitled blocks get ""."""
@@ -234,21 +261,17 @@ def spec_examples(doc: SpecDocument, roles) -> tuple[Conversation, ...]:
     out: list[Conversation] = []
     pending: tuple[str, Range] | None = None
     for ch in doc.chunks:
-        if ch.kind != "markdown":
+        if ch.kind != "markdown" or ("~~~" not in ch.text and "```" not in ch.text and "**Example**" not in ch.text):
             continue
-        d = ch.start
-        for it in _scan_chunk(ch.text, roles):
+        for it in _abs_chunk(ch.text, roles, ch.start):
             if it[0] == "title":
-                pending = (it[2], Range(Position(it[1] + d, 0), Position(it[1] + d, it[3])))
+                pending = (it[1], it[2])
                 continue
-            _, a, b, blen, msgs, comps = it
-            title, tr = ("", None)
-            if pending is not None and doc.section_at(pending[1].start.line) == doc.section_at(a + d):
-                title, tr = pending
+            conv = it[1]
+            if pending is not None and doc.section_at(pending[1].start.line) == doc.section_at(conv.block_range.start.line):
+                conv = Conversation(pending[0], pending[1], conv.block_range, conv.messages, conv.comparisons)
             pending = None
-            out.append(Conversation(title, tr, Range(Position(a + d, 0), Position(b + d, blen)),
-                                    tuple(Message(m.role, m.content, _shift(m.range, d), m.label, m.note, m.comparison, m.attrs) for m in msgs),
-                                    tuple(_shift(c, d) for c in comps)))
+            out.append(conv)
     res = tuple(out)
     _DOC_CACHE[key] = (doc, roles, res)
     if len(_DOC_CACHE) > 64:
@@ -256,9 +279,100 @@ def spec_examples(doc: SpecDocument, roles) -> tuple[Conversation, ...]:
     return res
 
 
+_BAD_CACHE: "dict[tuple[str, ...], OrderedDict[str, tuple]]" = {}  # roles -> chunk text -> findings
+
+
+def _bad_in_chunk(text: str, roles: tuple[str, ...]) -> tuple:
+    """(block start line, comparison range, answer labels) of each comparison without a GOOD answer in
+    a chunk (chunk-relative lines), cached by chunk text: on a keystroke every other chunk is one lookup."""
+    cache = _BAD_CACHE.setdefault(roles, OrderedDict())
+    got = cache.get(text)
+    if got is not None:
+        return got
+    out = []
+    if "~~~" in text or "```" in text:
+        for it in _scan_chunk(text, roles):
+            if it[0] != "block":
+                continue
+            _, a, _b, _blen, msgs, comps = it
+            for k, crng in enumerate(comps):
+                labels = tuple(m.label for m in msgs if m.comparison == k and m.role == "assistant")
+                if "good" not in labels:
+                    out.append((a, crng, labels))
+    got = tuple(out)
+    cache[text] = got
+    if len(cache) > _CHUNK_MAX:
+        cache.popitem(last=False)
+    return got
+
+
+def _title_above(doc: SpecDocument, chunk_index: int, line: int, roles: tuple[str, ...]) -> str:
+    """The `**Example**:` title that belongs to the block starting at absolute `line` (rare path)."""
+    here = doc.section_at(line)
+    for j in range(chunk_index, -1, -1):
+        ch = doc.chunks[j]
+        if ch.kind != "markdown":
+            continue
+        for it in reversed(_scan_chunk(ch.text, roles)):
+            ln = it[1] + ch.start
+            if ln >= line:
+                continue
+            if it[0] == "block":
+                return ""  # the previous block came first: untitled
+            return it[2] if doc.section_at(ln) == here else ""
+    return ""
+
+
+def comparisons_without_good(doc: SpecDocument, roles) -> list[tuple[str, Range, tuple[str | None, ...]]]:
+    """(example title, range of the <comparison> element, labels of its answers) for each comparison
+    with no GOOD answer. The keystroke path: one cache lookup per chunk, no conversation objects."""
+    roles = tuple(sorted(roles))
+    cache = _BAD_CACHE.get(roles) or {}
+    out = []
+    for j, ch in enumerate(doc.chunks):
+        bad = cache.get(ch.text)
+        if bad is None:
+            if ch.kind != "markdown":
+                continue
+            bad = _bad_in_chunk(ch.text, roles)
+            cache = _BAD_CACHE[roles]
+        for a, crng, labels in bad:
+            out.append((_title_above(doc, j, a + ch.start, roles), _shift(crng, ch.start), labels))
+    return out
+
+
 def section_examples(doc: SpecDocument, section: int | None, roles) -> tuple[Conversation, ...]:
-    """The examples whose innermost section is `section` (a clause's own section)."""
-    return tuple(c for c in spec_examples(doc, roles) if doc.section_at(c.block_range.start.line) == section)
+    """The examples whose innermost section is `section` (a clause's own section). Scans only the
+    chunks inside that section's lines."""
+    import bisect
+
+    roles = tuple(sorted(roles))
+    if section is None:
+        lo, hi = 0, (doc.sections[0].line if doc.sections else doc.line_count)
+    else:
+        lo, hi = doc.sections[section].line, doc.sections[section].end_line
+    starts = [c.start for c in doc.chunks]
+    i = max(0, bisect.bisect_right(starts, lo) - 1)
+    out: list[Conversation] = []
+    pending: tuple[str, Range] | None = None
+    for ch in doc.chunks[i:]:
+        if ch.start >= hi:
+            break
+        if ch.kind != "markdown" or ("~~~" not in ch.text and "```" not in ch.text and "**Example**" not in ch.text):
+            continue
+        for it in _abs_chunk(ch.text, roles, ch.start):
+            if it[0] == "title":
+                pending = (it[1], it[2])
+                continue
+            conv = it[1]
+            here = doc.section_at(conv.block_range.start.line)
+            if pending is not None and doc.section_at(pending[1].start.line) == here:
+                conv = Conversation(pending[0], pending[1], conv.block_range, conv.messages, conv.comparisons)
+            pending = None
+            if here == section:
+                out.append(conv)
+    return tuple(out)
 
 
-__all__ = ["Message", "Conversation", "parse_messages", "challenge_conversations", "spec_examples", "section_examples", "LABELS"]
+__all__ = ["Message", "Conversation", "parse_messages", "challenge_conversations", "spec_examples", "section_examples",
+           "comparisons_without_good", "LABELS"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .conversation import Conversation, challenge_conversations, section_examples, spec_examples
+from .conversation import Conversation, challenge_conversations, comparisons_without_good, section_examples
 from .document import ChallengeDocument, Clause, SpecDocument
 from .model import Finding, Fix, Position, Range
 
@@ -30,31 +30,39 @@ def _first_line(r: Range, lines: list[str]) -> Range:
     return Range(Position(ln, 0), Position(ln, len(lines[ln]) if ln < len(lines) else 0))
 
 
+def _comparison_finding(path: str, title: str, rng: Range, labels: tuple, lines: list[str]) -> Finding:
+    n = len(labels)
+    if not n:
+        what = "it holds no assistant answer"
+    elif all(x is None for x in labels):
+        what = f"its {n} answer{'s' if n != 1 else ''} carry no label" if n != 1 else "its answer carries no label"
+    else:
+        what = (f"its {n} answer{'s are' if n != 1 else ' is'} labelled "
+                + "/".join(sorted({(x or 'unlabelled').upper() for x in labels})))
+    name = f"“{title}”" if title else "this example"
+    return _make("SPEC541", path, _first_line(rng, lines),
+                 f"The comparison in {name} has no GOOD answer ({what}), so a grader has no example of "
+                 "what passes; add an answer that follows the clause as `<assistant> <!-- GOOD: why -->`.", title)
+
+
 def comparison_findings(path: str, convs: tuple[Conversation, ...], lines: list[str]) -> list[Finding]:
     out = []
     for conv in convs:
         for k, crng in enumerate(conv.comparisons):
-            answers = [m for m in conv.messages if m.comparison == k and m.role == "assistant"]
-            if any(m.label == "good" for m in answers):
-                continue
-            unlabelled = sum(1 for m in answers if m.label is None)
-            what = (f"its {len(answers)} answer{'s' if len(answers) != 1 else ''} "
-                    + ("carry no label" if unlabelled == len(answers) and answers else
-                       "are labelled " + "/".join(sorted({(m.label or 'unlabelled').upper() for m in answers}))))
-            if not answers:
-                what = "it holds no assistant answer"
-            name = f"“{conv.title}”" if conv.title else "this example"
-            out.append(_make("SPEC541", path, _first_line(crng, lines),
-                             f"The comparison in {name} has no GOOD answer ({what}), so a grader has no example of "
-                             "what passes; add an answer that follows the clause as `<assistant> <!-- GOOD: why -->`.",
-                             conv.title))
+            labels = tuple(m.label for m in conv.messages if m.comparison == k and m.role == "assistant")
+            if "good" not in labels:
+                out.append(_comparison_finding(path, conv.title, crng, labels, lines))
     return out
 
 
 def check_spec_examples(doc: SpecDocument, ws: "Workspace") -> list[Finding]:
-    if not (ws.settings.enabled("SPEC541")):
+    if not ws.settings.enabled("SPEC541"):
         return []
-    return comparison_findings(doc.path, spec_examples(doc, ws.config.roles), doc.text.split("\n"))
+    bad = comparisons_without_good(doc, ws.config.roles)
+    if not bad:
+        return []
+    lines = doc.text.split("\n")
+    return [_comparison_finding(doc.path, t, r, labels, lines) for t, r, labels in bad]
 
 
 def check_challenge_examples(doc: ChallengeDocument, ws: "Workspace") -> list[Finding]:

@@ -64,7 +64,7 @@ def test_comparison_without_good_answer_in_spec_and_challenge_file():
     })
     got = sorted(_of(ws, "SPEC541"), key=lambda f: f.path)
     assert [(f.path, f.range.start.line) for f in got] == [("examples/kn01.md", 8), ("spec.md", 12)]
-    assert "BAD/OK" in got[1].message and "carry no label" in got[0].message
+    assert "BAD/OK" in got[1].message and "carries no label" in got[0].message
     assert all(f.rule == "comparison-without-good-answer" for f in got)
     # with a GOOD answer the same spec is clean
     assert not _of(memory_workspace({"spec.md": SPEC, "examples/kn01.md": "Examples for [^kn01] in Be kind:\n\n**Example**: x\n\n~~~xml\n<user>\nHi\n</user>\n~~~\n"}), "SPEC541")
