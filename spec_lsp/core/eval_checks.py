@@ -110,7 +110,7 @@ def missing_challenge_finding(doc: SpecDocument, c: Clause, ws: "Workspace", sec
     if not ws.settings.enabled("SPEC542"):
         return None
     convs = section_examples(doc, doc.section_at(c.range.start.line), ws.config.roles)
-    usable = tuple(cv for cv in convs if cv.prompt)
+    usable = tuple(cv for cv in convs if cv.prompt and cv.title_range is not None)  # `**Example**:` items, not bare blocks
     if not usable:
         return None
     n = len(usable)

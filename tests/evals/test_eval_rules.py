@@ -83,6 +83,11 @@ def test_examples_without_challenge_file_replaces_missing_challenge_file():
     assert [f.subject for f in _of(ws, "SPEC101")] == ["pl01"]
 
 
+def test_an_untitled_block_is_not_an_example():
+    ws = memory_workspace({"spec.md": SPEC.replace("**Example**: a greeting ’ “quoted” 🙂\n\n", "")})
+    assert not _of(ws, "SPEC542") and [f.subject for f in _of(ws, "SPEC101")] == ["kn01"]
+
+
 def test_examples_without_challenge_file_off_falls_back_to_spec101():
     from spec_lsp.core.config import Config
 
