@@ -1,4 +1,4 @@
-"""Command line: `spec-lsp check | rules | graph | evals | serve`."""
+"""Command line: `spec-lsp check | rules | graph | doctor | evals | serve`."""
 
 from __future__ import annotations
 
@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--format", choices=("json", "dot", "mermaid"), default="json")
     g.add_argument("--config", metavar="FILE")
 
+    from .doctor import add_parser as _doctor_parser  # `spec-lsp doctor` (spec_lsp/doctor.py)
+
+    _doctor_parser(sub)
     versions_cli.register(sub)  # diff, lock (spec_lsp/versions/)
 
     from .evals.cli import add_parser as _add_evals  # `spec-lsp evals export|run` (spec_lsp/evals/)
@@ -260,6 +263,10 @@ def main(argv: list[str] | None = None) -> int:
             from .evals.cli import cmd_evals
 
             return cmd_evals(a)
+        if a.command == "doctor":
+            from .doctor import run as _doctor
+
+            return _doctor(a)
         if a.command == "diff":
             return versions_cli.cmd_diff(a)
         if a.command == "lock":
