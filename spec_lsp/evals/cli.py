@@ -63,13 +63,22 @@ def _usage(msg: str) -> int:
 
 
 def _workspace(a):
+    """The workspace of PATH; a PATH below the root (a sub-folder or a file) limits the clauses to the
+    spec documents inside it, as `check` limits its output, while the whole root is indexed."""
     from ..cli import _open_workspace
 
-    ws, problems, _ = _open_workspace(a.paths[:1] if a.paths else [], a.config)
+    ws, problems, only = _open_workspace(a.paths[:1] if a.paths else [], a.config)
     ws.load()
     for p in problems:
         sys.stderr.write(f"spec-lsp: config error: {p}\n")
-    return ws
+    return ws, only
+
+
+def _collect(ws, only, select):
+    from ..cli import _in_scope
+    from .collect import collect
+
+    return [it for it in collect(ws, select) if _in_scope(it.document, only)]
 
 
 def cmd_evals(a) -> int:
@@ -81,12 +90,12 @@ def cmd_evals(a) -> int:
 
 
 def cmd_export(a) -> int:
-    from .collect import SelectError, collect, stats
+    from .collect import SelectError, stats
     from .export import export
 
-    ws = _workspace(a)
+    ws, only = _workspace(a)
     try:
-        items = collect(ws, _csv(a.select))
+        items = _collect(ws, only, _csv(a.select))
     except SelectError as e:
         return _usage(str(e))
     fmts = a.format or ["jsonl"]
@@ -111,7 +120,7 @@ def cmd_export(a) -> int:
 def cmd_run(a) -> int:
     import os
 
-    from .collect import SelectError, collect
+    from .collect import SelectError
 
     try:
         from .runner import RunOptions, run
@@ -124,9 +133,9 @@ def cmd_run(a) -> int:
     key = os.environ.get(a.api_key_env)
     if not key:
         return _usage(f"no API key: set ${a.api_key_env} (or name another variable with --api-key-env)")
-    ws = _workspace(a)
+    ws, only = _workspace(a)
     try:
-        items = collect(ws, _csv(a.select))
+        items = _collect(ws, only, _csv(a.select))
     except SelectError as e:
         return _usage(str(e))
     out = Path(a.output) if a.output else ws.root / DEFAULT_RUN_DIR

@@ -66,6 +66,11 @@ def test_select_by_clause_section_and_document(tmp_path):
     assert [r["id"] for r in read_jsonl(tmp_path / "evals.jsonl")] == ["bd02", "sf01"]
     p = export(WS, tmp_path, "--select", "spec.md")
     assert [r["id"] for r in read_jsonl(tmp_path / "evals.jsonl")] == ["bd01", "bd02", "sf01", "wm01"]
+    # a PATH below the workspace root limits the clauses to the spec documents inside it
+    p = export(WS / "examples", tmp_path)
+    assert p.returncode == 0 and read_jsonl(tmp_path / "evals.jsonl") == []
+    p = export(WS / "spec.md", tmp_path)
+    assert [r["id"] for r in read_jsonl(tmp_path / "evals.jsonl")] == ["bd01", "bd02", "sf01", "wm01"]
     p = export(WS, tmp_path, "--select", "nope")
     assert p.returncode == 2 and "“nope” is not a clause ID" in p.stderr
 
