@@ -1,4 +1,4 @@
-"""Command line: `spec-lsp check | rules | graph | doctor | serve`."""
+"""Command line: `spec-lsp check | rules | graph | doctor | evals | serve`."""
 
 from __future__ import annotations
 
@@ -64,6 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     _doctor_parser(sub)
     versions_cli.register(sub)  # diff, lock (spec_lsp/versions/)
+
+    from .evals.cli import add_parser as _add_evals  # `spec-lsp evals export|run` (spec_lsp/evals/)
+
+    _add_evals(sub)
 
     s = sub.add_parser("serve", help="run the language server (stdio by default)")
     s.add_argument("--stdio", action="store_true", help="use stdio (the default)")
@@ -275,6 +279,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_graph(a)
         if a.command == "serve":
             return cmd_serve(a)
+        if a.command == "evals":
+            from .evals.cli import cmd_evals
+
+            return cmd_evals(a)
         if a.command == "doctor":
             from .doctor import run as _doctor
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Iterable
 from urllib.parse import unquote
 
 from .document import ChallengeDocument, Clause, Link, SpecDocument
+from .eval_checks import check_challenge_examples, check_spec_examples, missing_challenge_finding
 from .model import Finding, Fix, Position, Range, Related, Severity
 from .rules import find_rule, rule
 from .text import closest, normalize_title
@@ -102,6 +103,10 @@ def check_spec(doc: SpecDocument, ws: "Workspace") -> list[Finding]:
             si = doc.section_at(c.range.start.line)
             title = doc.sections[si].title if si is not None else doc.title
             new_path = ws.challenge_path_for(c.id)
+            specific = missing_challenge_finding(doc, c, ws, title, new_path)  # SPEC542 replaces SPEC101
+            if specific is not None:
+                out.append(specific)
+                continue
             out.append(make("SPEC101", path, c.range,
                             f"Clause “{c.id}” has no challenge-prompt file; add `{new_path}` with prompts that test it.",
                             c.id, (), fix_for(fmt.missing_evidence(ws, path, c, title))))
@@ -143,6 +148,7 @@ def check_spec(doc: SpecDocument, ws: "Workspace") -> list[Finding]:
             out.append(make("SPEC122", path, m.range,
                             f"“{m.id}” looks like a clause ID but no clause carries it"
                             + (f"; did you mean “{sugg[0]}”?" if sugg else "."), m.id))
+    out.extend(check_spec_examples(doc, ws))  # SPEC541
     # -- parser problems
     for pr in doc.problems:
         if pr.kind == "unclosed-fence":
@@ -202,6 +208,7 @@ def check_challenge(doc: ChallengeDocument, ws: "Workspace") -> list[Finding]:
     for m in doc.mentions:
         if not ws.clause_defs(m.id):
             out.append(make("SPEC122", path, m.range, f"“{m.id}” looks like a clause ID but no clause carries it.", m.id))
+    out.extend(check_challenge_examples(doc, ws))  # SPEC540, SPEC541
     return out
 
 

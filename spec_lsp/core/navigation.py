@@ -363,7 +363,7 @@ def _section_label(doc: SpecDocument, line: int) -> tuple[str, str | None]:
     return " › ".join(s.title for s in path), doc.sections[si].authority
 
 
-def clause_hover(ws, cid: str, base: tuple[str, dict[str, str]] | None = None) -> str:
+def clause_hover(ws, cid: str, base: tuple[str, dict[str, str]] | None = None, evals: dict | None = None) -> str:
     entries = ws.clause_entries(cid)
     lines: list[str] = []
     if not entries:
@@ -389,6 +389,10 @@ def clause_hover(ws, cid: str, base: tuple[str, dict[str, str]] | None = None) -
         lines.append(f"**{n} challenge prompt{'s' if n != 1 else ''}** in `{chs[0].path}`" + (": " + "; ".join(titles) + more if titles else ""))
     else:
         lines.append(f"**No challenge prompts** (expected `{ws.challenge_path_for(cid)}`)")
+    if evals and cid in evals:  # pass rate from the last `spec-lsp evals run` report
+        passed, total, when = evals[cid]
+        lines.append("")
+        lines.append(f"**evals: {passed}/{total} passed**, run {when[:10] if when else 'date unknown'}")
     cites = [o for o in clause_occurrences(ws, cid) if o.role in ("mention", "header")]
     lines.append("")
     lines.append(f"Cited in {len(cites)} place{'s' if len(cites) != 1 else ''}.")
@@ -470,15 +474,17 @@ def scoped_clause_hover(ws, cid: str, scope: str) -> str:
     return "\n".join(lines)
 
 
-def hover(ws, path: str, pos: Position, base: tuple[str, dict[str, str]] | None = None) -> tuple[str, Range] | None:
-    """`base`: (label, clause key -> sentence hash) of a base revision (`diff.base`), when the edge has one."""
+def hover(ws, path: str, pos: Position, base: tuple[str, dict[str, str]] | None = None,
+          evals: dict | None = None) -> tuple[str, Range] | None:
+    """`base`: (label, clause key -> sentence hash) of a base revision (`diff.base`), when the edge has one;
+    `evals`: clause ID -> (passed, graded, run date) of the last evals report (read by the edge: no I/O here)."""
     sym = symbol_at(ws, path, pos)
     if sym is None:
         return None
     if sym.kind == "clause" and sym.scope is not None:
         return scoped_clause_hover(ws, sym.name, sym.scope), sym.range
     if sym.kind == "clause":
-        text = clause_hover(ws, sym.name, base)
+        text = clause_hover(ws, sym.name, base, evals)
         if sym.role == "header":
             text = "Challenge prompts for this clause:\n\n" + text
         return text, sym.range

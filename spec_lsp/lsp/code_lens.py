@@ -7,6 +7,7 @@ from lsprotocol import types as T
 from ..core.checks import challenge_template_text, clause_section_title
 from ..core.document import SpecDocument
 from ..core.navigation import RenameError
+from . import evals_lens
 from .common import RequestFailed, at, crange
 from .server import SpecServer
 
@@ -49,6 +50,7 @@ def register(server: SpecServer) -> None:
             else:
                 out.append(T.CodeLens(range=rng, command=T.Command(title="no challenge prompts", command=CREATE,
                                                                   arguments=[params.text_document.uri, c.id])))
+        out.extend(evals_lens.lenses(ls, r, rel, doc, params.text_document.uri))  # "Export evals for this clause"
         return out
 
     @server.command(OPEN)
