@@ -333,6 +333,7 @@ class Workspace:
             for cid, lst in acc.items():
                 d[("clause", cid)] = tuple(lst)
             d[("anchors", doc.path)] = frozenset(doc.anchor_map)
+            d[("content", doc.path)] = doc.text  # read only by evidence hashes (versions/identity.py)
             fmt = self.format_of(doc.path)
             if not fmt.fallback:  # what the document cites (no positions): read by evidence checks
                 d[("refs", doc.path)] = frozenset(r.id for r in fmt.references(doc))
@@ -485,6 +486,12 @@ class Workspace:
     def retired(self, key: str) -> "_lock.Retired | None":
         self._read(("lock-retired", key))
         return self.lock.retired.get(key) if self.lock is not None else None
+
+    def content_of(self, rel_path: str) -> str | None:
+        """A document's text, recording ("content", path): a reader is re-checked on any edit of it."""
+        self._read(("content", rel_path))
+        d = self.docs.get(rel_path)
+        return d.text if isinstance(d, SpecDocument) else None
 
     def evidence_digest(self, path: str, clause: Clause) -> str:
         """The hash of everything that tests `clause` of document `path` (spec_lsp/versions/identity.py)."""

@@ -16,7 +16,7 @@ LOCK_CODES = ("SPEC520", "SPEC521")
 
 def accept_action(ls: SpecServer, r, d: T.Diagnostic) -> T.CodeAction | None:
     """An edit of spec.lock, computed on its current text, that accepts the diagnostic's clause."""
-    from ..versions.lock import LOCK_FILE, accept_edit
+    from ..versions.lock import LOCK_FILE, accept_edit, accept_title
 
     cid = d.data["subject"]
     got = accept_edit(r.ws, [cid])
@@ -26,8 +26,7 @@ def accept_action(ls: SpecServer, r, d: T.Diagnostic) -> T.CodeAction | None:
     lines = (r.ws.text(LOCK_FILE) or "").split("\n")
     codec = ls.workspace.position_codec
     edit = T.TextEdit(range=T.Range(start=to_client_pos(codec, lines, rng.start), end=to_client_pos(codec, lines, rng.end)), new_text=text)
-    what = "reviewed the prompts" if d.code == "SPEC520" else "reuse is deliberate"
-    return T.CodeAction(title=f"Accept [^{cid}] in {LOCK_FILE} ({what})", kind=T.CodeActionKind.QuickFix, diagnostics=[d],
+    return T.CodeAction(title=accept_title(r.ws, cid, d.code), kind=T.CodeActionKind.QuickFix, diagnostics=[d],
                         edit=T.WorkspaceEdit(changes={ls.uri_of(r, LOCK_FILE): [edit]}))
 
 

@@ -25,7 +25,8 @@ def register(sub) -> None:
     lk = sub.add_parser("lock", help="write spec.lock: each clause's sentence and evidence hashes, and retired IDs")
     lk.add_argument("path", nargs="?", default=".", metavar="PATH", help="the workspace (default: .)")
     lk.add_argument("--update", nargs="*", metavar="ID", default=None,
-                    help="accept reworded or reused clauses: these IDs, or every clause when none is given")
+                    help="accept reworded or reused clauses: these keys (an ID, or `<scope>#<id>` such as "
+                         "specs/001-photo-albums#FR-001 where IDs restart per scope), or every clause when none is given")
     lk.add_argument("--check", action="store_true", help="write nothing; exit 1 if spec.lock is not up to date")
 
 
@@ -101,7 +102,7 @@ def cmd_diff(a) -> int:
 def cmd_lock(a) -> int:
     from ..core.config import find_root, load_config
     from ..core.workspace import Workspace
-    from .lock import LOCK_FILE, current_entries, render, updated
+    from .lock import LOCK_FILE, current_entries, render, resolve_keys, updated
 
     p = Path(a.path)
     if not p.exists():
@@ -116,9 +117,13 @@ def cmd_lock(a) -> int:
         return _err(f"{LOCK_FILE} has problems; fix them or delete it and run `spec-lsp lock` again")
     current = current_entries(ws)
     accept = None if a.update == [] else (a.update or ())
-    unknown = [k for k in (accept or ()) if k not in current]
-    if unknown:
-        return _err(f"no clause carries {', '.join(unknown)}")
+    if accept:
+        accept, unknown, ambiguous = resolve_keys(current, accept)
+        if unknown:
+            return _err(f"no clause carries {', '.join(unknown)}")
+        if ambiguous:
+            return _err("; ".join(f"{arg} is defined in several scopes: {', '.join(c)}" for arg, c in ambiguous.items())
+                        + " (name one)")
     new_lock, rep = updated(ws.lock, current, accept)
     text = render(new_lock)
     target = root / LOCK_FILE

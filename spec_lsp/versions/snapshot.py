@@ -76,7 +76,7 @@ def snapshot(ws: Workspace, label: str) -> Snapshot:
                 parent = doc.sections[s.parent].anchor if s.parent is not None else None
                 snap.sections[key] = SectionSnap(doc.path, s.anchor, s.title, s.authority, s.own_authority, parent, s.line)
         for c in doc.clauses:
-            k = clause_key(doc.path, c)
+            k = clause_key(ws, doc.path, c)
             if k in snap.clauses:
                 continue  # a duplicate ID: the first definition speaks for it (duplicate-clause-id reports it)
             snap.clauses[k] = _clause(ws, doc, c, k)
