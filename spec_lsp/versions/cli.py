@@ -147,9 +147,12 @@ def cmd_lock(a) -> int:
 
 
 def _report_pending(rep) -> None:
+    from .lock import shell_word
+
     if rep.stale:
-        sys.stderr.write(f"not accepted (reworded or prompts changed): {' '.join(rep.stale)}; review them, then "
-                         f"`spec-lsp lock --update {' '.join(rep.stale[:5])}`\n")
+        what = "prompts" if all("#" not in k for k in rep.stale) else "evidence"
+        sys.stderr.write(f"not accepted (reworded or {what} changed): {' '.join(rep.stale)}; review them, then "
+                         f"`spec-lsp lock --update {' '.join(shell_word(k) for k in rep.stale[:5])}`\n")
     if rep.reused:
         sys.stderr.write(f"retired IDs reused on a different sentence: {' '.join(rep.reused)}; give those clauses new IDs "
                          f"(or accept with `spec-lsp lock --update ID`)\n")

@@ -121,9 +121,12 @@ def _s(v: str) -> str:
 
 
 def render(lock: LockFile) -> str:
-    out = [
-        "# spec.lock: what each clause said when its evidence (challenge prompts) was last reviewed.",
-        "# Written by `spec-lsp lock`; accept a reviewed clause with `spec-lsp lock --update ID`.",
+    scoped = any(SCOPE_SEP in k for k in (*lock.clauses, *lock.retired))
+    out = [  # the first header is byte-for-byte the one of every lock written before scopes
+        "# spec.lock: what each clause said when its evidence (challenge prompts) was last reviewed."
+        if not scoped else "# spec.lock: what each clause said when its evidence (scenarios, criteria, citing tasks) was last reviewed.",
+        "# Written by `spec-lsp lock`; accept a reviewed clause with `spec-lsp lock --update ID`."
+        if not scoped else "# Written by `spec-lsp lock`; accept a reviewed clause with `spec-lsp lock --update '<scope>#<id>'`.",
         f"version = {VERSION}",
         "",
         "[clauses]",
