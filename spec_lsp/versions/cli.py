@@ -18,7 +18,8 @@ def register(sub) -> None:
     d.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     d.add_argument("--language", action="store_true", help="also compare language findings (runs spaCy on both sides)")
     d.add_argument("--alias", action="append", metavar="OLD=NEW", default=[],
-                   help="authority values that are the same level under another name (default: platform=root)")
+                   help="authority values that are the same level under another name (besides the format's own, "
+                        "platform=root for the Model Spec, and `[attribute-aliases] authority = {...}` in .spec-lsp.toml)")
     d.add_argument("--exit-code", action="store_true", help="exit 1 when anything changed")
     d.add_argument("--output", "-o", metavar="FILE")
 
@@ -46,19 +47,19 @@ def _err(msg: str) -> int:
 
 
 def cmd_diff(a) -> int:
-    from .diff import DEFAULT_AUTHORITY_ALIASES, compare, is_empty, render_json, render_markdown, render_text
+    from .diff import authority_aliases, compare, is_empty, render_json, render_markdown, render_text
     from .snapshot import load_workspace, snapshot
     from .sources import SourceError, open_side, workspace_root
 
     ws_dir = Path(a.workspace)
     if not ws_dir.is_dir():
         return _err(f"no such directory: {ws_dir}")
-    aliases = dict(DEFAULT_AUTHORITY_ALIASES)
+    extra: dict[str, str] = {}
     for al in a.alias:
         k, eq, v = al.partition("=")
         if not eq or not k.strip() or not v.strip():
             return _err(f"--alias {al!r}: expected OLD=NEW")
-        aliases[k.strip()] = v.strip()
+        extra[k.strip()] = v.strip()
     root = workspace_root(ws_dir)
     sides = []
     try:
@@ -79,6 +80,9 @@ def cmd_diff(a) -> int:
         old = snapshot(load_workspace(sides[0].root, a.language), sides[0].label)
         new = snapshot(load_workspace(new_side.root if new_side else root, a.language),
                        new_side.label if new_side else "working tree")
+        # authority vocabulary: the formats' own aliases (Model Spec: platform → root) and
+        # `[attribute-aliases]` of either side's configuration, then --alias
+        aliases = {**authority_aliases(old), **authority_aliases(new), **extra}
         res = compare(old, new, aliases)
         res["seconds"] = round(time.perf_counter() - t0, 3)
     except SourceError as e:

@@ -101,6 +101,19 @@ def _successors(old: Snapshot, new: Snapshot) -> dict[tuple[str, str], tuple[tup
     return out
 
 
+def authority_aliases(snap: Snapshot) -> dict[str, str]:
+    """Historical authority names of one side: its formats' vocabulary, then its `[attribute-aliases]`."""
+    from ..core.config import attribute_aliases
+
+    ws = snap.ws
+    if ws is None:
+        return dict(DEFAULT_AUTHORITY_ALIASES)
+    out: dict[str, str] = {}
+    for fmt in ws.formats:
+        out.update(attribute_aliases(fmt, ws.config, "authority"))
+    return out
+
+
 def _ident(c: ClauseSnap) -> dict[str, Any]:
     """The key of a row: `id` (the clause key), plus `scope` and `display` for a format with scopes."""
     return {"id": c.key, "scope": c.scope, "display": c.label} if c.scope else {"id": c.key}
