@@ -420,7 +420,7 @@ def render_markdown(res: dict[str, Any]) -> str:
                 for r in res["moved"]]
         out += [f"- `#{r['anchor']}` retitled: “{_md_escape(r['old'])}” → “{_md_escape(r['new'])}”" for r in res["retitled"]]
     if res["evidence_changed"]:
-        out += ["", "#### Prompts changed, clause unchanged", ""]
+        out += ["", "#### Prompts changed, clause unchanged" if _evs(res) == "prompts" else "#### Evidence changed, clause unchanged", ""]
         out += [f"- `{_name(r)}`: {', '.join(f'`{p}`' for p in r['evidence'])} {r['how']}" for r in res["evidence_changed"]]
     if res["findings_introduced"] or res["findings_resolved"]:
         out += ["", "#### Findings", ""]
