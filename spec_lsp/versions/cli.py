@@ -20,6 +20,8 @@ def register(sub) -> None:
     d.add_argument("--alias", action="append", metavar="OLD=NEW", default=[],
                    help="authority values that are the same level under another name (besides the format's own, "
                         "platform=root for the Model Spec, and `[attribute-aliases] authority = {...}` in .spec-lsp.toml)")
+    d.add_argument("--no-history", action="store_true",
+                   help="do not walk `git log OLD..NEW` for IDs removed and brought back on other text (reuse without a spec.lock)")
     d.add_argument("--exit-code", action="store_true", help="exit 1 when anything changed")
     d.add_argument("--output", "-o", metavar="FILE")
 
@@ -84,6 +86,13 @@ def cmd_diff(a) -> int:
         # `[attribute-aliases]` of either side's configuration, then --alias
         aliases = {**authority_aliases(old), **authority_aliases(new), **extra}
         res = compare(old, new, aliases)
+        if not a.no_history and sides[0].rev and (new_side is None or new_side.rev) and res["reworded"]:
+            from .diff import apply_history
+            from .history import find_reuse
+
+            found, info = find_reuse(root, sides[0].rev, new_side.rev if new_side else None, old, new,
+                                     [r["id"] for r in res["reworded"]])
+            apply_history(res, old, new, found, info)
         res["seconds"] = round(time.perf_counter() - t0, 3)
     except SourceError as e:
         return _err(str(e))

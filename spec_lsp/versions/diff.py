@@ -244,10 +244,31 @@ def compare(old: Snapshot, new: Snapshot, aliases: Mapping[str, str] = DEFAULT_A
 
     res["findings_introduced"] = [brief(f) for f in new_findings(new.findings, Counter(fp for _f, fp in old.findings))]
     res["findings_resolved"] = [brief(f) for f in new_findings(old.findings, Counter(fp for _f, fp in new.findings))]
+    _summarize(res)
+    return res
+
+
+def _summarize(res: dict[str, Any]) -> None:
     res["summary"] = {k: len(res[k]) for k in KINDS}
     res["summary"]["authority_level"] = sum(1 for a in res["authority"] if a["kind"] == "level")
     res["summary"]["authority_vocabulary"] = sum(1 for a in res["authority"] if a["kind"] == "vocabulary")
-    return res
+
+
+def apply_history(res: dict[str, Any], old: Snapshot, new: Snapshot, found: Mapping[str, dict], info: dict) -> None:
+    """Reworded clauses whose ID some commit between the sides did not define (versions/history.py) are
+    reused IDs, as if a lock had recorded the retirement."""
+    res["history"] = info
+    if found:
+        for r in [r for r in res["reworded"] if r["id"] in found]:
+            res["reworded"].remove(r)
+            k, n, o, h = r["id"], new.clauses[r["id"]], old.clauses[r["id"]], found[r["id"]]
+            res["reused"].append({**_ident(n), "path": n.path, "line": n.line + 1, "retired_text": o.sentence,
+                                  "sentence": n.sentence, "retired_in": f"history: removed in {h['commit'][:8]} “{h['subject']}”",
+                                  "commit": h["commit"]})
+        for kind in ("moved", "evidence_stale", "evidence_changed"):
+            res[kind] = [r for r in res[kind] if r["id"] not in found]
+        res["reused"].sort(key=lambda r: r["id"])
+    _summarize(res)
 
 
 def _under(snap: Snapshot, sec: tuple[str, str], ancestor: tuple[str, str]) -> bool:
@@ -348,6 +369,9 @@ def render_text(res: dict[str, Any]) -> str:
         out.append(f"new       {r['path']}:{r['line']}: {r['severity']} {r['code']} {r['message']}")
     for r in res["findings_resolved"]:
         out.append(f"resolved  {r['path']}: {r['code']} {r['message']}")
+    h = res.get("history")
+    if h and not h["complete"]:
+        out.append(f"history   reuse checked in {h['commits']} of {h['of']} commits (time budget); later ones not walked")
     s = res["summary"]
     out.append(f"{s['reworded']} reworded, {s['added']} added, {s['removed']} removed, {s['reused']} reused IDs, "
                + (f"{s['renamed']} renamed, " if s["renamed"] else "") + f"{s['moved']} moved, "
