@@ -14,7 +14,7 @@ from lsp_helpers import apply_workspace_edit, indexed, open_doc, pos_of, start, 
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from speckit_versions_fixture import ALBUMS, SHARING, SHARING_SPEC, files  # noqa: E402
-from versions_fixture import V1, cli, write, write_v1  # noqa: E402
+from versions_fixture import V1, cli, git, write, write_v1  # noqa: E402
 
 pytestmark = pytest.mark.asyncio
 INIT = {"diagnostics": {"debounceMs": 0}, "language": {"enabled": False}}
@@ -78,9 +78,13 @@ async def test_invalid_lock_file_in_pull_mode(tmp_path, stop_clients):
 
 async def test_stale_evidence_per_feature_hover_and_accept(tmp_path, stop_clients):
     root = tmp_path / "ws"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
     write(root, files())
     cli(root, "lock", check=0)
-    client = await start(root, init=INIT)
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "v1")
+    client = await start(root, init={**INIT, "diff": {"base": "HEAD"}})
     stop_clients.append(client)
     await indexed(client, root)
     rel = f"{SHARING}/spec.md"
@@ -97,6 +101,12 @@ async def test_stale_evidence_per_feature_hover_and_accept(tmp_path, stop_client
     assert not codes_of(client, a, "SPEC520")
     h = await client.text_document_hover_async(T.HoverParams(text_document=T.TextDocumentIdentifier(uri=u), position=at))
     assert "feature 002-trip-sharing" in h.contents.value and "**Stale evidence**" in h.contents.value
+    assert "**Reworded since `HEAD`**" in h.contents.value  # diff.base: keyed per feature too
+    open_doc(client, root, f"{ALBUMS}/spec.md")
+    h0 = await client.text_document_hover_async(T.HoverParams(
+        text_document=T.TextDocumentIdentifier(uri=a), position=pos_of(root, f"{ALBUMS}/spec.md", "FR-001", offset=2)))
+    assert "feature 001-photo-albums" in h0.contents.value and "Unchanged since `HEAD`" in h0.contents.value
+    assert "Locked: sentence and evidence unchanged" in h0.contents.value
     acts = await client.text_document_code_action_async(T.CodeActionParams(
         text_document=T.TextDocumentIdentifier(uri=u), range=d.range, context=T.CodeActionContext(diagnostics=[d])))
     (acc,) = [x for x in acts if x.title.startswith("Accept ")]
