@@ -62,7 +62,9 @@ def test_openspec_diff_keyed_on_requirement_names(tmp_path):
     assert rn["display"] == "Requirement: Sign out everywhere (capability auth)"
     (rw,) = res["reworded"]
     assert rw["id"] == "openspec/specs/auth#Session expiry" and ["-", " 30"] in rw["words"] and ["+", " 15"] in rw["words"]
-    assert [r["id"] for r in res["evidence_stale"]] == ["openspec/specs/auth#Session expiry"]  # its scenarios did not change
+    (st,) = res["evidence_stale"]  # its scenarios did not change
+    assert st["id"] == "openspec/specs/auth#Session expiry"
+    assert st["evidence_labels"] == ["Scenario: Idle session ends", "Scenario: Activity keeps the session"]
     assert res["added"] == [] and res["removed"] == []
     md = cli(root, "diff", "HEAD", "--format", "markdown", check=0).stdout
     assert "`Requirement: Sign-out (capability auth)` → `Requirement: Sign out everywhere (capability auth)`" in md

@@ -199,7 +199,10 @@ def compare(old: Snapshot, new: Snapshot, aliases: Mapping[str, str] = DEFAULT_A
             res["moved"].append(row)
         ev_changed = o.ehash != n.ehash
         if reworded and not ev_changed and n.ehash != NO_EVIDENCE:
-            res["evidence_stale"].append({**_ident(n), "path": n.path, "line": n.line + 1, "evidence": list(n.evidence)})
+            row = {**_ident(n), "path": n.path, "line": n.line + 1, "evidence": list(n.evidence)}
+            if n.evidence_labels:
+                row["evidence_labels"] = list(n.evidence_labels)
+            res["evidence_stale"].append(row)
         elif ev_changed and not reworded:
             res["evidence_changed"].append({**_ident(n), "path": n.path, "line": n.line + 1,
                                             "evidence": list(n.evidence or o.evidence),
@@ -362,7 +365,8 @@ def render_text(res: dict[str, Any]) -> str:
         out.append(f"anchor    {r['path']}#{r['anchor']} removed: permalinks break"
                    + (f"; likely successor #{s['anchor']} ({s['title']})" if s else "; no successor found"))
     for r in res["evidence_stale"]:
-        out.append(f"stale?    {_name(r)} reworded, its {_ev(r)} did not change: review {', '.join(r['evidence'])}")
+        out.append(f"stale?    {_name(r)} reworded, its {_ev(r)} did not change: review {', '.join(r['evidence'])}"
+                   + (f" ({', '.join(r['evidence_labels'])})" if r.get("evidence_labels") else ""))
     for r in res["evidence_changed"]:
         out.append(f"evidence  {_name(r)} {_ev(r)} {r['how']} ({', '.join(r['evidence'])}); the clause did not change")
     for r in res["findings_introduced"]:
@@ -426,7 +430,8 @@ def render_markdown(res: dict[str, Any]) -> str:
             if r["rewrite"]:
                 flags.append("complete rewrite")
             if r["id"] in stale:
-                flags.append(f"{_ev(r)} unchanged: review " + ", ".join(f"`{p}`" for p in stale[r["id"]]["evidence"]))
+                flags.append(f"{_ev(r)} unchanged: review " + ", ".join(f"`{p}`" for p in stale[r["id"]]["evidence"])
+                             + (f" ({_md_escape(', '.join(stale[r['id']]['evidence_labels']))})" if stale[r["id"]].get("evidence_labels") else ""))
             out.append(f"- `{_name(r)}` ({r['path']}:{r['line']})" + (f" — {'; '.join(flags)}" if flags else "") + f"<br>{_wd_md(r['words'])}")
     if res["added"] or res["removed"]:
         out += ["", "#### Added and removed", ""]

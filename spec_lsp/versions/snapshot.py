@@ -28,6 +28,7 @@ class ClauseSnap:
     scope: str = ""  # the format's scope ("" for the Model Spec / id-patterns: bare keys)
     cid: str = ""  # the clause's ID (or requirement name / criterion number) inside its scope
     label: str = ""  # how reports name it: `[^sy73]`, `FR-001 (feature 001-photo-albums)`
+    evidence_labels: tuple[str, ...] = ()  # formats with scopes: "T020", "Scenario: Idle session ends"…
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,4 +97,5 @@ def _clause(ws: Workspace, doc: SpecDocument, c, k: str) -> ClauseSnap:
     return ClauseSnap(k, doc.path, c.range.start.line, normalize(c.sentence), sentence_hash(c.sentence),
                       (doc.path, sec.anchor if sec else ""), sec.title if sec else doc.title,
                       sec.authority if sec else None, evidence_hash(ev), tuple(dict.fromkeys(p for p, _ in ev)),
-                      scope, c.id, key_label(ws, doc.path, k))
+                      scope, c.id, key_label(ws, doc.path, k),
+                      tuple(dict.fromkeys(e.label for e in fmt.evidence(ws, doc.path, c))) if scope else ())
