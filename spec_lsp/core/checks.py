@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING, Iterable
 from urllib.parse import unquote
 
+from .config import attribute_aliases
 from .document import ChallengeDocument, Clause, Link, SpecDocument
 from .eval_checks import check_challenge_examples, check_spec_examples, missing_challenge_finding
 from .model import Finding, Fix, Position, Range, Related, Severity
@@ -75,8 +76,8 @@ def check_spec(doc: SpecDocument, ws: "Workspace") -> list[Finding]:
             allowed = cfg.attributes.get(key)
             if fmt.attributes is not None and key in fmt.attributes:
                 allowed = fmt.attributes[key]
-            if allowed is not None and value not in allowed and fmt.aliases.get(key, {}).get(value) in allowed:
-                current = fmt.aliases[key][value]
+            if allowed is not None and value not in allowed and attribute_aliases(fmt, cfg, key).get(value) in allowed:
+                current = attribute_aliases(fmt, cfg, key)[value]
                 out.append(make("SPEC150", path, rng,
                                 f"`{key}={value}` is the historical name of `{key}={current}`; it is read as “{current}”. "
                                 f"Write `{current}` to match the current {fmt.title.split(':')[0]}.", s.anchor, (),

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from .config import Config
+from .config import Config, attribute_aliases
 from .document import ChallengeDocument, SpecDocument
 from .model import Finding, Fix, Position, Range, Related
 from .rules import find_rule
@@ -175,7 +175,7 @@ class LanguagePass:
                 sec = doc.sections[si] if si is not None else None
                 auth = sec.authority if sec else None
                 if auth is not None:  # a historical name (`platform`) ranks as its current one (`root`)
-                    auth = ws.format_of(p).aliases.get("authority", {}).get(auth, auth)
+                    auth = attribute_aliases(ws.format_of(p), ws.config, "authority").get(auth, auth)
                 job.clauses.append(ClauseUnit((p, c.id, n), c.sentence, auth,
                                               sec.anchor if sec else "", p, c.range))
             for bi, b in enumerate(doc.blocks):

@@ -401,7 +401,7 @@ def clause_hover(ws, cid: str, base: tuple[str, dict[str, str]] | None = None, e
 
         lines += ["", lock_status(ws, entries[0][0], entries[0][1])]
         if base is not None:
-            lines += ["", base_status(base[0], base[1], entries[0][0], entries[0][1])]
+            lines += ["", base_status(ws, base[0], base[1], entries[0][0], entries[0][1])]
     return "\n".join(lines).strip()
 
 
@@ -446,7 +446,7 @@ def _first_lines(doc: SpecDocument, start: int, end: int, n: int) -> str:
 _PLURAL = {"criterion": "criteria", "property": "properties"}
 
 
-def scoped_clause_hover(ws, cid: str, scope: str) -> str:
+def scoped_clause_hover(ws, cid: str, scope: str, base: tuple[str, dict[str, str]] | None = None) -> str:
     """Hover of a clause of a format with scopes: `**FR-004** · feature 001-photo-albums · cited by T012, T015`."""
     entries = scoped_entries(ws, cid, scope)
     if not entries:
@@ -471,6 +471,11 @@ def scoped_clause_hover(ws, cid: str, scope: str) -> str:
     lines = [" · ".join(parts), "", "> " + c.sentence.replace("\n", " "), "", f"`{p}:{c.range.start.line + 1}` · {title}"]
     if len(entries) > 1:
         lines += ["", f"⚠ defined {len(entries)} times in this scope"]
+    from ..versions.lock import base_status, lock_status  # versions: spec.lock status, and against `diff.base`
+
+    lines += ["", lock_status(ws, p, c)]
+    if base is not None:
+        lines += ["", base_status(ws, base[0], base[1], p, c)]
     return "\n".join(lines)
 
 
@@ -482,7 +487,7 @@ def hover(ws, path: str, pos: Position, base: tuple[str, dict[str, str]] | None 
     if sym is None:
         return None
     if sym.kind == "clause" and sym.scope is not None:
-        return scoped_clause_hover(ws, sym.name, sym.scope), sym.range
+        return scoped_clause_hover(ws, sym.name, sym.scope, base), sym.range
     if sym.kind == "clause":
         text = clause_hover(ws, sym.name, base, evals)
         if sym.role == "header":

@@ -16,7 +16,7 @@ LOCK_CODES = ("SPEC520", "SPEC521")
 
 def accept_action(ls: SpecServer, r, d: T.Diagnostic) -> T.CodeAction | None:
     """An edit of spec.lock, computed on its current text, that accepts the diagnostic's clause."""
-    from ..versions.lock import LOCK_FILE, accept_edit
+    from ..versions.lock import LOCK_FILE, accept_edit, accept_title
 
     cid = d.data["subject"]
     # an edit of another file: computed on its text as it is on disk now (re-read and re-indexed if it
@@ -28,8 +28,7 @@ def accept_action(ls: SpecServer, r, d: T.Diagnostic) -> T.CodeAction | None:
     rng, text = got
     ix = ls.index_of(r, LOCK_FILE)
     edit = T.TextEdit(range=ix.to_client_range(rng), new_text=text)
-    what = "reviewed the prompts" if d.code == "SPEC520" else "reuse is deliberate"
-    return T.CodeAction(title=f"Accept [^{cid}] in {LOCK_FILE} ({what})", kind=T.CodeActionKind.QuickFix, diagnostics=[d],
+    return T.CodeAction(title=accept_title(r.ws, cid, d.code), kind=T.CodeActionKind.QuickFix, diagnostics=[d],
                         edit=T.WorkspaceEdit(changes={ls.uri_of(r, LOCK_FILE): [edit]}))
 
 

@@ -496,8 +496,10 @@ class SpecServer(LanguageServer):
 
     def publish(self, r: Root, rels: set[str], config_too: bool = False) -> None:
         refresh = False
+        if config_too:  # with the config files: findings of files that are not documents (spec.lock's SPEC522)
+            rels = set(rels) | {p for p in r.ws.finding_paths() if p not in r.ws.docs}
         for rel in sorted(rels):
-            if rel not in r.ws.docs:
+            if rel not in r.ws.docs and not r.ws.findings(rel):  # (spec.lock has findings, not a document)
                 self._publish_one(r, rel, [])
                 continue
             diags = self.diagnostics_for(r, rel)
