@@ -1,4 +1,4 @@
-"""Command line: `spec-lsp check | rules | graph | serve`."""
+"""Command line: `spec-lsp check | rules | graph | doctor | serve`."""
 
 from __future__ import annotations
 
@@ -57,6 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("paths", nargs="*", metavar="PATH")
     g.add_argument("--format", choices=("json", "dot", "mermaid"), default="json")
     g.add_argument("--config", metavar="FILE")
+
+    from .doctor import add_parser as _doctor_parser  # `spec-lsp doctor` (spec_lsp/doctor.py)
+
+    _doctor_parser(sub)
 
     s = sub.add_parser("serve", help="run the language server (stdio by default)")
     s.add_argument("--stdio", action="store_true", help="use stdio (the default)")
@@ -245,6 +249,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_graph(a)
         if a.command == "serve":
             return cmd_serve(a)
+        if a.command == "doctor":
+            from .doctor import run as _doctor
+
+            return _doctor(a)
     except SystemExit as e:
         return int(e.code) if isinstance(e.code, int) else EXIT_USAGE
     except KeyboardInterrupt:
