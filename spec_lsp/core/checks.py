@@ -156,6 +156,10 @@ def check_spec(doc: SpecDocument, ws: "Workspace") -> list[Finding]:
                             "indented like the opening one."))
     # -- the format's own rules
     out.extend(fmt.check(doc, ws))
+    # -- spec.lock: stale evidence, reused IDs (spec_lsp/versions/lock.py)
+    from ..versions.lock import lock_findings
+
+    out.extend(lock_findings(doc, ws))
     return out
 
 
