@@ -54,6 +54,7 @@ class Config:
     exclude: tuple[str, ...] = ()
     challenge_files: tuple[str, ...] = ("examples/{id}.md",)
     id_patterns: tuple[str, ...] = ()
+    citation_patterns: tuple[str, ...] = ()  # extra explicit citation forms in any file (regexes with an `id` group)
     attributes: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: {"authority": DEFAULT_AUTHORITIES})
     roles: tuple[str, ...] = DEFAULT_ROLES
     check_non_markdown_links: bool = False
@@ -80,7 +81,7 @@ class Config:
             self.include, self.exclude, self.challenge_files, self.id_patterns,
             tuple(sorted((k, tuple(v)) for k, v in self.attributes.items())), self.roles,
             self.check_non_markdown_links, tuple(sorted(self.rules.items())), self.select, self.ignore,
-            self.formats,
+            self.formats, self.citation_patterns,
         )
 
 
@@ -287,6 +288,24 @@ def apply_settings(base: Config, data: Mapping[str, Any], source: str) -> tuple[
                         continue
                     ok.append(p)
                 changes["id_patterns"] = tuple(ok)
+        elif key in ("citation-patterns", "citation-pattern"):
+            v = ld.str_list(key, value)
+            if v is not None:
+                ok = []
+                for p in v:
+                    try:
+                        rx = re.compile(p)
+                    except re.error as e:
+                        ld.bad(key, f"invalid regular expression {p!r}: {e}")
+                        continue
+                    if "id" not in rx.groupindex:
+                        ld.bad(key, f"pattern {p!r} has no `(?P<id>…)` group; name the part that is the clause ID")
+                        continue
+                    if rx.match(""):
+                        ld.bad(key, f"pattern {p!r} matches the empty string")
+                        continue
+                    ok.append(p)
+                changes["citation_patterns"] = tuple(ok)
         elif key == "attributes":
             if not isinstance(value, Mapping):
                 ld.bad(key, "expected a table of attribute name -> list of allowed values")

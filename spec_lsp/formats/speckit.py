@@ -172,6 +172,11 @@ class SpecKitFormat(Format):
                     seen[key] = Evidence("task", tp, r.range, r.by or f"{tp}:{r.range.start.line + 1}")
         return list(seen.values())
 
+    def citation_patterns(self, config):
+        # FR-001 / SC-001 / NFR-001 are distinctive; R001-style IDs are not (a register, a row) and cite
+        # only in explicit forms
+        return (r"(?:FR|SC|NFR)-\d{3}[a-z]?",)
+
     def keep_language_hit(self, rule_name: str, text: str) -> bool:
         # SPEC402 knows a marker used from a marker named ("No [NEEDS CLARIFICATION] markers remain")
         return not (rule_name == "placeholder" and "NEEDS CLARIFICATION" in text.upper())
