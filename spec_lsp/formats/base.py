@@ -173,6 +173,11 @@ class Format:
         explicit forms (`[^id]`, `@spec("id")`, `spec: id`) and the configured `citation-patterns` cite."""
         return ()
 
+    def citable(self, rel_path: str) -> bool:
+        """Whether code and tests can cite the clauses of `rel_path` (spec-kit templates: no; their FR-001
+        is an example)."""
+        return True
+
     # -- presentation ------------------------------------------------------------------------
     def display_id(self, clause_id: str) -> str:
         return clause_id

@@ -26,15 +26,18 @@ from typing import Iterable
 
 _ID = r"[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?"
 _WORDISH = re.compile(r"[\w-]")
+_Q = r"(?:(?P<q>[A-Za-z0-9][\w.-]*)/)?"  # a scope qualifier: `001-photo-albums/FR-001`
 # Explicit forms.  Each regex starts with a literal, so that the regex engine's literal-prefix search
 # skips through a file at memchr speed; word boundaries before the literal are checked afterwards.
-# (regex, needs a boundary before it)
+# (regex, needs a boundary before it).  `spec:` / `spec=` must be followed by the ID on the same line
+# (`spec:` ending a YAML line is a Kubernetes key, not a citation).
 _EXPLICIT = [
     (re.compile(r"\[\^(?P<id>" + _ID + r")\]"), False),
-    (re.compile(r"spec\(\s*[\"'](?P<id>" + _ID + r")[\"']"), True),
-    (re.compile(r"spec\s*[:=]\s*[\"']?(?P<id>" + _ID + r")(?![\w-])"), True),
-    (re.compile(r"clause\s*[:=]\s*[\"']?(?P<id>" + _ID + r")(?![\w-])"), True),
+    (re.compile(r"spec\(\s*[\"']" + _Q + r"(?P<id>" + _ID + r")[\"']"), True),
+    (re.compile(r"spec[ \t]*:[ \t]*[\"']?" + _Q + r"(?P<id>" + _ID + r")(?![\w/-])"), True),
+    (re.compile(r"spec[ \t]*=[ \t]*[\"']" + _Q + r"(?P<id>" + _ID + r")[\"']"), True),
 ]
+_QUAL_BEFORE = re.compile(r"([A-Za-z0-9][\w.-]*)/$")
 _KEYWORDS = ("covers", "verifies", "validates", "implements", "tests")
 _LIST = r"(?P<list>(?:\[\^)?" + _ID + r"\]?(?:[ \t]*(?:,|&|\band\b)[ \t]*(?:\[\^)?" + _ID + r"\]?)*)"
 # keyword forms, one regex per spelling (covers / Covers / COVERS …) starting with its literal tail, so that
@@ -54,6 +57,7 @@ class Citation:
     start: int  # code-point column of the ID's first character
     end: int  # exclusive
     form: str  # "explicit" | "distinctive" | "keyword"
+    qualifier: str = ""  # `001-photo-albums` in `001-photo-albums/FR-001`
 
 
 class LineIndex:
@@ -84,10 +88,12 @@ class CitationScanner:
     """Finds citations in a text.  Build one per (patterns, known IDs) and reuse it for every file."""
 
     def __init__(self, distinctive: Iterable[str] = (), extra_explicit: Iterable[str] = (),
-                 known_ids: Iterable[str] = ()) -> None:
+                 known_ids: Iterable[str] | None = None) -> None:
+        """`known_ids`: keyword forms (`covers x`) are reported only for these; None reports every keyword
+        candidate (the workspace filters them by the IDs that exist, so that a scan depends on the file only)."""
         self.distinctive = tuple(distinctive)
         self.extra_explicit = tuple(extra_explicit)
-        self.known = frozenset(known_ids)
+        self.known = frozenset(known_ids) if known_ids is not None else None
         # (regex, form, check the character before the match)
         self._rx: list[tuple[re.Pattern, str, bool]] = [(rx, "explicit", b) for rx, b in _EXPLICIT]
         for p in self.extra_explicit:
@@ -101,12 +107,17 @@ class CitationScanner:
         found: dict[tuple[int, int], Citation] = {}
         idx: LineIndex | None = None
 
-        def at(a: int, b: int, cid: str, form: str) -> None:
+        def at(a: int, b: int, cid: str, form: str, q: str = "") -> None:
             nonlocal idx
+            if (a, b) in found:
+                return
             if idx is None:
                 idx = LineIndex(text)
+            if not q and form == "distinctive" and a > 0 and text[a - 1] == "/":
+                qm = _QUAL_BEFORE.search(text, max(0, a - 120), a)
+                q = qm.group(1) if qm else ""
             ln, col = idx.position(a)
-            found.setdefault((a, b), Citation(cid, ln, col, col + (b - a), form))
+            found[(a, b)] = Citation(cid, ln, col, col + (b - a), form, q)
 
         for rx, form, boundary in self._rx:
             for m in rx.finditer(text):
@@ -116,8 +127,8 @@ class CitationScanner:
                 a, b = m.span("id")
                 if a < 0:
                     continue
-                at(a, b, m.group("id"), form)
-        if self.known:
+                at(a, b, m.group("id"), form, (m.groupdict().get("q") or "") if form == "explicit" else "")
+        if self.known is None or self.known:
             for tail, firsts, rx in _KEYWORD_RX:
                 if tail not in text:
                     continue
@@ -128,7 +139,9 @@ class CitationScanner:
                     base = m.start("list")
                     for im in _LIST_ITEM.finditer(m.group("list")):
                         cid = im.group(1)
-                        if cid in self.known:
+                        if cid.lower() == "and":
+                            continue
+                        if self.known is None or cid in self.known:
                             at(base + im.start(1), base + im.end(1), cid, "keyword")
         return sorted(found.values(), key=lambda c: (c.line, c.start))
 
@@ -150,3 +163,14 @@ class CitationScanner:
 def _ungroup(pattern: str) -> str:
     """A user's ID pattern as a non-capturing body (named groups would clash in the alternation)."""
     return re.sub(r"(?<!\\)\(\?P<\w+>", "(?:", re.sub(r"(?<!\\)\((?!\?)", "(?:", pattern))
+
+
+def charclass_like(cid: str) -> bool:
+    """`a-z`, `0-9`, `a-zA-Z0-9`: the inside of a regex character class (`[^a-z]`), not a clause ID."""
+    return "-" in cid and (len(cid.split("-")[0]) == 1 or len(cid.split("-")[-1]) == 1)
+
+
+def reportable_unknown(cid: str) -> bool:
+    """Whether an explicit citation of an ID nobody defines should be reported: clause IDs carry a digit
+    (`sy73`, `FR-001`, `REQ-12`); `[^abc]`, `[^a-z]` and `spec: Widget` are a regex class or a type."""
+    return any(ch.isdigit() for ch in cid) and not charclass_like(cid)
