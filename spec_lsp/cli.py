@@ -64,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     _doctor_parser(sub)
     versions_cli.register(sub)  # diff, lock (spec_lsp/versions/)
+    from .trace import cli as trace_cli  # trace, rename (spec_lsp/trace/cli.py)
+
+    trace_cli.register(sub)
 
     s = sub.add_parser("serve", help="run the language server (stdio by default)")
     s.add_argument("--stdio", action="store_true", help="use stdio (the default)")
@@ -150,6 +153,7 @@ def cmd_check(a) -> int:
         ws, problems, only = _open_workspace(group, a.config, select, ignore, a.paranoid)
         all_problems.extend(problems)
         ws.load(progress=_progress_fn(tty))
+        ws.load_citations(a.jobs if a.jobs and a.jobs > 1 else None)  # citations in code and tests (spec_lsp/trace)
         n_files += len(ws.docs)
         wants_nlp = ws.settings.any_enabled("language") or ws.settings.any_enabled("consistency")
         if not a.no_language and ws.config.language.enabled and wants_nlp:
@@ -263,6 +267,10 @@ def main(argv: list[str] | None = None) -> int:
             return versions_cli.cmd_diff(a)
         if a.command == "lock":
             return versions_cli.cmd_lock(a)
+        if a.command in ("trace", "rename"):
+            from .trace import cli as trace_cli
+
+            return trace_cli.cmd_trace(a) if a.command == "trace" else trace_cli.cmd_rename(a)
     except SystemExit as e:
         return int(e.code) if isinstance(e.code, int) else EXIT_USAGE
     except KeyboardInterrupt:

@@ -29,7 +29,7 @@ async def at(ls: SpecServer, uri: str, position=None) -> tuple[Root, str, Positi
         except asyncio.TimeoutError:
             pass
         r = ls.roots.get(r.path, r)
-    if rel not in r.ws.docs:
+    if rel not in r.ws.docs and rel not in r.ws.code:  # spec documents, and files scanned for citations
         return None
     pos = from_client_pos(ls.workspace.position_codec, ls.lines_of(r, rel), position) if position is not None else None
     return r, rel, pos

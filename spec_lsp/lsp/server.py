@@ -228,6 +228,35 @@ class SpecServer(LanguageServer):
         r.ready.set()
         self.publish(r, set(r.ws.docs), config_too=True)
         self.start_language(r)
+        self.spawn(self.scan_citations(r))
+
+    async def scan_citations(self, r: Root) -> None:
+        """The citation scan of the repository's other files (spec_lsp/trace): listed, read and scanned in a
+        worker thread after the spec documents' first diagnostics are out; installed on the loop."""
+        from ..trace.index import repo_files, scan_files
+
+        ws = r.ws
+        loop = asyncio.get_running_loop()
+        spec = ws.scan_spec()
+
+        def work():
+            rels = repo_files(ws.root)
+            return scan_files(ws.root, [p for p in rels if ws.is_code_path(p)], spec, 1)
+
+        try:
+            got = await loop.run_in_executor(self.index_pool, work)
+        except Exception as e:  # never fatal: spec features work without citations
+            self.log(f"citation scan failed: {e}", T.MessageType.Warning)
+            return
+        if self.roots.get(r.path) is not r or r.ws is not ws:
+            return  # rebuilt meanwhile; the new root scans for itself
+        got = {p: cf for p, cf in got.items() if ws.is_code_path(p)}
+        try:
+            changed = ws.install_code(got, replace_all=True)
+        except IncrementalMismatch as e:
+            self.log(f"PARANOID: {e}", T.MessageType.Error)
+            changed = set(ws.docs) | set(ws.code)
+        self.publish(r, changed)
 
     async def rebuild_root(self, r: Root) -> None:
         """Configuration changed: build the workspace again (the old one keeps serving until then)."""
@@ -285,7 +314,7 @@ class SpecServer(LanguageServer):
     def publish(self, r: Root, rels: set[str], config_too: bool = False) -> None:
         refresh = False
         for rel in sorted(rels):
-            if rel not in r.ws.docs:
+            if rel not in r.ws.docs and rel not in r.ws.code:
                 self._publish_one(r, rel, [])
                 continue
             diags = self.diagnostics_for(r, rel)

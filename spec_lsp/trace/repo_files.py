@@ -166,3 +166,32 @@ def read_text(root: Path | str, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) ->
     if len(data) > max_bytes or b"\0" in data[:8192]:
         return None
     return data.decode("utf-8", errors="replace")
+
+
+def is_ignored(root: Path | str, rel: str) -> bool:
+    """Whether the listing would leave `rel` out: ignored by git (`git check-ignore`, or the `.gitignore`
+    files on its path outside git), inside an always-skipped directory, or a binary by its ending."""
+    parts = rel.split("/")
+    if any(p in ALWAYS_SKIPPED_DIRS for p in parts[:-1]) or os.path.splitext(rel)[1].lower() in BINARY_SUFFIXES:
+        return True
+    root = Path(root)
+    if git_toplevel(root) is not None:
+        try:
+            r = subprocess.run(["git", "-C", str(root), "check-ignore", "-q", "--", rel], capture_output=True, timeout=20,
+                               stdin=subprocess.DEVNULL)
+            return r.returncode == 0
+        except (OSError, subprocess.SubprocessError):
+            return False
+    import pathspec
+
+    for i in range(len(parts)):
+        gi = root.joinpath(*parts[:i], ".gitignore")
+        if gi.is_file():
+            try:
+                sp = pathspec.GitIgnoreSpec.from_lines(gi.read_text(encoding="utf-8", errors="replace").splitlines())
+            except OSError:
+                continue
+            sub = "/".join(parts[i:])
+            if sp.match_file(sub) or any(sp.match_file("/".join(parts[i:j]) + "/") for j in range(i + 1, len(parts))):
+                return True
+    return False
