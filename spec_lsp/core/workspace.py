@@ -82,6 +82,8 @@ class Workspace:
         self.code: dict = {}  # path -> trace.index.CodeFile
         self._citing: dict[str, dict[str, tuple]] = defaultdict(dict)  # id -> path -> citations
         self.citations_loaded = False
+        self.clause_generation = 0  # bumped when any ("clause", id) key changes (trace.resolve memoises on it)
+        self._resolve_cache: dict = {}
 
     # ------------------------------------------------------------------------------------
     # Loading
@@ -472,6 +474,7 @@ class Workspace:
             changed.add(key)
             kind = key[0]
             if kind == "clause":
+                self.clause_generation += 1
                 table = self._clauses[key[1]]
                 had = bool(table)
                 if b is None:

@@ -98,11 +98,38 @@ def scan_path(root: Path | str, rel: str, spec: ScanSpec, max_bytes: int = DEFAU
     return scan_text(rel, text, spec, st)
 
 
+def _read_listed(root: str, rel: str, max_bytes: int) -> tuple[str, tuple[int, int]] | None:
+    """A listed file's text: opened without following a final symlink (O_NOFOLLOW; the listing already
+    kept only links that stay inside the root, read through `read_text`), regular, bounded, not binary."""
+    path = os.path.join(root, rel)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        import stat as _stat
+
+        if not _stat.S_ISREG(st.st_mode) or st.st_size > max_bytes:
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(max_bytes + 1)
+    finally:
+        os.close(fd)
+    if len(data) > max_bytes or b"\0" in data[:8192]:
+        return None
+    return data.decode("utf-8", errors="replace"), (st.st_mtime_ns, st.st_size)
+
+
 def _scan_slice(args: tuple[str, list[str], ScanSpec, int]) -> list[CodeFile]:
     root, rels, spec, max_bytes = args
     out = []
     for rel in rels:
-        cf = scan_path(root, rel, spec, max_bytes)
+        got = _read_listed(root, rel, max_bytes)
+        if got is None:
+            cf = scan_path(root, rel, spec, max_bytes)  # a symlink inside the root, or unreadable
+        else:
+            cf = scan_text(rel, got[0], spec, got[1])
         if cf is not None:
             out.append(cf)
     return out

@@ -34,18 +34,29 @@ def cit_range(c: CodeCitation) -> Range:
     return Range(Position(c.line, c.start), Position(c.line, c.end))
 
 
-def _citable_defs(ws, cid: str) -> list:
-    return [(p, c) for p, c in ws.clause_defs(cid) if ws.format_of(p).citable(p)]
+def _by_scope(ws, cid: str) -> tuple[list, dict[str, list]]:
+    """The citable definitions of an ID and the same grouped by scope; memoised until a clause key changes
+    (`ws.clause_generation`), and recorded as a read of the ID's key every time."""
+    ws._read(("clause", cid))
+    cache = ws._resolve_cache
+    if cache.get(None) != ws.clause_generation:
+        cache.clear()
+        cache[None] = ws.clause_generation
+    got = cache.get(cid)
+    if got is None:
+        defs = [(p, c) for p, c in ws.clause_defs(cid) if ws.format_of(p).citable(p)]
+        by_scope: dict[str, list] = {}
+        for p, c in defs:
+            by_scope.setdefault(ws.scope_of(p), []).append((p, c))
+        got = cache[cid] = (defs, by_scope)
+    return got
 
 
 def resolve(ws, from_path: str, cit: CodeCitation) -> tuple[str, list]:
     """(status, [(path, clause)]) of a citation in `from_path`."""
-    defs = _citable_defs(ws, cit.id)
+    defs, by_scope = _by_scope(ws, cit.id)
     if not defs:
         return UNKNOWN, []
-    by_scope: dict[str, list] = {}
-    for p, c in defs:
-        by_scope.setdefault(ws.scope_of(p), []).append((p, c))
     if len(by_scope) == 1:
         return OK, defs
     q = cit.qualifier
