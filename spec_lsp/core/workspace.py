@@ -286,10 +286,13 @@ class Workspace:
         return ScanSpec(tuple(dist), tuple(self.config.citation_patterns))
 
     def is_code_path(self, rel_path: str) -> bool:
-        """A file scanned for citations: any repository text file the index does not parse as a spec."""
+        """A file scanned for citations: any repository text file the index does not parse as a spec, and
+        that `exclude` does not name (excluded drafts are left alone entirely)."""
         from ..core.config import CONFIG_FILES
 
-        return not (rel_path in self.docs or self.is_spec_path(rel_path) or rel_path in CONFIG_FILES)
+        if rel_path in self.docs or rel_path in CONFIG_FILES or rel_path == _lock.LOCK_FILE or self.is_spec_path(rel_path):
+            return False
+        return not any(_glob_match(rel_path, g) or _glob_match(rel_path, g.rstrip("/") + "/**") for g in self.config.exclude)
 
     def load_citations(self, jobs: int | None = None) -> set[str]:
         """Scan every repository text file (git's view: .gitignore respected) that is not a spec document;

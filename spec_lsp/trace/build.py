@@ -3,6 +3,8 @@ citations in code, tests and other files).  Renderers are in `matrix.py`."""
 
 from __future__ import annotations
 
+import posixpath
+
 from ..core.document import ChallengeDocument, SpecDocument
 from .matrix import CitationRef, EvidenceItem, Matrix, Row
 from .resolve import citations_of_clause, full_evidence
@@ -25,7 +27,7 @@ def build_matrix(ws, only=None) -> Matrix:
         for c in doc.clauses:
             si = doc.section_at(c.range.start.line)
             section = " › ".join(s.title for s in doc.section_path(si)) if si is not None else doc.title
-            row = Row(id=c.id, key=f"{scope}/{c.id}" if scope else c.id, path=path, line=c.range.start.line + 1,
+            row = Row(id=c.id, key=f"{posixpath.basename(scope)}/{c.id}" if scope else c.id, path=path, line=c.range.start.line + 1,
                       section=section or "", sentence=" ".join(c.sentence.split()))
             for e in full_evidence(ws, path, c):
                 kind = KIND_COLUMN.get(e.kind, e.kind)

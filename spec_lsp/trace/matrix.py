@@ -37,7 +37,7 @@ class CitationRef:
 @dataclass
 class Row:
     id: str  # display ID
-    key: str  # unique key (scope-qualified where the format has scopes)
+    key: str  # the ID as a citation names it: scope-qualified where the format has scopes (`001-photo-albums/FR-001`)
     path: str
     line: int  # 1-based
     section: str
@@ -117,15 +117,18 @@ def to_csv(m: Matrix) -> str:
 
 def to_text(m: Matrix) -> str:
     lines = []
-    w_id = max([len(r.id) for r in m.rows] + [2])
+    w_id = max([len(r.key) for r in m.rows] + [2])
     hdr = ["prompts", "scen.", "crit.", "tasks", "tests"]
     lines.append(f"{'id':<{w_id}}  {'  '.join(f'{h:>7}' for h in hdr)}  cites  section")
     for r in m.rows:
-        lines.append(f"{r.id:<{w_id}}  {'  '.join(f'{_cell(r, k):>7}' for k in EVIDENCE_KINDS)}  {len(r.citations):>5}  "
+        lines.append(f"{r.key:<{w_id}}  {'  '.join(f'{_cell(r, k):>7}' for k in EVIDENCE_KINDS)}  {len(r.citations):>5}  "
                      f"{r.section}{'' if r.covered else '   <- no evidence'}".rstrip())
     lines.append("")
     for g, c, t in m.totals(lambda r: r.path):
         lines.append(f"{g}: {c}/{t} clauses with evidence ({_pct(c, t)})")
+        for g2, c2, t2 in m.totals(lambda r: r.path + "\0" + r.section):
+            if g2.split("\0")[0] == g:
+                lines.append(f"  {g2.split(chr(0))[1] or '(no section)'}: {c2}/{t2} ({_pct(c2, t2)})")
     lines.append(f"total: {m.covered}/{len(m.rows)} clauses with evidence ({_pct(m.covered, len(m.rows))})")
     return "\n".join(lines) + "\n"
 
@@ -136,10 +139,14 @@ def to_markdown(m: Matrix) -> str:
     lines.append("|---|---:|---:|---:|")
     for g, c, t in m.totals(lambda r: r.path):
         lines.append(f"| `{g}` | {t} | {c} | {_pct(c, t)} |")
+    lines += ["", "| document | section | clauses | with evidence | coverage |", "|---|---|---:|---:|---:|"]
+    for g, c, t in m.totals(lambda r: r.path + "\0" + r.section):
+        p, sec = g.split("\0")
+        lines.append(f"| `{p}` | {sec.replace('|', chr(92) + '|')} | {t} | {c} | {_pct(c, t)} |")
     lines += ["", "| clause | section | prompts | scenarios | criteria | tasks | tests | citations |",
               "|---|---|---:|---:|---:|---:|---:|---:|"]
     for r in m.rows:
-        ident = f"**{r.id}**" if r.covered else f"⚠️ **{r.id}**"
+        ident = f"**{r.key}**" if r.covered else f"⚠️ **{r.key}**"
         sec = r.section.replace("|", "\\|")
         lines.append(f"| {ident} | {sec} | " + " | ".join(_cell(r, k) for k in EVIDENCE_KINDS) + f" | {len(r.citations)} |")
     return "\n".join(lines) + "\n"
@@ -201,7 +208,7 @@ def to_html(m: Matrix, title: str = "Traceability matrix") -> str:
         det = f"<details><summary>{len(r.evidence)} evidence, {len(r.citations)} citations</summary><ul class=ev>{items}</ul></details>" if items else '<span class="tag">no evidence</span>'
         cells = "".join(f'<td class="num" data-v="{r.count(k)}">{_cell(r, k)}</td>' for k in EVIDENCE_KINDS)
         body.append(
-            f'<tr class="{"covered" if r.covered else "uncovered"}"><td class="id">{e(r.id)}</td>'
+            f'<tr class="{"covered" if r.covered else "uncovered"}"><td class="id">{e(r.key)}</td>'
             f'<td>{e(r.section)}<div class="where">{e(r.path)}:{r.line}</div></td>{cells}'
             f'<td class="num" data-v="{len(r.citations)}">{len(r.citations) or "–"}</td>'
             f'<td class="sentence">{e(r.sentence[:220])}{"…" if len(r.sentence) > 220 else ""}{det}</td></tr>')
