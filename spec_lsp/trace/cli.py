@@ -19,7 +19,7 @@ def register(sub) -> None:
     t.add_argument("--fail-under", type=float, metavar="PERCENT", help="exit 1 when fewer than PERCENT %% of the clauses have evidence")
     t.add_argument("-o", "--output", metavar="FILE")
     t.add_argument("--config", metavar="FILE")
-    t.add_argument("--jobs", type=int, default=None, help="processes for the citation scan (default: 2 for large repositories)")
+    t.add_argument("--jobs", type=int, default=None, help="processes for the citation scan (default 1; 2+ forks workers for repositories of 2,500+ files)")
 
     r = sub.add_parser("rename", help="rename a clause ID everywhere: spec, challenge file (moved), citations in code and tests")
     r.add_argument("old", metavar="OLD", help="the clause ID (`SCOPE/ID` when it is defined in several scopes, e.g. `001-photo-albums/FR-001`)")

@@ -142,10 +142,12 @@ def repo_files(root: Path | str, skip: Iterable[str] = (), max_bytes: int = DEFA
 
 def scan_files(root: Path | str, rels: list[str], spec: ScanSpec, jobs: int | None = None,
                max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, CodeFile]:
-    """Scan `rels` (root-relative).  `jobs`: worker processes (None: 2 when there are many files and the
-    machine has 2 or more CPUs; 1: in this process)."""
-    if jobs is None:
-        jobs = min(2, os.cpu_count() or 1) if len(rels) >= POOL_THRESHOLD else 1
+    """Scan `rels` (root-relative).  `jobs`: worker processes (None or 1: in this process).  Measured on
+    10,000 files (bench/results/citations.md): one process takes 1.2 s of CPU; two forked workers cost more
+    CPU (fork, pickling) and were not faster on the shared 2-core machine, so a pool is opt-in
+    (`--jobs 2`) and only used from POOL_THRESHOLD files."""
+    if jobs is None or len(rels) < POOL_THRESHOLD:
+        jobs = 1
     if jobs <= 1 or len(rels) < 2:
         return {cf.path: cf for cf in _scan_slice((str(root), rels, spec, max_bytes))}
     import multiprocessing
