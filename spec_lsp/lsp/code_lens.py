@@ -54,7 +54,8 @@ def register(server: SpecServer) -> None:
                     title = _lens_title(ev)
                     out.append(T.CodeLens(range=rng, command=T.Command(title=title, command=OPEN, arguments=[ls.uri_of(r, ev[0].path)])))
                 else:
-                    out.append(T.CodeLens(range=rng, command=T.Command(title="no evidence", command="")))
+                    out.append(T.CodeLens(range=rng, command=T.Command(title="no evidence", command=OPEN,
+                                                                      arguments=[params.text_document.uri])))
             return out
         for c in doc.clauses:
             chs = r.ws.challenges_for(c.id)

@@ -167,3 +167,14 @@ def test_ranges_cover_letter_suffixed_requirements_inside_them():
     spec = SPEC.format(title="Albums") + "- **FR-003a**: Sub-requirement.\n- **FR-004**: Last.\n"
     files = {"specs/001-a/spec.md": spec, "specs/001-a/tasks.md": "- [ ] T001 All of FR-001–FR-003 (FR-004)\n"}
     check(files, [("specs/001-a/spec.md", 10, "FR-003a")], select="requirement-without-task")
+
+
+def test_graph_has_one_clause_node_per_feature():
+    files = {**feature("001-albums", "Albums", tasks="- [ ] T001 (FR-001)\n"), **feature("002-sharing", "Sharing")}
+    ws = memory_workspace(files)
+    nodes = {n for n, d in ws.graph.nodes(data=True) if d.get("kind") == "clause"}
+    assert {"clause:specs/001-albums#FR-001", "clause:specs/002-sharing#FR-001"} <= nodes
+    assert ws.graph.nodes["clause:specs/001-albums#FR-001"]["defined"]
+    ws.set_document("specs/002-sharing/spec.md", "# Empty\n")
+    assert "clause:specs/002-sharing#FR-001" not in ws.graph  # incremental update drops it
+    assert "clause:specs/001-albums#FR-001" in ws.graph
