@@ -50,7 +50,6 @@ def register(server: SpecServer) -> None:
                 ev = full_evidence(r.ws, rel, c)
                 rng = crange(ls, r, rel, c.tag_range)
                 if ev:
-                    labels = [e.label for e in ev]
                     title = _lens_title(ev)
                     out.append(T.CodeLens(range=rng, command=T.Command(title=title, command=OPEN, arguments=[ls.uri_of(r, ev[0].path)])))
                 else:

@@ -60,3 +60,20 @@ def test_workspace_scan_and_incremental_update_under_paranoid_mode(tmp_path):
     # a line moved above a citation changes no fingerprint: nothing is re-checked
     (root / "tests/test_b.py").write_text("\n\n@spec('pv02')\n")
     assert ws.rescan_code("tests/test_b.py") == set()
+
+
+def test_rename_from_a_citation_in_a_test_file(tmp_path):
+    from spec_lsp.core.model import Position
+    from spec_lsp.core.navigation import prepare_rename, rename_plan, symbol_at
+
+    root = _repo(tmp_path, True)
+    (root / "examples").mkdir()
+    (root / "examples/pv01.md").write_text("Examples for [^pv01] in Policy:\n\n**Example**: x\n")
+    ws = Workspace(root, Config())
+    ws.load()
+    ws.load_citations()
+    sym = symbol_at(ws, "tests/test_a.py", Position(0, 10))
+    assert sym is not None and sym.name == "pv01" and sym.role == "citation"
+    plan = rename_plan(ws, prepare_rename(ws, "tests/test_a.py", Position(0, 10)), "pv09")
+    assert sorted(plan.edits) == ["examples/pv01.md", "spec.md", "tests/test_a.py"]
+    assert plan.file_renames == [("examples/pv01.md", "examples/pv09.md")]
