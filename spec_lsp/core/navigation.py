@@ -381,6 +381,9 @@ def _scoped_rename(ws, sym: Symbol, new: str, plan: RenamePlan) -> RenamePlan:
             for p, lst in custom.items():
                 for rng, text in lst:
                     plan.add(p, rng, text)
+            _check_code_citations(ws, sym.name, sym.scope)
+            for oc in code_occurrences(ws, sym.name, sym.scope):
+                plan.add(oc.path, oc.range, new)
             if not plan.edits:
                 raise RenameError(f"No occurrence of “{sym.name}” was found.")
             return plan

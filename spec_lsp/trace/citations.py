@@ -33,7 +33,8 @@ _Q = r"(?:(?P<q>[A-Za-z0-9][\w.-]*)/)?"  # a scope qualifier: `001-photo-albums/
 # (`spec:` ending a YAML line is a Kubernetes key, not a citation).
 _EXPLICIT = [
     (re.compile(r"\[\^(?P<id>" + _ID + r")\]"), False),
-    (re.compile(r"spec\(\s*[\"']" + _Q + r"(?P<id>" + _ID + r")[\"']"), True),
+    # quoted, so the ID may be a name with spaces (an OpenSpec requirement: `@spec("auth/Session expiry")`)
+    (re.compile(r"spec\(\s*[\"']" + _Q + r"(?P<id>[A-Za-z0-9](?:[^\"'\n/\\]{0,118}[A-Za-z0-9])?)[\"']"), True),
     (re.compile(r"spec[ \t]*:[ \t]*[\"']?" + _Q + r"(?P<id>" + _ID + r")(?![\w/-])"), True),
     (re.compile(r"spec[ \t]*=[ \t]*[\"']" + _Q + r"(?P<id>" + _ID + r")[\"']"), True),
 ]
