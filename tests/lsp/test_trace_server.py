@@ -1,6 +1,6 @@
 """Traceability through the real server (stdio): citations in code and tests are references, definition
 sources, hover and code-lens evidence, diagnostics of their own files; watched-file changes update them;
-rename edits them (and moves the challenge file) or refuses.  Fixtures: fixtures/trace/."""
+rename edits them (and moves the challenge file) or refuses.  Fixtures: fixtures/trace-*/."""
 
 from __future__ import annotations
 
@@ -22,7 +22,10 @@ def diags(client, u):
 
 
 async def _start(tmp_path, stop_clients, name="model-spec"):
-    root = copy_fixture(tmp_path, f"trace/{name}")
+    root = copy_fixture(tmp_path, f"trace-{name}")
+    if name == "model-spec":  # ignored by the fixture's .gitignore
+        (root / "build").mkdir()
+        (root / "build/generated.py").write_text("# covers pv01 [^zz99]\n")
     client = await start(root, "vscode")
     stop_clients.append(client)
     code_file = {"model-spec": "tests/test_tone.py", "speckit": "src/albums.py"}[name]

@@ -57,7 +57,7 @@ const { chromium } = require(process.env.PW);
 @pytest.mark.skipif(bool(missing), reason=f"missing {', '.join(missing)}: run editors/scripts/install-editor-test-deps.sh")
 def test_html_matrix_in_headless_chromium(tmp_path):
     root = tmp_path / "ws"
-    shutil.copytree(FIXTURES / "trace" / "model-spec", root)
+    shutil.copytree(FIXTURES / "trace-model-spec", root)
     html = tmp_path / "trace.html"
     subprocess.run([sys.executable, "-m", "spec_lsp", "trace", "--format", "html", "-o", str(html)], cwd=root, check=True,
                    env=dict(os.environ, PYTHONPATH=str(REPO)))
