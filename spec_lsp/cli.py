@@ -64,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     _doctor_parser(sub)
     versions_cli.register(sub)  # diff, lock (spec_lsp/versions/)
+    from .trace import cli as trace_cli  # trace, rename (spec_lsp/trace/cli.py)
+
+    trace_cli.register(sub)
 
     from .evals.cli import add_parser as _add_evals  # `spec-lsp evals export|run` (spec_lsp/evals/)
 
@@ -171,6 +174,7 @@ def cmd_check(a) -> int:
         ws, problems, only = _open_workspace(group, a.config, select, ignore, a.paranoid)
         all_problems.extend(problems)
         ws.load(progress=_progress_fn(tty))
+        ws.load_citations(a.jobs if a.jobs and a.jobs > 1 else None)  # citations in code and tests (spec_lsp/trace)
         n_files += len(ws.docs)
         wants_nlp = ws.settings.any_enabled("language") or ws.settings.any_enabled("consistency")
         if not a.no_language and ws.config.language.enabled and wants_nlp:
@@ -291,6 +295,10 @@ def main(argv: list[str] | None = None) -> int:
             return versions_cli.cmd_diff(a)
         if a.command == "lock":
             return versions_cli.cmd_lock(a)
+        if a.command in ("trace", "rename"):
+            from .trace import cli as trace_cli
+
+            return trace_cli.cmd_trace(a) if a.command == "trace" else trace_cli.cmd_rename(a)
     except SystemExit as e:
         return int(e.code) if isinstance(e.code, int) else EXIT_USAGE
     except KeyboardInterrupt:

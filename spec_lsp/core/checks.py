@@ -26,6 +26,12 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
 MARKDOWN_EXT = (".md", ".markdown", ".mdx")
 
 
+def code_evidence(ws, path, clause):
+    from ..trace.resolve import code_evidence as _ce
+
+    return _ce(ws, path, clause)
+
+
 def make(code: str, path: str, rng: Range, message: str, subject: str = "", related: Iterable[Related] = (),
          fixes: Iterable[Fix] = (), severity: Severity | None = None) -> Finding:
     r = rule(code)
@@ -100,7 +106,7 @@ def check_spec(doc: SpecDocument, ws: "Workspace") -> list[Finding]:
             out.append(make("SPEC110", path, c.range,
                             f"Clause ID “{c.id}” is used {len(defs)} times{where}; each clause needs its own ID so that it can be cited and tested. "
                             "Rename one of them.", c.id, others))
-        if fmt.uses_challenge_files and not ws.challenge_docs(c.id):
+        if fmt.uses_challenge_files and not ws.challenge_docs(c.id) and not code_evidence(ws, path, c):
             si = doc.section_at(c.range.start.line)
             title = doc.sections[si].title if si is not None else doc.title
             new_path = ws.challenge_path_for(c.id)

@@ -54,6 +54,7 @@ class Config:
     exclude: tuple[str, ...] = ()
     challenge_files: tuple[str, ...] = ("examples/{id}.md",)
     id_patterns: tuple[str, ...] = ()
+    citation_patterns: tuple[str, ...] = ()  # extra explicit citation forms in any file (regexes with an `id` group)
     attributes: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: {"authority": DEFAULT_AUTHORITIES})
     # `[attribute-aliases]`: historical names of attribute values, on top of the format's own
     # (`authority = { platform = "root" }`): read as the current value by checks (SPEC150), the
@@ -87,7 +88,7 @@ class Config:
             tuple(sorted((k, tuple(v)) for k, v in self.attributes.items())),
             tuple(sorted((k, tuple(sorted(v.items()))) for k, v in self.attribute_aliases.items())), self.roles,
             self.check_non_markdown_links, tuple(sorted(self.rules.items())), self.select, self.ignore,
-            self.formats, self.site_root,
+            self.formats, self.citation_patterns, self.site_root,
         )
 
 
@@ -303,6 +304,24 @@ def apply_settings(base: Config, data: Mapping[str, Any], source: str) -> tuple[
                         continue
                     ok.append(p)
                 changes["id_patterns"] = tuple(ok)
+        elif key in ("citation-patterns", "citation-pattern"):
+            v = ld.str_list(key, value)
+            if v is not None:
+                ok = []
+                for p in v:
+                    try:
+                        rx = re.compile(p)
+                    except re.error as e:
+                        ld.bad(key, f"invalid regular expression {p!r}: {e}")
+                        continue
+                    if "id" not in rx.groupindex:
+                        ld.bad(key, f"pattern {p!r} has no `(?P<id>…)` group; name the part that is the clause ID")
+                        continue
+                    if rx.match(""):
+                        ld.bad(key, f"pattern {p!r} matches the empty string")
+                        continue
+                    ok.append(p)
+                changes["citation_patterns"] = tuple(ok)
         elif key == "attributes":
             if not isinstance(value, Mapping):
                 ld.bad(key, "expected a table of attribute name -> list of allowed values")

@@ -77,6 +77,13 @@ class Workspace:
         self.lock: _lock.LockFile | None = None
         self._lock_text: str | None = None
         self._lock_provided: dict[tuple, object] = {}
+        # citations in code, tests and other files (spec_lsp/trace): provides ("code", path) and
+        # ("cites", id) -> the qualifiers it cites `id` with; read by evidence and by SPEC500/501
+        self.code: dict = {}  # path -> trace.index.CodeFile
+        self._citing: dict[str, dict[str, tuple]] = defaultdict(dict)  # id -> path -> citations
+        self.citations_loaded = False
+        self.clause_generation = 0  # bumped when any ("clause", id) key changes (trace.resolve memoises on it)
+        self._resolve_cache: dict = {}
 
     # ------------------------------------------------------------------------------------
     # Loading
@@ -238,6 +245,8 @@ class Workspace:
     def remove_document(self, rel_path: str) -> set[str]:
         if rel_path == _lock.LOCK_FILE:
             return self.set_lock(None)
+        if rel_path in self.code:
+            return self.set_code(rel_path, None)
         self.other_files.discard(rel_path)
         self.read_errors.pop(rel_path, None)
         if rel_path not in self.docs:
@@ -261,6 +270,122 @@ class Workspace:
             return set()
         self.other_files.discard(rel_path)
         return self._after_change(None, {("file", rel_path), ("paths",)})
+
+    # ------------------------------------------------------------------------------------
+    # Citations in code, tests and other files (spec_lsp/trace): scanned files are documents of their own
+    # kind; they provide ("cites", id) keys and are checked by trace.resolve.check_code
+
+    def scan_spec(self):
+        """The citation patterns in force: the active formats' distinctive IDs and `citation-patterns`."""
+        from ..trace.index import ScanSpec
+
+        dist: list[str] = []
+        for f in self.formats:
+            for pat in f.citation_patterns(self.config):
+                if pat not in dist:
+                    dist.append(pat)
+        return ScanSpec(tuple(dist), tuple(self.config.citation_patterns))
+
+    def is_code_path(self, rel_path: str) -> bool:
+        """A file scanned for citations: any repository text file the index does not parse as a spec, and
+        that `exclude` does not name (excluded drafts are left alone entirely)."""
+        from ..core.config import CONFIG_FILES
+
+        if rel_path in self.docs or rel_path in CONFIG_FILES or rel_path == _lock.LOCK_FILE or self.is_spec_path(rel_path):
+            return False
+        return not any(_glob_match(rel_path, g) or _glob_match(rel_path, g.rstrip("/") + "/**") for g in self.config.exclude)
+
+    def load_citations(self, jobs: int | None = None) -> set[str]:
+        """Scan every repository text file (git's view: .gitignore respected) that is not a spec document;
+        returns the paths whose findings changed."""
+        from ..trace.index import repo_files, scan_files
+
+        rels = [p for p in repo_files(self.root) if self.is_code_path(p)]
+        got = scan_files(self.root, rels, self.scan_spec(), jobs)
+        return self.install_code(got, replace_all=True)
+
+    def install_code(self, files: dict, replace_all: bool = False) -> set[str]:
+        """Install scanned files (path -> CodeFile, or None to drop one) in one step."""
+        changed: set[tuple] = set()
+        touched: set[str] = set()
+        if replace_all:
+            for p in list(self.code):
+                if p not in files:
+                    changed |= self._put_code(p, None)
+                    touched.add(p)
+        for p, cf in files.items():
+            old = self.code.get(p)
+            if old is not None and cf is not None and old.citations == cf.citations and old.kind == cf.kind:
+                self.code[p] = cf  # same citations (a new stamp): nothing to re-check
+                continue
+            changed |= self._put_code(p, cf)
+            touched.add(p)
+        self.citations_loaded = True
+        affected = {p for p in touched if p in self.code}
+        for k in changed:
+            affected |= self._dependents.get(k, set())
+        dropped = {p for p in touched if p not in self.code}
+        out = self._recheck(affected) | dropped
+        if self.paranoid:
+            self.verify_against_fresh()
+        return out
+
+    def set_code(self, rel_path: str, cf) -> set[str]:
+        return self.install_code({rel_path: cf})
+
+    def rescan_code(self, rel_path: str) -> set[str]:
+        """Re-read one file from disk (changed, created or deleted) and update its citations."""
+        from ..trace.index import scan_path
+
+        cf = scan_path(self.root, rel_path, self.scan_spec()) if (self.root / rel_path).is_file() else None
+        if cf is None and rel_path not in self.code:
+            return set()
+        return self.set_code(rel_path, cf)
+
+    def refresh_code(self) -> set[str]:
+        """Re-read every scanned file whose modification time or size changed since it was scanned."""
+        from ..trace.index import scan_path, stamp_of
+
+        spec = self.scan_spec()
+        got = {}
+        for p, cf in list(self.code.items()):
+            if cf.stamp != (0, 0) and stamp_of(self.root, p) != cf.stamp:
+                got[p] = scan_path(self.root, p, spec)
+        return self.install_code(got) if got else set()
+
+    def _put_code(self, rel_path: str, cf) -> set[tuple]:
+        old = self.code.pop(rel_path, None)
+        if cf is not None:
+            self.code[rel_path] = cf
+        before = self._provided.get(rel_path, {}) if old is not None else {}
+        after: dict[tuple, object] = {}
+        per_id: dict[str, list] = defaultdict(list)
+        if cf is not None:
+            after[("code", rel_path)] = cf.kind
+            for c in cf.citations:
+                per_id[c.id].append(c)
+            for cid, lst in per_id.items():
+                after[("cites", cid)] = frozenset(c.qualifier for c in lst)
+        if old is not None:
+            for c in old.citations:
+                t = self._citing.get(c.id)
+                if t is not None:
+                    t.pop(rel_path, None)
+                    if not t:
+                        del self._citing[c.id]
+        for cid, lst in per_id.items():
+            self._citing[cid][rel_path] = tuple(lst)
+        changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+        if after:
+            self._provided[rel_path] = after
+        else:
+            self._provided.pop(rel_path, None)
+        if cf is None:
+            self._structural.pop(rel_path, None)
+            self._final.pop(rel_path, None)
+            for k in self._deps.pop(rel_path, frozenset()):
+                self._dependents[k].discard(rel_path)
+        return changed
 
     # ------------------------------------------------------------------------------------
     # spec.lock: its entries are keys like any other, so an edit re-checks only the clauses it touches
@@ -368,6 +493,7 @@ class Workspace:
             changed.add(key)
             kind = key[0]
             if kind == "clause":
+                self.clause_generation += 1
                 table = self._clauses[key[1]]
                 had = bool(table)
                 if b is None:
@@ -514,6 +640,14 @@ class Workspace:
         d = self.docs.get(rel_path)
         return d.text if isinstance(d, SpecDocument) else None
 
+    def citations_of(self, clause_id: str) -> list:
+        """(path, CodeCitation) of every citation of an ID in code, tests and other files; records the key."""
+        self._read(("cites", clause_id))
+        out = []
+        for p, lst in sorted(self._citing.get(clause_id, {}).items()):
+            out.extend((p, c) for c in lst)
+        return out
+
     def evidence_digest(self, path: str, clause: Clause) -> str:
         """The hash of everything that tests `clause` of document `path` (spec_lsp/versions/identity.py)."""
         self._read(("evidence", clause.id))
@@ -526,17 +660,23 @@ class Workspace:
     # Findings
 
     def recheck_all(self) -> set[str]:
-        return self._recheck(list(self.docs))
+        return self._recheck(list(self.docs) + list(self.code))
 
     def _recheck(self, paths: Iterable[str]) -> set[str]:
         changed: set[str] = set()
         for p in sorted(set(paths)):
             doc = self.docs.get(p)
-            if doc is None:
+            cf = self.code.get(p) if doc is None else None
+            if doc is None and cf is None:
                 continue
             self._reading = set()
             try:
-                raw = check_spec(doc, self) if isinstance(doc, SpecDocument) else check_challenge(doc, self)
+                if cf is not None:
+                    from ..trace.resolve import check_code
+
+                    raw = check_code(cf, self)
+                else:
+                    raw = check_spec(doc, self) if isinstance(doc, SpecDocument) else check_challenge(doc, self)
             finally:
                 deps = frozenset(self._reading)
                 self._reading = None
@@ -605,7 +745,12 @@ class Workspace:
     def text(self, rel_path: str) -> str | None:
         if rel_path == _lock.LOCK_FILE:
             return self._lock_text
-        return self._texts.get(rel_path)
+        got = self._texts.get(rel_path)
+        if got is None and rel_path in self.code:  # scanned files' texts are not kept: read on demand
+            from ..trace.repo_files import read_text
+
+            got = read_text(self.root, rel_path)
+        return got
 
     def spec_docs(self) -> Iterator[SpecDocument]:
         for d in self.docs.values():
@@ -653,6 +798,9 @@ class Workspace:
         for p, t in self._texts.items():
             ws._put(p, t)
         ws._install_lock(self._lock_text)
+        for p, cf in self.code.items():
+            ws._put_code(p, cf)
+        ws.citations_loaded = self.citations_loaded
         ws.recheck_all()
         ws._refinalize(_lock.LOCK_FILE)
         for p, fs in self._language.items():

@@ -425,6 +425,35 @@ class SpecServer(LanguageServer):
         await asyncio.sleep(0)
         self.publish(r, set(r.ws.docs) - set(open_rels), config_too=True)
         self.start_language(r)
+        self.spawn(self.scan_citations(r))
+
+    async def scan_citations(self, r: Root) -> None:
+        """The citation scan of the repository's other files (spec_lsp/trace): listed, read and scanned in a
+        worker thread after the spec documents' first diagnostics are out; installed on the loop."""
+        from ..trace.index import repo_files, scan_files
+
+        ws = r.ws
+        loop = asyncio.get_running_loop()
+        spec = ws.scan_spec()
+
+        def work():
+            rels = repo_files(ws.root)
+            return scan_files(ws.root, [p for p in rels if ws.is_code_path(p)], spec, 1)
+
+        try:
+            got = await loop.run_in_executor(self.index_pool, work)
+        except Exception as e:  # never fatal: spec features work without citations
+            self.log(f"citation scan failed: {e}", T.MessageType.Warning)
+            return
+        if self.roots.get(r.path) is not r or r.ws is not ws:
+            return  # rebuilt meanwhile; the new root scans for itself
+        got = {p: cf for p, cf in got.items() if ws.is_code_path(p)}
+        try:
+            changed = ws.install_code(got, replace_all=True)
+        except IncrementalMismatch as e:
+            self.log(f"PARANOID: {e}", T.MessageType.Error)
+            changed = set(ws.docs) | set(ws.code)
+        self.publish(r, changed)
 
     def publish_provisional(self, r: Root, rel: str, text: str, version: int | None) -> None:
         """Before the root's index is ready: the opened document's own findings, from a workspace holding
@@ -499,7 +528,7 @@ class SpecServer(LanguageServer):
         if config_too:  # with the config files: findings of files that are not documents (spec.lock's SPEC522)
             rels = set(rels) | {p for p in r.ws.finding_paths() if p not in r.ws.docs}
         for rel in sorted(rels):
-            if rel not in r.ws.docs and not r.ws.findings(rel):  # (spec.lock has findings, not a document)
+            if rel not in r.ws.docs and rel not in r.ws.code and not r.ws.findings(rel):  # (spec.lock has findings, not a document)
                 self._publish_one(r, rel, [])
                 continue
             diags = self.diagnostics_for(r, rel)
