@@ -186,6 +186,28 @@ class Workspace:
                 self._put(p, self._texts[p])
                 self._recheck_all_pending = True
 
+    def _deactivate_for(self, rel_path: str) -> None:
+        """`rel_path` left the workspace: a format detected only through it is no longer used (the last
+        `specs/001-x/spec.md`, the last `.mdx` page); deactivate it and re-parse the documents it owned,
+        so that the index equals detecting over the remaining files (detection is by path, per file)."""
+        if self.config.formats:
+            return
+        gone = [f for f in self.formats if not f.fallback and f.detect((rel_path,))]
+        if not gone:
+            return
+        rest = [p for p in (*self.docs, *self.other_files) if p != rel_path]
+        gone = [f for f in gone if not any(f.detect((p,)) for p in rest)]
+        if not gone:
+            return
+        self.formats = tuple(f for f in self.formats if f not in gone)
+        self._fmt_of.clear()
+        for p in list(self.docs):
+            if p == rel_path:
+                continue
+            if getattr(self.docs[p], "format", None) != self.format_of(p).name:
+                self._put(p, self._texts[p])
+                self._recheck_all_pending = True
+
     def parse_config(self, fmt, rel_path: str) -> Config:
         """The configuration a document is parsed with: its format's definition patterns."""
         pats = tuple(fmt.definition_patterns(rel_path, self.config))
@@ -252,6 +274,7 @@ class Workspace:
         if rel_path not in self.docs:
             return set()
         changed_keys = self._drop(rel_path)
+        self._deactivate_for(rel_path)
         return self._after_change(rel_path, changed_keys)
 
     def add_other_file(self, rel_path: str) -> set[str]:
@@ -260,6 +283,7 @@ class Workspace:
             return self.set_lock(text) if text is not None and text != self._lock_text else set()
         if rel_path in self.other_files or rel_path in self.docs:
             return set()
+        self._activate_for(rel_path)  # `.specify/memory/constitution.md`, `docs/x.mdx`: detection is by path
         self.other_files.add(rel_path)
         return self._after_change(None, {("file", rel_path), ("paths",)})
 
@@ -269,6 +293,7 @@ class Workspace:
         if rel_path not in self.other_files:
             return set()
         self.other_files.discard(rel_path)
+        self._deactivate_for(rel_path)
         return self._after_change(None, {("file", rel_path), ("paths",)})
 
     # ------------------------------------------------------------------------------------
@@ -792,7 +817,11 @@ class Workspace:
 
     def fresh_copy(self) -> "Workspace":
         ws = Workspace(self.root, self.config, self.config_problems, select=self._select, ignore=self._ignore)
-        ws.formats = self.formats
+        from ..formats import detect
+
+        # detected again from the files, as `discover` does: an incremental activation or deactivation
+        # that a fresh build would not reproduce is a mismatch
+        ws.formats = detect(sorted({*self._texts, *self.other_files}), self.config.formats)
         ws.other_files = set(self.other_files)
         ws.read_errors = dict(self.read_errors)
         for p, t in self._texts.items():
