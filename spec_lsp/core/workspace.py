@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .checks import apply_waivers, check_challenge, check_spec, make
-from .config import (DEFAULT_EXCLUDE, Config, ConfigProblem, _glob_match, challenge_id, include_dot_dirs,
+from .config import (DEFAULT_EXCLUDE, Config, ConfigProblem, _glob_match, challenge_id, find_config_file, include_dot_dirs,
                      is_excluded_dir, path_included)
 from .document import ChallengeDocument, Clause, SpecDocument, parse_challenge, parse_spec
 from .model import Finding, Position, Range
@@ -73,6 +73,8 @@ class Workspace:
         self._fmt_of: dict[str, object] = {}
         self._parse_cfgs: dict[tuple, Config] = {}
         self._dot_dirs = include_dot_dirs(self.config)
+        # sub-directories with a config file of their own (found by `discover`): roots of their own
+        self.nested_roots: tuple[str, ...] = ()
         # spec.lock (spec_lsp/versions/lock.py): provides ("lock-present",), ("lock", id), ("lock-retired", id)
         self.lock: _lock.LockFile | None = None
         self._lock_text: str | None = None
@@ -105,11 +107,18 @@ class Workspace:
         allowed = wanted_dot_dirs() | self._dot_dirs
         files: list[str] = []
         root = str(self.root)
+        nested: list[str] = []
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames[:] = sorted(d for d in dirnames if not is_excluded_dir(d) or (d in allowed and d not in DEFAULT_EXCLUDE))
             rel_dir = os.path.relpath(dirpath, root)
             rel_dir = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
+            # a sub-directory with a config file of its own is a root of its own (README: Configuration)
+            own = [d for d in dirnames if find_config_file(Path(dirpath) / d) is not None]
+            if own:
+                nested.extend(rel_dir + d for d in own)
+                dirnames[:] = [d for d in dirnames if d not in own]
             files.extend(rel_dir + fn for fn in sorted(filenames))
+        self.nested_roots = tuple(nested)
         self.formats = detect(files, self.config.formats)
         self._fmt_of.clear()
         specs: list[str] = []
@@ -118,8 +127,15 @@ class Workspace:
             (specs if rp != _lock.LOCK_FILE and self.is_spec_path(rp) else others).append(rp)
         return specs, others
 
+    def in_nested_root(self, rel_path: str) -> bool:
+        """Whether a path lies in a sub-directory that is a root of its own (it has its own config file):
+        that root indexes and checks it, with its own settings; this one neither reads nor checks it."""
+        return any(rel_path.startswith(n + "/") for n in self.nested_roots)
+
     def is_spec_path(self, rel_path: str) -> bool:
         """A file whose text the index tracks: a spec document, a challenge file, or spec.lock."""
+        if self.in_nested_root(rel_path):
+            return False
         if rel_path == _lock.LOCK_FILE or path_included(rel_path, self.config):
             return True
         # a file in a dot-directory that `include` names, or that an active (or newly detected) format reads
@@ -318,6 +334,8 @@ class Workspace:
 
         if rel_path in self.docs or rel_path in CONFIG_FILES or rel_path == _lock.LOCK_FILE or self.is_spec_path(rel_path):
             return False
+        if self.in_nested_root(rel_path):
+            return False  # the nested root scans its own files
         return not any(_glob_match(rel_path, g) or _glob_match(rel_path, g.rstrip("/") + "/**") for g in self.config.exclude)
 
     def load_citations(self, jobs: int | None = None) -> set[str]:
@@ -823,6 +841,7 @@ class Workspace:
         # that a fresh build would not reproduce is a mismatch
         ws.formats = detect(sorted({*self._texts, *self.other_files}), self.config.formats)
         ws.other_files = set(self.other_files)
+        ws.nested_roots = self.nested_roots
         ws.read_errors = dict(self.read_errors)
         for p, t in self._texts.items():
             ws._put(p, t)
