@@ -149,9 +149,13 @@ def _abs(chunk_text: str, kind: str, offset: int, bb: int, res: ChunkResult, pat
     sh = offset
     blocks = tuple(AbsBlock(b, b.line + sh) for b in res.blocks)
     clauses = []
+    sentences: dict[int, list[tuple[int, int]]] = {}  # block -> its sentences, split once (not once per tag)
     for t in res.tags:
         b = blocks[t.block]
-        s0, s1 = _sentence_around(b.plain, t.plain_offset)
+        spans = sentences.get(t.block)
+        if spans is None:
+            spans = sentences[t.block] = split_sentences(b.plain)
+        s0, s1 = _sentence_around(b.plain, t.plain_offset, spans)
         clauses.append(Clause(t.id, "tag", t.range.shifted(sh), t.tag_range.shifted(sh), b.plain[s0:s1], b.range(s0, s1), t.block + bb, b.context))
     for d in res.id_defs:
         b = blocks[d.block]
@@ -197,19 +201,18 @@ def _abs(chunk_text: str, kind: str, offset: int, bb: int, res: ChunkResult, pat
     return got
 
 
-def _sentence_around(plain: str, off: int) -> tuple[int, int]:
-    spans = split_sentences(plain)
-    for s, e in spans:
-        if s <= off <= e:
-            return s, e
-    # a tag after the last sentence's end or before the first: nearest sentence
-    best = None
-    for s, e in spans:
-        if e <= off:
-            best = (s, e)
-    if best:
-        return best
-    return spans[0] if spans else (0, len(plain))
+def _sentence_around(plain: str, off: int, spans: list[tuple[int, int]] | None = None) -> tuple[int, int]:
+    """The sentence of `plain` holding offset `off` (`spans`: its sentences, when already split).
+    A binary search: sentences are sorted and disjoint."""
+    if spans is None:
+        spans = split_sentences(plain)
+    if not spans:
+        return (0, len(plain))
+    k = bisect.bisect_right(spans, (off, float("inf"))) - 1  # the last sentence starting at or before off
+    if k >= 0 and off <= spans[k][1]:
+        return spans[k]
+    # a tag after the last sentence's end or before the first: nearest sentence before it, else the first
+    return spans[k] if k >= 0 else spans[0]
 
 
 @dataclass(frozen=True)
@@ -525,18 +528,34 @@ def _assemble(path, text, chunks: tuple[Chunk, ...], parts: tuple[ChunkAbs, ...]
     else:
         real_clauses, footnotes = tuple(clauses), ()
     problems = []
+    starts = [c.start for c in chunks]
     for line, kind in cat("problems"):
-        ch = next(c for c in chunks if c.start <= line < c.start + max(c.n_lines, 1))
+        ci = max(0, bisect.bisect_right(starts, line) - 1)  # chunks are in line order: binary search
+        ch = chunks[ci]
         if kind == "unclosed-fence" and ch is not chunks[-1]:
             kind = "unclosed-fence-in-container"  # the next chunk starts outside it: a container closed it
-        ln = ch.text.split("\n")[line - ch.start]
-        problems.append(Problem(kind, Range(Position(line, 0), Position(line, len(ln)))))
+        ln = _nth_line(ch.text, line - ch.start)
+        detail = ""
+        if kind.startswith("id-pattern-timeout:"):
+            kind, detail = "id-pattern-timeout", kind.partition(":")[2]
+        problems.append(Problem(kind, Range(Position(line, 0), Position(line, len(ln))), detail))
     return SpecDocument(
         path=path, text=text, chunks=chunks, parts=parts, offsets=offsets, pat_key=pat_key, sections=sections, clauses=real_clauses,
         footnote_refs=footnotes, links=tuple(links), mentions=tuple(mentions), waivers=tuple(waivers),
         blocks=tuple(blocks), anchors=anchors, problems=tuple(problems), front_matter=tuple(front_matter),
         rfc2119=rfc, line_count=n_lines, heading_entries=headings, html_anchor_entries=html_anchors, groups=groups,
     )
+
+
+def _nth_line(text: str, k: int) -> str:
+    """Line k of text without splitting all of it."""
+    p = 0
+    for _ in range(k):
+        p = text.find("\n", p) + 1
+        if p == 0:
+            return ""
+    q = text.find("\n", p)
+    return text[p:] if q < 0 else text[p:q]
 
 
 def _sections(headings, html_anchors, n_lines):
@@ -588,10 +607,12 @@ def _sections(headings, html_anchors, n_lines):
 # ---------------------------------------------------------------------------------------------
 # Challenge-prompt files
 
-_HEADER = re.compile(r"^Examples\s+for\s+\[\^(?P<id>[^\]\s]+)\](?:\s+in\s+(?P<title>.*?))?\s*:?\s*$")
-_EXAMPLE = re.compile(r"^\*\*Example\*\*\s*:?\s*(?P<title>.*?)\s*$")
+# (Titles are matched greedily and trimmed by hand: a lazy title followed by optional white space
+# would be quadratic in a long run of spaces.)
+_HEADER = re.compile(r"^Examples\s+for\s+\[\^(?P<id>[^\[\]\s]+)\](?:\s+in\s+(?P<title>.*)|\s*:?)$")
+_EXAMPLE = re.compile(r"^\*\*Example\*\*\s*:?\s*(?P<title>.*)$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*([\w+-]*)")
-_TAG = re.compile(r"^\s*<(/?)([A-Za-z_][\w.-]*)\b[^>]*?(/?)>")
+_TAG = re.compile(r"^\s*<(/?)([A-Za-z_][\w.-]*)(?![\w.-])([^>]*)>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -628,6 +649,14 @@ class ChallengeDocument:
         return (self.path, self.file_id, self.header, self.examples, self.problems, self.mentions, self.line_count)
 
 
+def _trim_title(t: str) -> str:
+    """What a lazy `(?P<title>.*?)\\s*:?\\s*$` would have captured."""
+    t = t.rstrip()
+    if t.endswith(":"):
+        t = t[:-1].rstrip()
+    return t
+
+
 def parse_challenge(path: str, text: str, file_id: str, config: Config) -> ChallengeDocument:
     lines = [ln[:-1] if ln.endswith("\r") else ln for ln in text.split("\n")]
     header = None
@@ -643,9 +672,11 @@ def parse_challenge(path: str, text: str, file_id: str, config: Config) -> Chall
             lead = len(lines[first]) - len(lines[first].lstrip())
             idr = Range(Position(first, lead + m.start("id")), Position(first, lead + m.end("id")))
             tr = None
-            if m.group("title") is not None:
-                tr = Range(Position(first, lead + m.start("title")), Position(first, lead + m.end("title")))
-            header = ChallengeHeader(m.group("id"), idr, m.group("title"), tr, Range(Position(first, 0), Position(first, len(lines[first]))))
+            title = m.group("title")
+            if title is not None:
+                title = _trim_title(title)
+                tr = Range(Position(first, lead + m.start("title")), Position(first, lead + m.start("title") + len(title)))
+            header = ChallengeHeader(m.group("id"), idr, title, tr, Range(Position(first, 0), Position(first, len(lines[first]))))
     if header is None:
         r = Range(Position(first or 0, 0), Position(first or 0, len(lines[first]) if first is not None else 0))
         problems.append(Problem("no-header", r, f"the first line should be `Examples for [^{file_id}] in <section title>:`"))
@@ -677,7 +708,7 @@ def parse_challenge(path: str, text: str, file_id: str, config: Config) -> Chall
                 continue
             tm = _TAG.match(ln)
             if tm:
-                closing, name, selfclose = tm.group(1), tm.group(2), tm.group(3)
+                closing, name, selfclose = tm.group(1), tm.group(2), "/" if tm.group(3).endswith("/") else ""
                 if not depth or depth[-1] in containers:
                     if not closing:
                         if name in roles_allowed:
@@ -706,14 +737,14 @@ def parse_challenge(path: str, text: str, file_id: str, config: Config) -> Chall
         em = _EXAMPLE.match(ln)
         if em:
             close_example()
-            cur_title, cur_line, cur_roles, cur_block = em.group("title"), i, [], None
+            cur_title, cur_line, cur_roles, cur_block = em.group("title").rstrip(), i, [], None
             prose.append((i, em.start("title")))
             continue
         if header is not None and i == header.range.start.line:
             continue
         if ln.strip():
             prose.append((i, 0))
-        for mm in re.finditer(r"\[\^([^\]\s]+)\]", ln):
+        for mm in re.finditer(r"\[\^([^\[\]\s]+)\]", ln):
             mentions.append(Mention(mm.group(1), Range(Position(i, mm.start(1)), Position(i, mm.end(1))), -1))
     if fence is not None:
         problems.append(Problem("unclosed-block", Range(Position(fence[2], 0), Position(fence[2], len(lines[fence[2]]))),

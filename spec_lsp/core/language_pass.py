@@ -20,7 +20,9 @@ from .model import Finding, Fix, Position, Range, Related
 from .rules import find_rule
 from .text import split_sentences
 
-_QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"|‘[^’]*’(?!\w)|(?<!\w)'[^'\n]*'(?!\w)")
+# (a quote never spans another opening quote of its kind: an unclosed “ must not make every later
+# one scan to the end of the sentence)
+_QUOTED = re.compile(r"“[^“”]*”|\"[^\"\n]*\"|‘[^‘’]*’(?!\w)|(?<!\w)'[^'\n]*'(?!\w)")
 
 
 @dataclass(frozen=True)
@@ -174,13 +176,23 @@ class LanguagePass:
                     continue
                 if any(x.startswith("admonition:") for x in ctx) and not lc.commentary:
                     continue
-                clauses_here = clause_blocks.get(bi, [])
+                clauses_here = sorted(clause_blocks.get(bi, []), key=lambda c: c.range.start)
                 if not lc.section_prose and not clauses_here:
                     continue
                 prev = ""
+                # clauses_here are in source order, and so are the sentences: a cursor, not a scan of
+                # every clause per sentence (5,000 tags in one paragraph)
+                cur = 0
                 for s, e in split_sentences(b.plain):
                     text = b.plain[s:e]
-                    inside = [c for c in clauses_here if _in_sentence(b, c, s, e)]
+                    a0, a1 = b.position(s), b.position(e)
+                    while cur < len(clauses_here) and clauses_here[cur].range.start < a0:
+                        cur += 1
+                    inside = []
+                    k = cur
+                    while k < len(clauses_here) and clauses_here[k].range.start <= a1:
+                        inside.append(clauses_here[k])
+                        k += 1
                     if lc.section_prose or inside:
                         si = doc.section_at(b.line)
                         subject = inside[0].id if inside else (doc.sections[si].anchor if si is not None else p)
