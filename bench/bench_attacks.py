@@ -9,9 +9,10 @@ run; `--repo` points at another checkout (e.g. an export of the previous commit)
 Cases (each: cold `parse_spec` of one document, caches cleared):
 * ``tags``: N clause tags in one paragraph (`A rule holds.[^t1] …`);
 * ``backticks``: one line of ``\\``x`` repeated (escaped backtick runs that never close);
-* ``comment``: one line of ``<!-- a`` repeated (HTML comments that never close);
+* ``comment``: a paragraph line of ``<!-- a`` repeated (HTML comments that never close);
 * ``anchor``: one line of ``<a `` repeated (an HTML tag that never closes);
-* ``tagopen`` / ``bang``: ``[^x`` and ``?!`` repeated (a tag that never closes; sentence ends that never end);
+* ``tagopen`` / ``bang``: ``[^x`` and ``?!`` repeated (a tag that never closes; a run of sentence-end
+  marks followed by a letter);
 * ``keystroke``: one character typed into a paragraph of 3,000 tags, in a workspace
   (`Workspace.set_document`, median of 20 keystrokes).
 """
@@ -37,13 +38,13 @@ if kind == "tags":
 elif kind == "backticks":
     text = "# T\n\n" + "\\``x" * (n // 4) + "\n"
 elif kind == "comment":
-    text = "# T\n\n" + "<!-- a " * (n // 7) + "\n"
+    text = "# T\n\nx " + "<!-- a " * (n // 7) + "\n"
 elif kind == "anchor":
     text = "# T\n\nx " + "<a " * (n // 3) + "\n"
 elif kind == "tagopen":
     text = "# T\n\n" + "[^x" * (n // 3) + "\n"
 elif kind == "bang":
-    text = "# T\n\n" + "?!" * (n // 2) + " end.\n"
+    text = "# T\n\n" + "?!" * (n // 2) + "x end.\n"
 if kind == "keystroke":
     from pathlib import Path
     from spec_lsp.core.workspace import Workspace

@@ -137,6 +137,8 @@ class ChunkAbs:
 
 _ABS_CACHE: "OrderedDict[tuple, ChunkAbs]" = OrderedDict()
 _ABS_MAX = 20_000
+_ABS_CHARS_MAX = 16_000_000  # bounded by the text it stands for too (see markdown._CACHE_CHARS_MAX)
+_abs_chars = [0]
 
 
 def _abs(chunk_text: str, kind: str, offset: int, bb: int, res: ChunkResult, pat_key: tuple) -> ChunkAbs:
@@ -196,8 +198,10 @@ def _abs(chunk_text: str, kind: str, offset: int, bb: int, res: ChunkResult, pat
         problems=tuple((ln + sh, k) for ln, k in res.problems),
     )
     _ABS_CACHE[key] = got
-    if len(_ABS_CACHE) > _ABS_MAX:
-        _ABS_CACHE.popitem(last=False)
+    _abs_chars[0] += len(chunk_text)
+    while len(_ABS_CACHE) > 1 and (len(_ABS_CACHE) > _ABS_MAX or _abs_chars[0] > _ABS_CHARS_MAX):
+        (old_text, *_), _v = _ABS_CACHE.popitem(last=False)
+        _abs_chars[0] -= len(old_text)
     return got
 
 

@@ -683,6 +683,10 @@ _FM_LINE = re.compile(r"^([A-Za-z0-9_-]+)\s*:\s*(.*)$")
 
 _CACHE: "OrderedDict[tuple, ChunkResult]" = OrderedDict()
 _CACHE_MAX = 50_000
+# also bounded by the characters it holds (a result costs ~10-20 bytes per character of its chunk):
+# every keystroke makes a new chunk text, so an edit session would otherwise fill it with old versions
+_CACHE_CHARS_MAX = 16_000_000
+_cache_chars = [0]
 cache_stats = {"hits": 0, "misses": 0}
 
 
@@ -697,8 +701,10 @@ def parse_chunk(text: str, kind: str, id_patterns: tuple[re.Pattern, ...] = ()) 
     cache_stats["misses"] += 1
     res = _parse_chunk(text, kind, id_patterns)
     _CACHE[key] = res
-    if len(_CACHE) > _CACHE_MAX:
-        _CACHE.popitem(last=False)
+    _cache_chars[0] += len(text)
+    while len(_CACHE) > 1 and (len(_CACHE) > _CACHE_MAX or _cache_chars[0] > _CACHE_CHARS_MAX):
+        (old_text, *_), _v = _CACHE.popitem(last=False)
+        _cache_chars[0] -= len(old_text)
     return res
 
 
