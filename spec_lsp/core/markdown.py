@@ -626,7 +626,7 @@ class _LinkTargets:
             c = self._content
             self._opens = [m.start() for m in re.finditer(r"\]\(", c)]
             self._closes = [m.start() for m in re.finditer(r"[)\n]", c)] if self._opens else []
-        k = bisect.bisect_left(self._opens, s) - 1  # the last `](` starting before s
+        k = bisect.bisect_left(self._opens, s - 1) - 1  # the last `](` that ends at or before s
         if k < 0:
             return False
         o = self._opens[k]
@@ -670,7 +670,7 @@ def _budgeted_finditer(pat, content: str):
 
 
 def _HAS_TIMEOUT(pat) -> bool:
-    return type(pat).__module__.startswith("regex")
+    return not isinstance(pat, re.Pattern)  # a `regex` pattern (its class lives in `_regex`)
 
 
 def _closes(line: str, markup: str) -> bool:

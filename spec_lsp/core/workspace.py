@@ -225,11 +225,13 @@ class Workspace:
                 si = doc.section_at(c.range.start.line)
                 acc[c.id].append((c, doc.sections[si].title if si is not None else doc.title))
             for cid, lst in acc.items():
-                # What dependents read (its existence, count, section title, sentence), apart from where
-                # it sits: pressing Enter above a clause must not re-check every challenge file.  Lookups
-                # that hand out positions (clause_defs) also record ("clause-pos", id), which changes when
-                # a definition moves, so findings that embed another document's location still update.
-                d[("clause", cid)] = tuple((c.kind, c.sentence, title, c.context) for c, title in lst)
+                # What dependents read through clause_facts: that it exists, how many definitions, their
+                # section titles -- not where it sits, nor its sentence (no check reads it): pressing Enter
+                # above a clause, or typing inside it, must not re-check its challenge file.  Lookups that
+                # hand out clauses (clause_defs: positions, sentences) also record ("clause-pos", id),
+                # which changes with any change to a definition, so findings that embed another
+                # document's location still update when it moves.
+                d[("clause", cid)] = tuple(title for _c, title in lst)
                 d[("clause-pos", cid)] = tuple(lst)
             d[("anchors", doc.path)] = frozenset(doc.anchor_map)
         else:
