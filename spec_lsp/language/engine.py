@@ -66,7 +66,7 @@ class SizedLRU:
     edits).  Least recently used entries are dropped once the estimate exceeds `max_bytes`; the
     on-disk cache still has them."""
 
-    __slots__ = ("_d", "_sizes", "max_bytes", "size")
+    __slots__ = ("_d", "_sizes", "max_bytes", "size", "_lock")
 
     def __init__(self, max_bytes: int) -> None:
         from collections import OrderedDict
@@ -75,6 +75,7 @@ class SizedLRU:
         self._sizes: dict[str, int] = {}
         self.max_bytes = max_bytes
         self.size = 0
+        self._lock = threading.Lock()  # the engine runs on worker threads
 
     @staticmethod
     def _estimate(key: str, value) -> int:
@@ -86,34 +87,37 @@ class SizedLRU:
         return n
 
     def get(self, key: str, default=None):
-        v = self._d.get(key)
-        if v is None:
-            return default
-        self._d.move_to_end(key)
-        return v
+        with self._lock:
+            v = self._d.get(key)
+            if v is None:
+                return default
+            self._d.move_to_end(key)
+            return v
 
     def __contains__(self, key: str) -> bool:
         return key in self._d
 
     def __setitem__(self, key: str, value) -> None:
-        if key in self._d:
-            self.size -= self._sizes[key]
-        self._d[key] = value
-        self._d.move_to_end(key)
         n = self._estimate(key, value)
-        self._sizes[key] = n
-        self.size += n
-        while self.size > self.max_bytes and len(self._d) > 1:
-            old, _ = self._d.popitem(last=False)
-            self.size -= self._sizes.pop(old)
+        with self._lock:
+            if key in self._d:
+                self.size -= self._sizes[key]
+            self._d[key] = value
+            self._d.move_to_end(key)
+            self._sizes[key] = n
+            self.size += n
+            while self.size > self.max_bytes and len(self._d) > 1:
+                old, _ = self._d.popitem(last=False)
+                self.size -= self._sizes.pop(old)
 
     def __len__(self) -> int:
         return len(self._d)
 
     def clear(self) -> None:
-        self._d.clear()
-        self._sizes.clear()
-        self.size = 0
+        with self._lock:
+            self._d.clear()
+            self._sizes.clear()
+            self.size = 0
 
 
 # in-memory cache budgets (the on-disk cache is unbounded by design: it is keyed by content and model)
