@@ -76,13 +76,18 @@ SIZES = {
 }
 
 
-def run(repo: Path, kind: str, n: int, timeout: float) -> float | None:
-    try:
-        out = subprocess.run([sys.executable, "-c", CASE.format(repo=str(repo), kind=kind, n=n)],
-                             capture_output=True, text=True, timeout=timeout, check=True)
-    except subprocess.TimeoutExpired:
-        return None
-    return json.loads(out.stdout)["seconds"]
+def run(repo: Path, kind: str, n: int, timeout: float, repeat: int = 1) -> float | None:
+    """Best of `repeat` fresh processes (the machine is shared: the minimum is the least disturbed)."""
+    best = None
+    for _ in range(repeat):
+        try:
+            out = subprocess.run([sys.executable, "-c", CASE.format(repo=str(repo), kind=kind, n=n)],
+                                 capture_output=True, text=True, timeout=timeout, check=True)
+        except subprocess.TimeoutExpired:
+            return None
+        t = json.loads(out.stdout)["seconds"]
+        best = t if best is None else min(best, t)
+    return best
 
 
 def fmt(s: float | None, timeout: float) -> str:
@@ -97,6 +102,8 @@ def main() -> None:
     ap.add_argument("--out", default=None)
     ap.add_argument("--timeout", type=float, default=120)
     ap.add_argument("--only", default=None, help="comma-separated case names")
+    ap.add_argument("--scale", type=int, default=1, help="multiply every size (a linear parser is fast enough for 8x)")
+    ap.add_argument("--repeat", type=int, default=1, help="best of N runs per size")
     a = ap.parse_args()
     repo = Path(a.repo)
     rows = []
@@ -105,7 +112,8 @@ def main() -> None:
     for kind, sizes in SIZES.items():
         if only and kind not in only:
             continue
-        ts = [run(repo, kind, n, a.timeout) for n in sizes]
+        sizes = [n * a.scale for n in sizes]
+        ts = [run(repo, kind, n, a.timeout, a.repeat) for n in sizes]
         raw[kind] = ts
         r2 = f"{ts[1] / ts[0]:.1f}" if ts[0] and ts[1] else "–"
         r4 = f"{ts[2] / ts[0]:.1f}" if ts[0] and ts[2] else "–"
@@ -113,15 +121,15 @@ def main() -> None:
         rows.append(f"| {kind} | {sizes[0]:,} {unit} | {' / '.join(fmt(t, a.timeout) for t in ts)} | {r2} | {r4} |")
     extra = []
     if not only or "keystroke" in only:
-        k = run(repo, "keystroke", 3000, a.timeout)
+        k = run(repo, "keystroke", 3000, a.timeout, a.repeat)
         raw["keystroke"] = k
         extra.append(f"| one keystroke in a 3,000-tag paragraph (`Workspace.set_document`, median of 20) | {fmt(k, a.timeout)} |")
-        big = run(repo, "tags", 5000, a.timeout)
+        big = run(repo, "tags", 5000, a.timeout, a.repeat)
         raw["tags5000"] = big
         extra.append(f"| cold parse of one paragraph with 5,000 clause tags | {fmt(big, a.timeout)} |")
     md = f"""# Hostile-input benchmark
 
-Command: `python bench/bench_attacks.py --repo {a.repo if a.repo != str(REPO) else '.'}` (2-core machine, Python {sys.version.split()[0]}; each case a fresh process).
+Command: `python bench/bench_attacks.py --repo {a.repo if a.repo != str(REPO) else '.'} --scale {a.scale} --repeat {a.repeat}` (2-core machine, Python {sys.version.split()[0]}; each case a fresh process).
 Linear parsing: ratios near 2 and 4. Quadratic: 4 and 16.
 
 | case | 1x size | time at 1x / 2x / 4x | 2x÷1x | 4x÷1x |

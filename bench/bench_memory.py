@@ -3,12 +3,13 @@
     python bench/bench_memory.py [--repo PATH] [--files 6000] [--corpora ../shared/corpora] [--out FILE]
 
 * ``generated``: N generated spec files (``--files``), each a section with clause sentences built from
-  a few actors, verbs and objects, negated or not, some with numeric bounds: many clauses share an
-  (actor, action), which is what makes contradiction candidates pile up.  Sentences repeat across
+  a few actors, verbs and objects, a few negated, some with numeric bounds: many clauses share an
+  (actor, action), which is what makes contradiction *candidates* pile up (few are contradictions).  Sentences repeat across
   files, so spaCy parses only a few thousand distinct texts; the rest is the index and the pairs.
 * ``eips``: the EIPs corpus (`ethereum__EIPs`), language pass on.
-* ``edits``: the engine's in-memory sentence caches after 4,000 distinct sentences go through it
-  (a long edit session): growth of the process RSS.
+* ``edits``: an edit session: 4,000 keystrokes in a clause sentence of the model-spec fixture, each
+  followed by the index update and the language pass (as the server does); growth of the process RSS
+  from keystroke 200 to the end, and the engine's in-memory cache entries.
 
 Each run is a fresh process; peak RSS is that process's ``ru_maxrss``.  ``--repo`` points at another
 checkout (e.g. an export of the previous commit) to measure "before".
@@ -35,6 +36,9 @@ OBJECTS = ["the prompt", "the key", "personal data", "the summary", "the source"
 
 
 def generate(root: Path, n: int, seed: int = 7) -> None:
+    """N spec files of 3 clauses each.  Many clauses share an (actor, action), so contradiction
+    *candidates* grow with the square of the files, while actual contradictions stay rare (as in a
+    real spec): 2% of the clauses are negated, and numeric bounds rarely cross."""
     rnd = random.Random(seed)
     (root / "examples").mkdir(parents=True, exist_ok=True)
     (root / ".spec-lsp.toml").write_text("[rules]\nmissing-challenge-file = \"off\"\n", encoding="utf-8")
@@ -43,10 +47,12 @@ def generate(root: Path, n: int, seed: int = 7) -> None:
         sent = []
         for k in range(3):
             a, v, o = rnd.choice(ACTORS), rnd.choice(VERBS), rnd.choice(OBJECTS)
-            neg = rnd.random() < 0.5
-            if rnd.random() < 0.2:
-                op = rnd.choice(["at most", "at least"])
-                s = f"The {a} must send {op} {rnd.choice([3, 5, 10, 20])} words.[^p{i}c{k}]"
+            neg = rnd.random() < 0.02
+            r = rnd.random()
+            if r < 0.05:
+                s = f"The {a} must send at most {rnd.choice([50, 100, 200])} words.[^p{i}c{k}]"
+            elif r < 0.06:
+                s = f"The {a} must send at least {rnd.choice([1, 2, 5])} words.[^p{i}c{k}]"
             else:
                 s = f"The {a} must {'not ' if neg else ''}{v} {o}.[^p{i}c{k}]"
             sent.append(s)
@@ -66,26 +72,38 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, time.perf_counter() - 
 """
 
 EDITS = r"""
-import resource, sys, random
+import sys, random, gc
 sys.path.insert(0, {repo!r})
-from spec_lsp.language import LanguageEngine, LanguageSettings, SentenceInput
-eng = LanguageEngine(LanguageSettings(cache_dir={cache!r}))
-eng.load()
+from pathlib import Path
+from spec_lsp.core.config import Config
+from spec_lsp.core.workspace import Workspace
+from spec_lsp.core.language_pass import LanguagePass
 def rss():
     with open("/proc/self/status") as f:
         for line in f:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
-rnd = random.Random(3)
-words = "the assistant must not reveal any personal data unless the user asks for it in writing".split()
-eng.analyze([SentenceInput("The assistant must follow the rule.")])
-eng.propositions("The assistant must follow the rule.")
-base = rss()
+text = (Path({repo!r}) / "fixtures" / "model-spec" / "spec.md").read_text(encoding="utf-8")
+ws = Workspace(Path("/nonexistent"), Config())
+ws.set_document("spec.md", text)
+lp = LanguagePass(Config())
+lp.load()
+lp.apply(ws, lp.run(lp.prepare(ws, ["spec.md"])))
+k = text.index("[^", len(text) // 3)
+k = text.rindex(" ", 0, k)
+rnd = random.Random(5)
+base = None
 for i in range({n}):
-    s = " ".join(rnd.choice(words) for _ in range(14)) + f" {{i}}."
-    eng.analyze([SentenceInput(s)])
-    eng.propositions(s)
-print(rss() - base, len(getattr(eng, "_mem", {{}})), len(getattr(eng, "_mem_props", {{}})))
+    # a keystroke in a clause sentence: each one is a sentence no cache has seen
+    text = text[:k] + rnd.choice("abcdefghij") + text[k:]
+    ws.set_document("spec.md", text)
+    lp.apply(ws, lp.run(lp.prepare(ws, ["spec.md"])))
+    if i == 199:
+        gc.collect()
+        base = rss()
+gc.collect()
+eng = lp._engine
+print(rss() - base, len(eng._mem), len(eng._mem_props))
 """
 
 
@@ -105,7 +123,7 @@ def run_check(repo: Path, root: Path, cache: Path, timeout: float) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repo", default=str(REPO))
-    ap.add_argument("--files", type=int, nargs="+", default=[2000, 6000])
+    ap.add_argument("--files", type=int, nargs="*", default=[2000, 6000])
     ap.add_argument("--corpora", default=str(REPO.parent / "shared" / "corpora"))
     ap.add_argument("--edits", type=int, default=4000)
     ap.add_argument("--timeout", type=float, default=900)
@@ -145,11 +163,11 @@ def main() -> None:
         rows.append(f"| `check` (language pass on), EIPs corpus | {f(res['eips'])} |")
     e = res.get("edits", {})
     if "rss_growth_mb" in e:
-        rows.append(f"| engine after {a.edits:,} distinct sentences (an edit session): RSS growth, cache entries (hits / propositions) | "
+        rows.append(f"| edit session, keystrokes 200 to {a.edits:,} (index + language pass): RSS growth, engine cache entries (hits / propositions) | "
                     f"{e['rss_growth_mb']:.1f} MB, {e['mem_entries']:,} / {e['prop_entries']:,} |")
     md = f"""# Memory benchmark
 
-Command: `python bench/bench_memory.py --repo {a.repo if a.repo != str(REPO) else '.'} --files {' '.join(map(str, a.files))}` (2-core machine, Python {sys.version.split()[0]}).
+Command: `python bench/bench_memory.py --repo {a.repo} --files {' '.join(map(str, a.files))}` (2-core machine, Python {sys.version.split()[0]}).
 Sentence cache warmed by a first run (the figure is the second run).
 
 | measurement | result |
