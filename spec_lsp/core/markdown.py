@@ -500,6 +500,7 @@ class _ChunkBuilder:
             self.rfc2119 = True
         # requirement IDs: a definition at the start of a paragraph; mentions elsewhere
         if self.id_patterns:
+            stopped: set[str] = set()  # patterns stopped by their time budget in this paragraph
             defined_at = -1
             if kind == "paragraph":
                 lead = re.match(r"\s*(?:\*\*|__|`|\[)?", content).end()
@@ -507,7 +508,7 @@ class _ChunkBuilder:
                     try:
                         dm = _budgeted_match(pat, content, lead)
                     except TimeoutError:
-                        self.problems.append((line0, "id-pattern-timeout:" + pat.pattern))
+                        stopped.add(pat.pattern)
                         continue
                     if dm and re.match(r"(?:\*\*|__|`|\])?\s*(?::|\s[-–—]\s|\.)|\*\*:|:\*\*", content[dm.end() : dm.end() + 4]):
                         gi = "id" if "id" in pat.groupindex else 0
@@ -532,7 +533,9 @@ class _ChunkBuilder:
                             continue
                         self.mentions.append(RawMention(mm.group(gi), rng(s, mm.end(gi)), block_index))
                 except TimeoutError:
-                    self.problems.append((line0, "id-pattern-timeout:" + pat.pattern))
+                    stopped.add(pat.pattern)
+            for pt in sorted(stopped):  # one finding per paragraph and pattern
+                self.problems.append((line0, "id-pattern-timeout:" + pt))
         self.blocks.append(
             Block(kind, line0, plain, tuple(out.src), tuple(cstarts), tuple(cols), len(content), context, tuple(out.code))
         )
@@ -639,8 +642,9 @@ def _inside_link_target(content: str, s: int) -> bool:
 
 
 # User regular expressions (id-patterns) run with a time budget (the `regex` module's timeout):
-# a pattern that backtracks catastrophically is stopped, reported at the paragraph, and after a
-# few such stops skipped for good, so one bad pattern never freezes the server or `check`.
+# a pattern that backtracks catastrophically is stopped and reported at the paragraph (SPEC001); after
+# a few such stops it is skipped for the rest of the process, so one bad pattern never freezes the
+# server or `check` (nor floods every paragraph with findings).
 ID_PATTERN_TIMEOUT = 0.05  # seconds per paragraph and pattern
 _SLOW_LIMIT = 3
 _slow_patterns: dict[str, int] = {}
@@ -648,7 +652,7 @@ _slow_patterns: dict[str, int] = {}
 
 def _budgeted_match(pat, content: str, pos: int):
     if _slow_patterns.get(pat.pattern, 0) >= _SLOW_LIMIT:
-        raise TimeoutError(pat.pattern)
+        return None  # given up on: the paragraphs where it was stopped carry the finding
     try:
         return pat.match(content, pos, timeout=ID_PATTERN_TIMEOUT) if _HAS_TIMEOUT(pat) else pat.match(content, pos)
     except TimeoutError:
@@ -658,7 +662,7 @@ def _budgeted_match(pat, content: str, pos: int):
 
 def _budgeted_finditer(pat, content: str):
     if _slow_patterns.get(pat.pattern, 0) >= _SLOW_LIMIT:
-        raise TimeoutError(pat.pattern)
+        return
     try:
         if _HAS_TIMEOUT(pat):
             yield from pat.finditer(content, timeout=ID_PATTERN_TIMEOUT)
