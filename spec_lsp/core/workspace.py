@@ -22,10 +22,13 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .checks import apply_waivers, check_challenge, check_spec, make
-from .config import Config, ConfigProblem, NotRegularFile, TooLarge, challenge_id, is_excluded_dir, path_included, read_regular
+from .config import (DEFAULT_EXCLUDE, Config, ConfigProblem, NotRegularFile, TooLarge, _glob_match, challenge_id,
+                     include_dot_dirs, is_excluded_dir, path_included, read_regular)
 from .document import ChallengeDocument, Clause, SpecDocument, parse_challenge, parse_spec
 from .model import Finding, Position, Range
 from .rules import RuleSettings
+from ..versions import lock as _lock
+from ..versions.identity import challenge_hash, evidence_hash, evidence_of
 
 Document = SpecDocument | ChallengeDocument
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -63,6 +66,17 @@ class Workspace:
         self._graph_dirty: set[str] = set()
         self._texts: dict[str, str] = {}
         self.listeners: list[Callable[[str, Document | None], None]] = []
+        # formats (spec_lsp/formats): which are active, which one owns each document
+        from ..formats import detect
+
+        self.formats = detect((), self.config.formats)
+        self._fmt_of: dict[str, object] = {}
+        self._parse_cfgs: dict[tuple, Config] = {}
+        self._dot_dirs = include_dot_dirs(self.config)
+        # spec.lock (spec_lsp/versions/lock.py): provides ("lock-present",), ("lock", id), ("lock-retired", id)
+        self.lock: _lock.LockFile | None = None
+        self._lock_text: str | None = None
+        self._lock_provided: dict[tuple, object] = {}
 
     # ------------------------------------------------------------------------------------
     # Loading
@@ -89,18 +103,22 @@ class Workspace:
     def discover(self) -> tuple[list[str], list[str]]:
         """Walk the root: (spec files to index, other files) as workspace-relative paths.
 
+        Dot-directories are skipped unless a format reads them (`.specify`, `.kiro`…) or `include`
+        names them; the formats are detected from the paths found (unless `format` forces them).
         Symlinked files that lead outside the root are skipped, and symlinked directories are not
         walked, unless the user-level `follow-symlinks` setting is on (then each real directory is
         walked once: a symlink loop ends there)."""
-        specs: list[str] = []
-        others: list[str] = []
+        from ..formats import detect, wanted_dot_dirs
+
+        allowed = wanted_dot_dirs() | self._dot_dirs
+        files: list[str] = []
         root = str(self.root)
         follow = self.config.follow_symlinks
         seen_dirs: set[str] = {os.path.realpath(root)}
         for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
             keep = []
             for d in sorted(dirnames):
-                if is_excluded_dir(d):
+                if is_excluded_dir(d) and not (d in allowed and d not in DEFAULT_EXCLUDE):
                     continue
                 full = os.path.join(dirpath, d)
                 if os.path.islink(full):
@@ -114,15 +132,95 @@ class Workspace:
             rel_dir = os.path.relpath(dirpath, root)
             rel_dir = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
             for fn in sorted(filenames):
-                full = os.path.join(dirpath, fn)
-                if not follow and os.path.islink(full) and not self.inside_root(full):
+                if not follow and os.path.islink(os.path.join(dirpath, fn)) and not self.inside_root(os.path.join(dirpath, fn)):
                     continue  # a symlink out of the workspace: never read, never listed
-                rp = rel_dir + fn
-                (specs if path_included(rp, self.config) else others).append(rp)
+                files.append(rel_dir + fn)
+        self.formats = detect(files, self.config.formats)
+        self._fmt_of.clear()
+        specs: list[str] = []
+        others: list[str] = []
+        for rp in files:  # spec.lock is tracked, but installed by load(), not parsed as a document
+            (specs if rp != _lock.LOCK_FILE and self.is_spec_path(rp) else others).append(rp)
         return specs, others
 
     def is_spec_path(self, rel_path: str) -> bool:
-        return path_included(rel_path, self.config)
+        """A file whose text the index tracks: a spec document, a challenge file, or spec.lock."""
+        if rel_path == _lock.LOCK_FILE or path_included(rel_path, self.config):
+            return True
+        # a file in a dot-directory that `include` names, or that an active (or newly detected) format reads
+        parts = rel_path.split("/")
+        hidden = [d for d in parts[:-1] if is_excluded_dir(d)]
+        if any(d in DEFAULT_EXCLUDE for d in hidden):
+            return False
+        if hidden and all(d in self._dot_dirs for d in hidden) and any(_glob_match(rel_path, g) for g in self.config.include):
+            return not any(_glob_match(rel_path, g) or _glob_match(rel_path, g.rstrip("/") + "/**") for g in self.config.exclude)
+        fmt = self._specific_format(rel_path, allow_new=True)
+        if fmt is None or not rel_path.endswith(fmt.extensions):
+            return False
+        return not any(_glob_match(rel_path, g) or _glob_match(rel_path, g.rstrip("/") + "/**") for g in self.config.exclude)
+
+    # ------------------------------------------------------------------------------------
+    # Formats
+
+    def _specific_format(self, rel_path: str, allow_new: bool = False):
+        for f in self.formats:
+            if not f.fallback and f.claims(rel_path):
+                return f
+        if allow_new and not self.config.formats:
+            from ..formats import all_formats
+
+            for f in all_formats():
+                if not f.fallback and f not in self.formats and f.detect((rel_path,)) and f.claims(rel_path):
+                    return f
+        return None
+
+    def format_of(self, rel_path: str):
+        """The format that owns a document: the first active specific format that claims it, else the
+        Model Spec (or another active fallback)."""
+        got = self._fmt_of.get(rel_path)
+        if got is None:
+            got = self._specific_format(rel_path) or next(f for f in self.formats if f.fallback)
+            self._fmt_of[rel_path] = got
+        return got
+
+    def scope_of(self, rel_path: str) -> str:
+        return self.format_of(rel_path).scope(rel_path)
+
+    def scope_label(self, rel_path: str) -> str:
+        f = self.format_of(rel_path)
+        return f.scope_label(f.scope(rel_path))
+
+    def _activate_for(self, rel_path: str) -> None:
+        """A new file whose path reveals a format not active yet (the first `specs/001-x/spec.md`):
+        activate it and re-parse the documents it now owns (detection is by path, so this equals
+        detecting over all files at once)."""
+        if self.config.formats:
+            return
+        from ..formats import all_formats
+
+        new = [f for f in all_formats() if not f.fallback and f not in self.formats and f.detect((rel_path,))]
+        if not new:
+            return
+        specific = [f for f in all_formats() if not f.fallback and (f in self.formats or f in new)]
+        self.formats = tuple(specific) + tuple(f for f in self.formats if f.fallback)
+        self._fmt_of.clear()
+        for p in list(self.docs):
+            old = self.docs[p]
+            f = self.format_of(p)
+            if getattr(old, "format", None) != f.name and p != rel_path:
+                self._put(p, self._texts[p])
+                self._recheck_all_pending = True
+
+    def parse_config(self, fmt, rel_path: str) -> Config:
+        """The configuration a document is parsed with: its format's definition patterns."""
+        pats = tuple(fmt.definition_patterns(rel_path, self.config))
+        key = (pats, fmt.bold_lead_definitions)
+        got = self._parse_cfgs.get(key)
+        if got is None:
+            got = self.config if (pats == self.config.id_patterns and not fmt.bold_lead_definitions) else \
+                replace(self.config, id_patterns=pats, id_bold_lead=fmt.bold_lead_definitions)
+            self._parse_cfgs[key] = got
+        return got
 
     def read_file(self, rel_path: str) -> str | None:
         """The text of a workspace file, or None when it must not or cannot be read.
@@ -160,6 +258,10 @@ class Workspace:
                 self._put(rp, text)
             if progress:
                 progress(k + 1, total, rp)
+        if _lock.LOCK_FILE in self.other_files:
+            text = self.read_file(_lock.LOCK_FILE)
+            if text is not None:
+                self._install_lock(text)
         self.recheck_all()
 
     # ------------------------------------------------------------------------------------
@@ -167,10 +269,14 @@ class Workspace:
 
     def set_document(self, rel_path: str, text: str) -> set[str]:
         """Add or change a document; returns the paths whose findings changed."""
+        if rel_path == _lock.LOCK_FILE:
+            return self.set_lock(text)
         changed_keys = self._put(rel_path, text)
         return self._after_change(rel_path, changed_keys)
 
     def remove_document(self, rel_path: str) -> set[str]:
+        if rel_path == _lock.LOCK_FILE:
+            return self.set_lock(None)
         self.other_files.discard(rel_path)
         self.read_errors.pop(rel_path, None)
         if rel_path not in self.docs:
@@ -179,24 +285,64 @@ class Workspace:
         return self._after_change(rel_path, changed_keys)
 
     def add_other_file(self, rel_path: str) -> set[str]:
+        if rel_path == _lock.LOCK_FILE:
+            text = self.read_file(rel_path)
+            return self.set_lock(text) if text is not None and text != self._lock_text else set()
         if rel_path in self.other_files or rel_path in self.docs:
             return set()
         self.other_files.add(rel_path)
         return self._after_change(None, {("file", rel_path), ("paths",)})
 
     def remove_other_file(self, rel_path: str) -> set[str]:
+        if rel_path == _lock.LOCK_FILE:
+            return self.set_lock(None)
         if rel_path not in self.other_files:
             return set()
         self.other_files.discard(rel_path)
         return self._after_change(None, {("file", rel_path), ("paths",)})
 
+    # ------------------------------------------------------------------------------------
+    # spec.lock: its entries are keys like any other, so an edit re-checks only the clauses it touches
+
+    def set_lock(self, text: str | None) -> set[str]:
+        """Install (or, with None, remove) spec.lock's text; returns the paths whose findings changed."""
+        had = _lock.LOCK_FILE in self.other_files
+        changed = self._install_lock(text)
+        if text is not None:
+            self.other_files.add(_lock.LOCK_FILE)
+        else:
+            self.other_files.discard(_lock.LOCK_FILE)
+        if had != (text is not None):
+            changed |= {("file", _lock.LOCK_FILE), ("paths",)}
+        return self._after_change(None, changed)
+
+    def _install_lock(self, text: str | None) -> set[tuple]:
+        self._lock_text = text
+        self.lock = _lock.parse(text) if text is not None else None
+        after: dict[tuple, object] = {}
+        if self.lock is not None:
+            after[("lock-present",)] = True
+            for k, e in self.lock.clauses.items():
+                after[("lock", k)] = e
+            for k, r in self.lock.retired.items():
+                after[("lock-retired", k)] = r
+        before = self._lock_provided
+        self._lock_provided = after
+        return {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+
     def _put(self, rel_path: str, text: str) -> set[tuple]:
+        if rel_path not in self.docs:
+            self._activate_for(rel_path)
         old = self.docs.get(rel_path)
-        cid = challenge_id(rel_path, self.config)
+        fmt = self.format_of(rel_path)
+        cid = challenge_id(rel_path, self.config) if fmt.uses_challenge_files else None
         if cid is not None:
             doc: Document = parse_challenge(rel_path, text, cid, self.config)
         else:
-            doc = parse_spec(rel_path, text, self.config, old if isinstance(old, SpecDocument) else None)
+            doc = parse_spec(rel_path, fmt.preprocess(text), self.parse_config(fmt, rel_path), old if isinstance(old, SpecDocument) else None)
+            doc = fmt.finish(doc)
+            if doc.format != fmt.name:
+                object.__setattr__(doc, "format", fmt.name)
         self.docs[rel_path] = doc
         self._texts[rel_path] = text
         self.other_files.discard(rel_path)
@@ -234,8 +380,12 @@ class Workspace:
                 d[("clause", cid)] = tuple(title for _c, title in lst)
                 d[("clause-pos", cid)] = tuple(lst)
             d[("anchors", doc.path)] = frozenset(doc.anchor_map)
+            fmt = self.format_of(doc.path)
+            if not fmt.fallback:  # what the document cites (no positions): read by evidence checks
+                d[("refs", doc.path)] = frozenset(r.id for r in fmt.references(doc))
         else:
             d[("challenge", doc.file_id)] = doc.path
+            d[("evidence", doc.file_id)] = challenge_hash(doc)
         return d
 
     def _reprovide(self, path: str, old: Document | None, new: Document | None) -> set[tuple]:
@@ -280,6 +430,9 @@ class Workspace:
 
     def _after_change(self, path: str | None, changed_keys: set[tuple]) -> set[str]:
         affected: set[str] = set()
+        if getattr(self, "_recheck_all_pending", False):  # a format was activated: documents changed owner
+            self._recheck_all_pending = False
+            affected.update(self.docs)
         if path is not None:
             affected.add(path)
         for k in changed_keys:
@@ -350,6 +503,53 @@ class Workspace:
         self._read(("paths",))
         return sorted(self.docs) + sorted(self.other_files)
 
+    def clause_defs_in_scope(self, clause_id: str, scope: str) -> list[tuple[str, Clause]]:
+        """The definitions of an ID inside one scope (a spec-kit feature…); records the ID's key."""
+        return [(p, c) for p, c in self.clause_defs(clause_id) if self.scope_of(p) == scope]
+
+    def clause_ids_in_scope(self, scope: str) -> list[str]:
+        self._read(("clause-ids",))
+        out = set()
+        for cid, table in self._clauses.items():
+            if any(self.scope_of(p) == scope for p in table):
+                out.add(cid)
+        return sorted(out)
+
+    def resolve_clause(self, clause_id: str, from_path: str) -> list[tuple[str, Clause]]:
+        """A mention's clause: the definitions in the mention's own scope, else all of them."""
+        defs = self.clause_defs(clause_id)
+        if len(defs) <= 1:
+            return defs
+        scope = self.scope_of(from_path)
+        mine = [d for d in defs if self.scope_of(d[0]) == scope]
+        return mine or defs
+
+    def references_from(self, rel_path: str) -> frozenset[str]:
+        """The clause IDs a document of a specific format cites (ranges expanded); records the key."""
+        self._read(("refs", rel_path))
+        got = self._provided.get(rel_path, {}).get(("refs", rel_path))
+        return got if isinstance(got, frozenset) else frozenset()
+
+    def scope_docs(self, scope: str) -> list[str]:
+        self._read(("paths",))
+        return sorted(p for p in self.docs if self.scope_of(p) == scope)
+    def has_lock(self) -> bool:
+        self._read(("lock-present",))
+        return self.lock is not None
+
+    def locked(self, key: str) -> "_lock.Entry | None":
+        self._read(("lock", key))
+        return self.lock.clauses.get(key) if self.lock is not None else None
+
+    def retired(self, key: str) -> "_lock.Retired | None":
+        self._read(("lock-retired", key))
+        return self.lock.retired.get(key) if self.lock is not None else None
+
+    def evidence_digest(self, path: str, clause: Clause) -> str:
+        """The hash of everything that tests `clause` of document `path` (spec_lsp/versions/identity.py)."""
+        self._read(("evidence", clause.id))
+        return evidence_hash(evidence_of(self, path, clause))
+
     def challenge_path_for(self, clause_id: str) -> str:
         return self.config.challenge_files[0].replace("{id}", clause_id) if self.config.challenge_files else f"examples/{clause_id}.md"
 
@@ -417,7 +617,14 @@ class Workspace:
             out.append(make("SPEC001", p.path, Range(Position(p.line, 0), Position(p.line, 0)),
                             f"{p.key}: {p.reason}; the default is used.", p.key))
         sev = self.settings.severity("SPEC001")
-        return [replace(f, severity=sev) for f in out] if sev else []
+        out = [replace(f, severity=sev) for f in out] if sev else []
+        sev = self.settings.severity("SPEC522")
+        if sev and self.lock is not None:
+            for line, msg in self.lock.problems:
+                out.append(replace(make("SPEC522", _lock.LOCK_FILE, Range(Position(line, 0), Position(line, 0)),
+                                        f"{msg}; fix it, or delete {_lock.LOCK_FILE} and run `spec-lsp lock` again.",
+                                        _lock.LOCK_FILE), severity=sev))
+        return out
 
     def all_findings(self, include_waived: bool = False) -> list[Finding]:
         out = list(self.config_findings())
@@ -429,6 +636,8 @@ class Workspace:
     # Queries for features
 
     def text(self, rel_path: str) -> str | None:
+        if rel_path == _lock.LOCK_FILE:
+            return self._lock_text
         return self._texts.get(rel_path)
 
     def spec_docs(self) -> Iterator[SpecDocument]:
@@ -471,10 +680,12 @@ class Workspace:
 
     def fresh_copy(self) -> "Workspace":
         ws = Workspace(self.root, self.config, self.config_problems, select=self._select, ignore=self._ignore)
+        ws.formats = self.formats
         ws.other_files = set(self.other_files)
         ws.read_errors = dict(self.read_errors)
         for p, t in self._texts.items():
             ws._put(p, t)
+        ws._install_lock(self._lock_text)
         ws.recheck_all()
         for p, fs in self._language.items():
             ws.set_language_findings(p, fs)
