@@ -101,9 +101,12 @@ for i in range({n}):
     if i == 199:
         gc.collect()
         base = rss()
+    if i == {n} // 2:
+        gc.collect()
+        mid = rss()
 gc.collect()
 eng = lp._engine
-print(rss() - base, len(eng._mem), len(eng._mem_props))
+print(rss() - base, len(eng._mem), len(eng._mem_props), rss() - mid)
 """
 
 
@@ -149,7 +152,8 @@ def main() -> None:
         out = subprocess.run([sys.executable, "-c", EDITS.format(repo=str(repo), cache=str(tmp / "cache-edits"), n=a.edits)],
                              capture_output=True, text=True, env=env, timeout=a.timeout)
         grow = out.stdout.strip().split()
-        res["edits"] = {"rss_growth_mb": int(grow[0]) / 1024, "mem_entries": int(grow[1]), "prop_entries": int(grow[2])} if len(grow) == 3 else {"error": out.stderr[-500:]}
+        res["edits"] = ({"rss_growth_mb": int(grow[0]) / 1024, "mem_entries": int(grow[1]), "prop_entries": int(grow[2]),
+                         "second_half_growth_mb": int(grow[3]) / 1024} if len(grow) == 4 else {"error": out.stderr[-500:]})
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -164,7 +168,7 @@ def main() -> None:
     e = res.get("edits", {})
     if "rss_growth_mb" in e:
         rows.append(f"| edit session, keystrokes 200 to {a.edits:,} (index + language pass): RSS growth, engine cache entries (hits / propositions) | "
-                    f"{e['rss_growth_mb']:.1f} MB, {e['mem_entries']:,} / {e['prop_entries']:,} |")
+                    f"{e['rss_growth_mb']:.1f} MB (second half: {e['second_half_growth_mb']:.1f} MB), {e['mem_entries']:,} / {e['prop_entries']:,} |")
     md = f"""# Memory benchmark
 
 Command: `python bench/bench_memory.py --repo {a.repo} --files {' '.join(map(str, a.files))}` (2-core machine, Python {sys.version.split()[0]}).

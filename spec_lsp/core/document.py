@@ -47,7 +47,7 @@ class ChunkAbs:
 
 _ABS_CACHE: "OrderedDict[tuple, ChunkAbs]" = OrderedDict()
 _ABS_MAX = 20_000
-_ABS_CHARS_MAX = 8_000_000  # bounded by the text it stands for too (see markdown._CACHE_CHARS_MAX)
+_ABS_CHARS_MAX = 2_000_000  # bounded by the text it stands for too (see markdown._CACHE_CHARS_MAX)
 _abs_chars = [0]
 
 

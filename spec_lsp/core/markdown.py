@@ -715,9 +715,11 @@ _FM_LINE = re.compile(r"^([A-Za-z0-9_-]+)\s*:\s*(.*)$")
 _CACHE: "OrderedDict[tuple, ChunkResult]" = OrderedDict()
 _CACHE_MAX = 50_000
 # also bounded by the characters it holds (a result costs ~10-20 bytes per character of its chunk):
-# every keystroke makes a new chunk text, so an edit session would otherwise fill it with old versions;
-# 8 M characters keeps a whole EIPs-sized workspace (6.4 M) cached for rebuilds after a config change
-_CACHE_CHARS_MAX = 8_000_000
+# every keystroke makes a new chunk text, so an edit session would otherwise fill it with old versions
+# (measured: 8 M characters let an edit session grow by ~390 MB; parse results cost ~15 bytes per
+# character with document._ABS_CACHE).  2 M characters: the Model Spec many times over; a larger
+# workspace re-parses part of itself when rebuilt after a config change.
+_CACHE_CHARS_MAX = 2_000_000
 _cache_chars = [0]
 cache_stats = {"hits": 0, "misses": 0}
 
