@@ -146,7 +146,7 @@ def cmd_check(a) -> int:
         n_files += len(ws.docs)
         wants_nlp = ws.settings.any_enabled("language") or ws.settings.any_enabled("consistency")
         if not a.no_language and ws.config.language.enabled and wants_nlp:
-            from .core.language_pass import LanguagePass
+            from .language.langpass import LanguagePass
 
             if lp is None or lp.config.language != ws.config.language:
                 lp = LanguagePass(ws.config)
@@ -156,7 +156,7 @@ def cmd_check(a) -> int:
             else:
                 lp.reset(ws.config)
             if a.jobs and a.jobs > 1:
-                from .core.parallel import analyze_parallel
+                from .language.parallel import analyze_parallel
 
                 analyze_parallel(lp, ws, a.jobs)
             else:

@@ -8,6 +8,7 @@ bounded quantity, so the work grows with the number of candidates, not the squar
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Hashable, Iterable
 
@@ -245,7 +246,15 @@ def _verb_phrase(p: Proposition) -> str:
     return f"{p.actor} {m}{neg} {p.action}{obj}".replace("  ", " ")
 
 
+def _scope(path: str) -> str:
+    return path.rsplit("/", 1)[0] if "/" in path else ""
+
+
 def _compare(ka, pa, ma: ClauseMeta, kb, pb, mb: ClauseMeta) -> Conflict | None:
+    if ma.path and mb.path and _scope(ma.path) != _scope(mb.path):
+        return None  # statements of unrelated documents (another folder) are not compared
+    if pa and pb and pa[0].text == pb[0].text:
+        return None  # the same statement written twice (a copy, an archived delta) does not contradict itself
     for x in pa:
         for y in pb:
             kind = None
@@ -279,8 +288,12 @@ def _compare(ka, pa, ma: ClauseMeta, kb, pb, mb: ClauseMeta) -> Conflict | None:
             ra, rb = RANK.get(ma.authority or "", 0), RANK.get(mb.authority or "", 0)
             informational = bool(ra and rb and ra != rb)
             def msg(me: ClauseMeta, other: ClauseMeta, r_me: int, r_other: int) -> str:
-                base = f"Contradicts [^{other.clause_id}]" if other.clause_id else "Contradicts another clause"
-                base += f": {detail}. Both cannot hold"
+                if other.clause_id and not re.fullmatch(r"L\d+", other.clause_id):
+                    ref = f"[^{other.clause_id}]"
+                else:
+                    where = f"{other.path}:{other.clause_id[1:]}" if other.clause_id else other.path
+                    ref = f"the statement at {where}"
+                base = f"Contradicts {ref}: {detail}. Both cannot hold"
                 if informational:
                     if r_me < r_other:
                         return base + f"; the {other.authority}-level clause overrides this {me.authority}-level default. Say so explicitly if that is intended."
@@ -288,3 +301,12 @@ def _compare(ka, pa, ma: ClauseMeta, kb, pb, mb: ClauseMeta) -> Conflict | None:
                 return base + ": which one should win, and when?"
             return Conflict(ka, kb, kind, msg(ma, mb, ra, rb), msg(mb, ma, rb, ra), informational)
     return None
+
+
+_PROP_SIGNAL = None
+
+
+def prefilter_props(text: str) -> bool:
+    """Can this statement take part in a conflict at all?  It needs a verb phrase and a subject; statements
+    of one or two words, or without any letter, cannot.  (Cheap; runs before spaCy.)"""
+    return len(text) >= 12 and any(c.isalpha() for c in text)

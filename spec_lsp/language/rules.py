@@ -66,7 +66,9 @@ PLACEHOLDER = re.compile(
 )
 PLACEHOLDER_CASE = re.compile(r"\b(?:TBD|TBC|TBA|TODO|FIXME|XXX)\b|\?{3,}|\[\s*NEEDS\s+CLARIFICATION[^\]]*\]|\bto be (?:determined|decided|confirmed|defined|specified)\b")
 RFC_KEYWORDS = ["must not", "shall not", "should not", "must", "shall", "should", "required", "recommended", "not recommended", "optional", "may"]
-SUPERLATIVE_OK = {"least", "most", "latest", "last", "utmost", "best-effort", "first", "next"}
+SUPERLATIVE_OK = {"least", "most", "latest", "last", "utmost", "best-effort", "first", "next", "nearest", "highest", "lowest",
+                  "largest", "smallest", "earliest", "oldest", "newest", "longest", "shortest", "greatest", "fewest",
+                  "closest", "maximum", "minimum", "strongest", "weakest", "furthest", "farthest"}
 SUPERLATIVE_PHRASES_OK = ["at least", "at most", "at best", "at worst", "best interest", "best interests", "best practice", "best effort",
                           "best guess", "best-guess", "best judgment", "best judgement", "best of its ability", "best of their ability",
                           "best intentions", "best intent", "best-intent",
@@ -308,8 +310,10 @@ def parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping[
                     continue  # "must not be used": the prohibition is the point, not its agent
                 a = modals[0].idx
                 b = t.idx + len(t.text)
+                if _actor_obvious(doc, t):
+                    continue  # a WHEN/THEN scenario or a sentence that names its actor elsewhere
                 out.append(Hit(a, b, "passive-without-agent",
-                               f"{_q(text[a:b])}: by whom? Name who must act (“the assistant {t.lemma_}s …”), so the requirement has an owner."))
+                               f"{_q(text[a:b])}: who {third_person(t.lemma_)} {_pron(subj)}? Name the actor, so the requirement has an owner."))
     if "ambiguous-pronoun" in enabled:
         out.extend(_ambiguous_pronouns(doc, context_doc))
     if "number-without-unit" in enabled:
@@ -339,6 +343,35 @@ def parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping[
                 out.append(Hit(a, b, "weak-modal", f"{_q(t.text)} is tentative: is this required, permitted, or only possible? Use the spec's requirement wording."))
     _ = lower
     return out
+
+
+def third_person(lemma: str) -> str:
+    """'log' -> 'logs', 'verify' -> 'verifies', 'install' -> 'installs' (lemminflect, not string concatenation)."""
+    try:
+        from lemminflect import getInflection
+
+        got = getInflection(lemma, tag="VBZ")
+        if got:
+            return got[0]
+    except Exception:  # pragma: no cover - lemminflect is a dependency; fall back to the lemma itself
+        pass
+    return lemma
+
+
+def _pron(subj) -> str:
+    if subj is None:
+        return "it"
+    return "them" if subj.tag_ in ("NNS", "NNPS") or subj.lower_ in ("they", "these", "those") else "it"
+
+
+def _actor_obvious(doc, t) -> bool:
+    """The actor is stated in the same sentence: a WHEN/THEN scenario, or an active clause with an actor subject."""
+    if re.search(r"\b(?:WHEN|THEN|IF)\b", doc.text):
+        return True
+    for x in doc:
+        if x.dep_ == "nsubj" and x.lemma_.lower() in _ACTORS and x.head.i != t.i:
+            return True
+    return False
 
 
 REQUIREMENT_MODALS = {"must", "shall", "should", "need"}
@@ -510,3 +543,40 @@ def _ambiguous_pronouns(doc, context_doc) -> list[Hit]:
             out.append(Hit(a, b, "ambiguous-pronoun",
                            f"{_q(t.text)} could refer to {' or '.join(_q(n) for n in names)}: which one? Repeat the noun."))
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Prefilter: can a parsed rule fire on this sentence at all?  (Cheap; decides whether spaCy runs.)
+
+def _words_re(words: Iterable[str]) -> str:
+    return r"\b(?:" + "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True)) + r")\b"
+
+
+_TRIGGERS = {
+    "vague-term": _words_re(VAGUE),
+    "subjective-language": _words_re(SUBJECTIVE | SUBJECTIVE_NEEDS_COPULA | {"intuitively", "seamlessly"}),
+    "superlative": r"\b\w{2,}est\b|\bmost\b|\bleast\b|\bbest\b|\bworst\b",
+    "comparative-without-reference": r"\b\w{2,}er\b|\bmore\b|\bless\b|\bbetter\b|\bworse\b",
+    "vague-timing": _words_re(VAGUE_TIMING | set(VAGUE_TIMING_PHRASES)),
+    "unbounded-quantifier": _words_re(QUANTIFIERS | set(QUANTIFIER_PHRASES)),
+    "coordination-ambiguity": r"\band\b.*\bor\b|\bor\b.*\band\b|\band\s*/\s*or\b",
+    "passive-without-agent": r"\b(?:must|shall|should)\b(?:\s+\w+)?\s+be\b",
+    "ambiguous-pronoun": r"\b(?:it|its|itself|they|them|their|themselves)\b",
+    "number-without-unit": r"\d",
+    "weak-modal": _words_re(WEAK | set(WEAK_PHRASES)),
+}
+_TRIGGER_CACHE: dict = {}
+
+
+def could_fire(text: str, enabled: Iterable[str], extra: Mapping[str, tuple[str, ...]] | None = None) -> bool:
+    """False when no parsed rule in `enabled` can fire on `text` (so the sentence need not be parsed)."""
+    key = (frozenset(enabled), tuple(sorted((k, tuple(v)) for k, v in (extra or {}).items())))
+    rx = _TRIGGER_CACHE.get(key)
+    if rx is None:
+        parts = [_TRIGGERS[r] for r in key[0] if r in _TRIGGERS]
+        for r, ws in (extra or {}).items():
+            if ws:
+                parts.append(_words_re(ws))
+        rx = re.compile("|".join(parts), re.IGNORECASE) if parts else None
+        _TRIGGER_CACHE[key] = rx
+    return rx is not None and rx.search(text) is not None

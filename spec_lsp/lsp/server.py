@@ -22,7 +22,7 @@ from pygls.lsp.server import LanguageServer
 
 from .. import __version__
 from ..core.config import CONFIG_FILES, Config, ConfigProblem, find_config_file, find_root, load_config, merged
-from ..core.language_pass import LanguagePass
+from ..language.langpass import LanguagePass
 from ..core.model import Finding
 from ..core.workspace import IncrementalMismatch, Workspace
 from .convert import Lines, diagnostic, path_to_uri, uri_to_path

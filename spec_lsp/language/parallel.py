@@ -11,21 +11,21 @@ from __future__ import annotations
 import multiprocessing as mp
 from concurrent.futures import ProcessPoolExecutor
 
-from .language_pass import LanguagePass, Results
+from .langpass import LanguagePass, Results
 
 _ENGINE = None
 
 
 def _init(settings) -> None:
     global _ENGINE
-    from ..language import LanguageEngine
+    from . import LanguageEngine
 
     _ENGINE = LanguageEngine(settings)
     _ENGINE.load()
 
 
 def _work(payload):
-    from ..language import SentenceInput
+    from . import SentenceInput
 
     kind, items = payload
     if kind == "sentences":

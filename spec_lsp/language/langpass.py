@@ -14,11 +14,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from .config import Config
-from .document import ChallengeDocument, SpecDocument
-from .model import Finding, Fix, Position, Range, Related
-from .rules import find_rule
-from .text import split_sentences
+from ..core.config import Config
+from ..core.document import ChallengeDocument, SpecDocument
+from ..core.model import Finding, Fix, Position, Range, Related
+from ..core.rules import find_rule
+from ..core.text import split_sentences
+from . import prose
+from .registry import LANGUAGE_RULES
 
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"|‘[^’]*’(?!\w)|(?<!\w)'[^'\n]*'(?!\w)")
 
@@ -51,6 +53,8 @@ class Job:
     versions: dict[str, int]  # id() of the document object each path had when prepared
     units: list[Unit] = field(default_factory=list)
     clauses: list[ClauseUnit] = field(default_factory=list)
+    enabled: frozenset[str] | None = None  # language rules on in this workspace (config + --select)
+    terms: dict = field(default_factory=dict)  # defined terms of the workspace: word -> terms containing it
 
 
 @dataclass
@@ -70,11 +74,12 @@ class LanguagePass:
         self._keys: dict[str, set] = {}  # path -> clause keys in the contradiction index
         self._units: dict[tuple, ClauseUnit] = {}
         self._conflicts: dict[frozenset, object] = {}
+        self._flags: dict[tuple[str, str], tuple[int, object]] = {}
 
     # -- engine --------------------------------------------------------------------------
     @property
     def engine_settings(self):
-        from ..language import LanguageSettings
+        from . import LanguageSettings
 
         lc = self.config.language
         return LanguageSettings(
@@ -90,7 +95,7 @@ class LanguagePass:
     def load(self) -> None:
         """Load the NLP engine (blocking; call it from a worker thread).  Never raises."""
         try:
-            from ..language import ContradictionIndex, LanguageEngine
+            from . import ContradictionIndex, LanguageEngine
 
             settings = self.engine_settings
             eng = LanguageEngine(settings)
@@ -122,8 +127,9 @@ class LanguagePass:
         self._keys.clear()
         self._units.clear()
         self._conflicts.clear()
+        self._flags.clear()
         if self._index is not None:
-            from ..language import ContradictionIndex
+            from . import ContradictionIndex
 
             self._index = ContradictionIndex()
 
@@ -138,6 +144,9 @@ class LanguagePass:
     def prepare(self, ws, paths: Iterable[str]) -> Job:
         lc = self.config.language
         job = Job(paths=[], versions={})
+        job.enabled = frozenset(r.name for r in LANGUAGE_RULES if ws.settings.enabled(r.code))
+        bcp14_ws = self._workspace_bcp14(ws)
+        job.terms = self._workspace_terms(ws)
         for p in paths:
             doc = ws.docs.get(p)
             job.paths.append(p)
@@ -153,40 +162,55 @@ class LanguagePass:
             if not isinstance(doc, SpecDocument):
                 continue
             job.versions[p] = id(doc)
+            # keyword-misuse: the workspace declares BCP 14 (in any document) and this document writes keywords
+            rfc = bcp14_ws and self._doc_flag(doc, "uses", prose.uses_bcp14)
             clause_blocks: dict[int, list] = {}
             for c in doc.clauses:
                 clause_blocks.setdefault(c.block, []).append(c)
-            occ: dict[str, int] = {}
-            for c in doc.clauses:
-                n = occ.get(c.id, 0)
-                occ[c.id] = n + 1
-                si = doc.section_at(c.range.start.line)
+            prev_by_block: dict[int, str] = {}
+            for st in prose.statements(doc, commentary=lc.commentary):
+                b = doc.blocks[st.block]
+                prev = prev_by_block.get(st.block, "")
+                prev_by_block[st.block] = st.text
+                if not st.normative:
+                    continue
+                inside = [c for c in clause_blocks.get(st.block, []) if prose._in_sentence(b, c, st.start, st.end)]
+                if not lc.section_prose and not inside:
+                    continue
+                si = doc.section_at(b.line)
                 sec = doc.sections[si] if si is not None else None
-                job.clauses.append(ClauseUnit((p, c.id, n), c.sentence, sec.authority if sec else None,
-                                              sec.anchor if sec else "", p, c.range))
-            for bi, b in enumerate(doc.blocks):
-                if b.kind == "heading" or not b.plain.strip():
-                    continue
-                if b.plain.startswith(("Example:", "Examples:")):
-                    continue  # "**Example**: <title>": the title of a conversation example, not policy
-                ctx = b.context
-                if "blockquote" in ctx:
-                    continue
-                if any(x.startswith("admonition:") for x in ctx) and not lc.commentary:
-                    continue
-                clauses_here = clause_blocks.get(bi, [])
-                if not lc.section_prose and not clauses_here:
-                    continue
-                prev = ""
-                for s, e in split_sentences(b.plain):
-                    text = b.plain[s:e]
-                    inside = [c for c in clauses_here if _in_sentence(b, c, s, e)]
-                    if lc.section_prose or inside:
-                        si = doc.section_at(b.line)
-                        subject = inside[0].id if inside else (doc.sections[si].anchor if si is not None else p)
-                        job.units.append(Unit(p, bi, s, e, text, prev, doc.rfc2119, subject))
-                    prev = text
+                subject = inside[0].id if inside else (sec.anchor if sec is not None else p)
+                job.units.append(Unit(p, st.block, st.start, st.end, st.text, prev, rfc, subject))
+                # every normative statement is a proposition source for the contradiction index;
+                # one with a clause ID is named by it, any other by its document and line
+                rng = b.range(st.start, st.end)
+                cid = inside[0].id if inside else ""
+                job.clauses.append(ClauseUnit((p, cid or f"L{rng.start.line + 1}", rng.start.line), st.text,
+                                              sec.authority if sec else None, sec.anchor if sec else "", p,
+                                              inside[0].range if inside else rng))
         return job
+
+    # per-document facts, cached by the document object (a keystroke recomputes one document's)
+    def _doc_flag(self, doc, name: str, fn):
+        key = (doc.path, name)
+        got = self._flags.get(key)
+        if got is not None and got[0] == id(doc):
+            return got[1]
+        val = fn(doc.text)
+        self._flags[key] = (id(doc), val)
+        return val
+
+    def _workspace_bcp14(self, ws) -> bool:
+        return any(self._doc_flag(d, "declares", prose.declares_bcp14) for d in ws.docs.values() if isinstance(d, SpecDocument))
+
+    def _workspace_terms(self, ws) -> dict:
+        words: dict[str, set] = {}
+        for d in ws.docs.values():
+            if isinstance(d, SpecDocument):
+                for t in self._doc_flag(d, "terms", lambda _t, d=d: prose.defined_terms(d)):
+                    for w in t.split():
+                        words.setdefault(w, set()).add(t)
+        return words
 
     # -- step 2 ---------------------------------------------------------------------------
     def run(self, job: Job) -> Results:
@@ -194,10 +218,13 @@ class LanguagePass:
         eng = self._engine
         if eng is None:
             return res
-        from ..language import SentenceInput
+        from . import SentenceInput
 
+        if job.enabled is not None:
+            eng.set_enabled(job.enabled)
         res.hits = eng.analyze([SentenceInput(u.text, u.context, u.rfc2119) for u in job.units])
-        res.props = [eng.propositions(c.text) for c in job.clauses]
+        want_props = job.enabled is None or "contradiction" in job.enabled
+        res.props = eng.propositions_many([c.text for c in job.clauses]) if want_props else [()] * len(job.clauses)
         return res
 
     # -- step 3 ---------------------------------------------------------------------------
@@ -227,6 +254,12 @@ class LanguagePass:
                     continue  # text the renderer fills in (`[?](#anchor)`), not the author's
                 if b is not None and any(a < u.start + h.end and u.start + h.start < z for a, z in b.raw.code):
                     continue  # inside a code span: code, not prose
+                if h.rule in prose.TERM_RULES and prose.defined_here(u.text, h.start, h.end, job.terms):
+                    continue  # a term the spec defines is not vague
+                if h.rule in prose.CRITERION_RULES and prose.criterion_follows(u.text, h.end):
+                    continue  # "appropriate precautions: …", "such as …", "as defined in …"
+                if b is not None and h.rule in prose.CRITERION_RULES and _in_or_before_link(doc, b, u.start + h.start, u.start + h.end):
+                    continue  # linked to its definition, or its criterion is a link
                 r = find_rule(h.rule)
                 if r is None:
                     continue
@@ -234,7 +267,7 @@ class LanguagePass:
                     line = -1 - u.block
                     rng = Range(Position(line, u.start + h.start), Position(line, u.start + h.end))
                 else:
-                    rng = b.range(u.start + h.start, u.start + h.end)
+                    rng = _exact_range(doc, b, u.start + h.start, u.start + h.end)
                 fixes = ()
                 if h.replacement is not None:
                     title = f"Replace with “{h.replacement}”" if h.replacement else f"Remove “{u.text[h.start:h.end]}”"
@@ -243,7 +276,7 @@ class LanguagePass:
         # contradictions
         touched: set[str] = set(live)
         if self._index is not None and res.props is not None:
-            from ..language import ClauseMeta
+            from . import ClauseMeta
 
             new_keys: dict[str, set] = {p: set() for p in live if p in job.versions}
             for cu, props in zip(job.clauses, res.props or [()] * len(job.clauses)):
@@ -337,6 +370,51 @@ def _synthetic(b, a: int, z: int) -> bool:
     src = b.raw.src
     if z - a >= 2 and z <= len(src):
         return src[a] == src[z - 1] and len(set(src[a:z])) == 1
+    return False
+
+
+_MARKUP = re.compile(r"[*_`\[\]<>]")
+
+
+def _exact_range(doc, b, a: int, z: int) -> Range:
+    """The source range of plain text [a, z): never across a line wrap, never into markup (`MUST** be`).
+    A span that would do either is narrowed to its last word (the word the message is about)."""
+    rng = b.range(a, z)
+    if rng.start.line == rng.end.line:
+        line = _line(doc, rng.start.line)
+        if not _MARKUP.search(line[rng.start.character:rng.end.character]):
+            return rng
+    plain = b.plain
+    k = z
+    while k > a and not plain[k - 1].isalnum():
+        k -= 1
+    j = k
+    while j > a and (plain[j - 1].isalnum() or plain[j - 1] in "-’'"):
+        j -= 1
+    return b.range(j, k) if j < k else b.range(a, a + 1)
+
+
+def _line(doc, n: int) -> str:
+    lines = getattr(doc, "_lines_cache", None)
+    if lines is None:
+        lines = doc.text.split("\n")
+        try:
+            object.__setattr__(doc, "_lines_cache", lines)
+        except Exception:
+            pass
+    return lines[n] if 0 <= n < len(lines) else ""
+
+
+def _in_or_before_link(doc, b, a: int, z: int) -> bool:
+    r = b.range(a, z)
+    for lk in doc.links:
+        lr = lk.range
+        if lr.start.line != r.start.line:
+            continue
+        if lr.start.character <= r.start.character < lr.end.character:
+            return True
+        if 0 <= lr.start.character - r.end.character <= 3:
+            return True
     return False
 
 
