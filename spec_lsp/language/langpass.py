@@ -373,25 +373,33 @@ def _synthetic(b, a: int, z: int) -> bool:
     return False
 
 
-_MARKUP = re.compile(r"[*_`\[\]<>]")
-
-
 def _exact_range(doc, b, a: int, z: int) -> Range:
     """The source range of plain text [a, z): never across a line wrap, never into markup (`MUST** be`).
-    A span that would do either is narrowed to its last word (the word the message is about)."""
-    rng = b.range(a, z)
-    if rng.start.line == rng.end.line:
-        line = _line(doc, rng.start.line)
-        if not _MARKUP.search(line[rng.start.character:rng.end.character]):
-            return rng
-    plain = b.plain
-    k = z
-    while k > a and not plain[k - 1].isalnum():
-        k -= 1
-    j = k
-    while j > a and (plain[j - 1].isalnum() or plain[j - 1] in "-’'"):
-        j -= 1
-    return b.range(j, k) if j < k else b.range(a, a + 1)
+    A span whose source is not its plain text on one line is narrowed to the longest run of its words that
+    is (the longest suffix, then the longest prefix: the words the message is about)."""
+    def clean(x: int, y: int):
+        r = b.range(x, y)
+        if r.start.line != r.end.line:
+            return None
+        return r if _line(doc, r.start.line)[r.start.character:r.end.character] == b.plain[x:y] else None
+
+    got = clean(a, z)
+    if got is not None:
+        return got
+    words = [(a + m.start(), a + m.end()) for m in re.finditer(r"[^\s*_`]+", b.plain[a:z])]
+    for ws, _ in words[1:]:
+        got = clean(ws, z)
+        if got is not None:
+            return got
+    for _, we in reversed(words[:-1]):
+        got = clean(a, we)
+        if got is not None:
+            return got
+    for ws, we in reversed(words):
+        got = clean(ws, we)
+        if got is not None:
+            return got
+    return b.range(a, z)
 
 
 def _line(doc, n: int) -> str:

@@ -76,7 +76,7 @@ def test_jobs_gives_the_same_findings(lang, tmp_path):
     for k in range(6):
         (lang / f"more{k}.md").write_text(
             f"# More {k} {{#more{k}}}\n\nThe service should respond quickly to request {k}.\n"
-            f"Logs must be kept as needed for case {k}.\nThe retention period for case {k} is TBD.\n", encoding="utf-8")
+            f"Logs must be kept as needed for case {k}.\nThe retention period for case {k} must be TBD.\n", encoding="utf-8")
     _rc, one, _ = check(lang, "--fail-on", "never", cache=tmp_path / "c1")
     _rc, two, _ = check(lang, "--fail-on", "never", "--jobs", "2", cache=tmp_path / "c2")
     assert one == two
