@@ -36,7 +36,7 @@ def rules_of(engine, text, rfc=False, context=""):
     ("The service must respond quickly.", "vague-timing", "quickly"),
     ("Reports must be sent in a timely manner.", "vague-timing", "in a timely manner"),
     ("The service must retry several times.", "unbounded-quantifier", "several"),
-    ("The client must accept text, images and/or audio, video.", "coordination-ambiguity", "and/or"),
+    ("The client must accept text, audio, images and/or video.", "coordination-ambiguity", "and/or"),
     ("Refusals must be logged.", "passive-without-agent", "must be logged"),
     ("Timeouts must not exceed 30.", "number-without-unit", "30"),
     ("The retention period is TBD.", "placeholder", "TBD"),
