@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from . import rules as R
-from .contradiction import Bound, Proposition, extract, prefilter_props
+from .contradiction import Proposition, extract, normalize, prefilter_props, prop_from_json, prop_to_json
 from .registry import DEFAULT_ENABLED, LANGUAGE_RULES, PARSER_FREE
 
 RULESET_VERSION = "2026.11.23-11"
@@ -262,7 +262,7 @@ class LanguageEngine:
             else:
                 out[i] = got
         if miss:
-            for i, d in zip(miss, self.nlp.pipe([texts[i] for i in miss], batch_size=64)):
+            for i, d in zip(miss, self.nlp.pipe([normalize(texts[i]) for i in miss], batch_size=64)):
                 got = extract(d)
                 k = self._key("props", texts[i])
                 self._mem_props[k] = got
@@ -282,18 +282,14 @@ class LanguageEngine:
         if raw is not None:
             got = tuple(_prop_from_json(x) for x in json.loads(raw))
         else:
-            got = extract(self.nlp(text))
+            got = extract(self.nlp(normalize(text)))
             self._db_put(k, json.dumps([_prop_to_json(p) for p in got]))
         self._mem_props[k] = got
         return got
 
 
-def _prop_to_json(p: Proposition) -> list:
-    return [p.actor, p.action, list(p.objects), p.negated, p.modality, p.only, [[b.quantity, b.op, b.value, b.text] for b in p.bounds], p.text, p.conditional, p.said]
-
-
-def _prop_from_json(x: list) -> Proposition:
-    return Proposition(x[0], x[1], tuple(x[2]), x[3], x[4], x[5], tuple(Bound(*b) for b in x[6]), x[7], x[8], x[9] if len(x) > 9 else "")
+_prop_to_json = prop_to_json
+_prop_from_json = prop_from_json
 
 
 __all__ = ["LanguageEngine", "LanguageSettings", "SentenceInput", "LangHit", "RULESET_VERSION", "LANGUAGE_RULES", "PARSER_FREE"]
