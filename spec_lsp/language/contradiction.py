@@ -69,7 +69,7 @@ _PERIODS = {"hourly": ("time", 3600), "daily": ("time", 86400), "nightly": ("tim
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 _COND_MARKS = {"if", "when", "whenever", "while", "unless", "during", "before", "after", "until", "once", "upon", "where"}
 _EXCEPTION = re.compile(r"\b(?:by default|unless|otherwise|except)\b", re.IGNORECASE)
-_EARS_COND = re.compile(r"^\W*(?:WHEN|IF|WHILE|WHERE|AFTER|BEFORE|DURING|ONCE|UPON)\b([^,]*),", re.IGNORECASE)
+_EARS_COND = re.compile(r"^\W*(?:WHEN|IF|WHILE|WHERE|AFTER|BEFORE|DURING|ONCE|UPON)\b([^,]*),|^\W*(?:GIVEN|WHEN|IF)\b(.*?)\bTHEN\b", re.IGNORECASE)
 _LABEL = re.compile(r"^\s*([^:]{1,40}):\s")
 _ID_LABEL = re.compile(r"^\s*[A-Z][A-Z0-9]*-\d+[a-z]?(?:\.\d+)*\s*$|^\s*\d+(?:\.\d+)*\s*$")
 _GENERIC = {"must", "shall", "should", "may", "be", "system", "implementation", "the", "a", "an", "it", "that", "this",
@@ -103,6 +103,8 @@ class Proposition:
     number: tuple = ()  # (dimension, value in base unit, text) of an exact number
     freq: tuple = ()  # (unit, period) of a frequency: ("time", 86400.0) or ("turn", 1.0)
     content: tuple[str, ...] = ()  # content lemmas (for candidates of bounds)
+    roles: tuple[tuple[str, str], ...] = ()  # (role, target): ("dobj", "signing key"), ("via", "mutual tls")
+    only_role: str = ""  # the role "only" restricts ("via" in "only via mutual TLS")
 
     @property
     def prohibits(self) -> bool:
@@ -119,6 +121,7 @@ class ClauseMeta:
     section: str = ""
     path: str = ""
     clause_id: str = ""
+    scope: str = ""  # a scenario the statement belongs to (its THEN lines hold only under its WHEN)
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,9 @@ def _phrase(t) -> str:
     for c in t.children:
         if c.dep_ == "nummod" and c.i > t.i:
             words.append(c.text)
+        if c.dep_ in ("relcl", "acl", "prep") and c.i > t.i:
+            # "key providers used for transactions included after theirs" is not "key providers"
+            words += [_lem(x) for x in c.subtree if x.pos_ in ("NOUN", "PROPN", "VERB", "ADJ", "NUM") and x.lemma_.lower() not in _GENERIC]
     return re.sub(r"\s*-\s*", "-", " ".join(words)).strip()
 
 
@@ -199,8 +205,9 @@ def _conditions(doc, v, head) -> tuple[tuple[str, ...], bool]:
     lem: set[str] = set()
     m = _EARS_COND.match(doc.text)
     if m:
+        end = m.end(1) if m.group(1) is not None else m.end(2)
         for t in doc:
-            if t.idx < m.end(1) and t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ", "NUM") and t.lower_ not in _COND_MARKS:
+            if t.idx < end and (t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV", "SYM") or t.text in ("<", ">", "<=", ">=", "not", "no")) and t.lower_ not in _COND_MARKS:
                 lem.add(t.lemma_.lower())
     lab = _LABEL.match(doc.text)
     if lab and not _ID_LABEL.match(lab.group(1)) and not _EARS_COND.match(doc.text):
@@ -218,7 +225,8 @@ def _conditions(doc, v, head) -> tuple[tuple[str, ...], bool]:
                 sub = c.subtree
             if sub is not None:
                 for t in sub:
-                    if t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ", "NUM") and t.lower_ not in _COND_MARKS:
+                    if t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV", "SYM", "X") and t.lower_ not in _COND_MARKS \
+                            or t.text in ("<", ">", "<=", ">=", "=", "==", "!=", "≤", "≥", "not", "no"):
                         lem.add(t.lemma_.lower())
     return tuple(sorted(lem)), bool(_EXCEPTION.search(doc.text))
 
@@ -307,6 +315,8 @@ def extract(doc) -> tuple[Proposition, ...]:
             head = g
         if subj is None or subj.pos_ == "PRON" and subj.lower_ not in ("it",):
             continue
+        if any(c.dep_ == "det" and c.lower_ in ("this", "that", "these", "those", "such") for c in subj.children):
+            continue  # "This map MUST …": refers to something named elsewhere (a table row), not comparable
         actor = subj.lemma_.lower() if subj.pos_ != "PRON" else "it"
         mods = [c for c in list(v.children) + (list(head.children) if head.i != v.i else []) if c.dep_ in ("aux", "auxpass", "advmod", "neg")]
         modality, negated = _modality(mods)
@@ -322,22 +332,22 @@ def extract(doc) -> tuple[Proposition, ...]:
                        and not any(c.dep_ in ("dobj", "prep", "agent", "xcomp", "ccomp", "advcl") for c in v.children))
         if v.lemma_ == "be" or passive_adj:
             comp = v if passive_adj else next((c for c in v.children if c.dep_ in ("attr", "acomp", "oprd")), None)
-            if comp is None:
+            if comp is None or subj.pos_ == "PRON":
                 continue
             skey = " ".join(t.lemma_.lower() for t in subj.subtree if t.pos_ in ("NOUN", "PROPN", "ADJ", "VERB", "NUM") and t.dep_ not in ("det", "poss", "case"))
             skey = " ".join(_lem(t) for t in subj.subtree if t.dep_ not in ("det", "case", "punct") and t.pos_ not in ("DET", "ADP", "PART", "SPACE") and not t.is_space) or skey
             values: list[str] = []
             kind = "adj" if comp.pos_ == "ADJ" else "value"
             number = ()
-            alts = _alternatives(doc.text[comp.idx:]) if comp.lower_ in ("one", "either") or any(c.lower_ == "either" for c in comp.subtree) else []
+            alts = _alternatives(doc.text[v.idx:]) if comp.lower_ in ("one", "either") or any(c.lower_ == "either" for c in comp.subtree) else []
             if alts:
                 values = alts
-                kind = "value"
+                kind = "enum"
             elif comp.lower_ == "one" and any(c.dep_ == "prep" and c.lower_ == "of" for c in comp.children):
                 pobj = next((p for c in comp.children if c.dep_ == "prep" for p in c.children if p.dep_ == "pobj"), None)
                 if pobj is not None:
                     values = [_value_text(pobj)] + [_value_text(x) for x in pobj.conjuncts]
-                    kind = "value"
+                    kind = "enum"
             elif comp.like_num or any(c.like_num for c in comp.children if c.dep_ == "nummod"):
                 numtok = comp if comp.like_num else next(c for c in comp.children if c.dep_ == "nummod" and c.like_num)
                 n = _number(numtok)
@@ -346,6 +356,8 @@ def extract(doc) -> tuple[Proposition, ...]:
                     kind = "number"
             else:
                 values = [_value_text(comp)] + [_value_text(x) for x in comp.conjuncts]
+                if len(values) > 1:
+                    kind = "adj"  # "courteous, comprehensible, and not casual": properties that all hold
             if any(c.lower_ == "only" for c in comp.subtree):
                 only = True
             said = " ".join(w for w in (skey, m_word, "not" if negated else "", "be", " or ".join(values) if values else (number[2] if number else "")) if w)
@@ -386,6 +398,25 @@ def extract(doc) -> tuple[Proposition, ...]:
                             for p in pp.children:
                                 if p.dep_ == "pobj" and not p.like_num:
                                     objs.append(_phrase(p))
+        roles: list[tuple[str, str]] = []
+        for x in targets:
+            for c in x.children:
+                if c.dep_ in ("dobj", "dative") and c.i not in freq_ids:
+                    roles += [("dobj", _phrase(y)) for y in (c, *c.conjuncts)]
+                    for pp in c.children:
+                        if pp.dep_ == "prep":
+                            roles += [(pp.lower_, _phrase(p)) for p in pp.children if p.dep_ == "pobj" for p in (p, *p.conjuncts)]
+                if c.dep_ == "prep" and c.i not in freq_ids:
+                    roles += [(c.lower_, _phrase(p)) for p in c.children if p.dep_ == "pobj" for p in (p, *p.conjuncts)]
+        only_role = ""
+        for t in v.subtree:
+            if t.lower_ == "only" and t.i + 1 < len(doc) and (t.head.i == v.i or t.head.head.i == v.i):
+                nx = doc[t.i + 1]
+                if nx.dep_ == "prep" and any(r == nx.lower_ for r, _ in roles):
+                    only_role = nx.lower_
+                elif nx.i <= max((c.i for c in v.subtree if c.dep_ == "dobj"), default=-1) and nx.pos_ in ("NOUN", "PROPN", "ADJ", "NUM", "DET"):
+                    only_role = "dobj"
+                break
         bounds = tuple(_bounds(v))
         number = ()
         if not bounds:
@@ -405,8 +436,8 @@ def extract(doc) -> tuple[Proposition, ...]:
         if freq and number and number[0] == freq[0]:
             number = ()  # "every 6 hours" is the frequency, not a value
         said = " ".join(w for w in (actor, m_word, "not" if written_neg else "", written_verb, objs[0] if objs else "") if w)
-        props.append(Proposition(actor, action, tuple(dict.fromkeys(objs)), negated, modality, only, bounds, doc.text,
-                                 exception, said, conditions, "", (), "", number, freq, content))
+        props.append(Proposition(actor, action, tuple(dict.fromkeys(objs)), negated, modality, bool(only_role), bounds, doc.text,
+                                 exception, said, conditions, "", (), "", number, freq, content, tuple(dict.fromkeys(roles)), only_role))
     return tuple(props)
 
 
@@ -538,8 +569,14 @@ def _kind(x: Proposition, y: Proposition) -> tuple[str, str] | None:
     if x.conditions != y.conditions:
         return None  # different conditions (or one conditional, one not): both can hold
     strong = ("must", "should", "is")
-    if x.subject and y.subject and x.subject == y.subject and x.action == y.action == "be":
-        if x.negated or y.negated or x.modality not in strong or y.modality not in strong:
+    if x.action == "be" or y.action == "be":
+        if not (x.subject and x.subject == y.subject and x.action == y.action):
+            return None
+        if x.negated != y.negated:
+            if x.values and y.values and set(x.values) & set(y.values) and x.modality in strong + ("may",) and y.modality in strong + ("may",):
+                return "polarity", f"“{x.said}” against “{y.said}”"
+            return None
+        if x.negated or x.modality not in strong or y.modality not in strong:
             return None
         if x.number and y.number and x.number[0] == y.number[0] and x.number[1] != y.number[1]:
             return "parameter", f"“{x.number[2]}” against “{y.number[2]}” for the {x.subject}"
@@ -549,8 +586,10 @@ def _kind(x: Proposition, y: Proposition) -> tuple[str, str] | None:
             if (x.value_kind == "adj" or y.value_kind == "adj" or _adjectival(x.values[0]) or _adjectival(y.values[0])) \
                     and len(x.values) == 1 and len(y.values) == 1 and not (x.only or y.only):
                 return None  # two properties can hold together ("synchronous", "idempotent")
-            if len(x.values) > 1 or len(y.values) > 1:
+            if x.value_kind == "enum" or y.value_kind == "enum":
                 return "enumeration", f"{' / '.join(x.values)} against {' / '.join(y.values)}"
+            if len(x.values) > 1 or len(y.values) > 1:
+                return None
             return "parameter", f"“{x.values[0]}” against “{y.values[0]}” for the {x.subject}"
         return None
     if x.bounds and y.bounds:
@@ -569,9 +608,12 @@ def _kind(x: Proposition, y: Proposition) -> tuple[str, str] | None:
     if x.negated:
         return None
     for o, other in ((x, y), (y, x)):
-        if o.only and o.objects and other.objects and not _words(other) <= _words(o) and not other.only:
-            extra = sorted(set(other.objects) - set(o.objects))
-            return "exclusivity", f"“only {', '.join(o.objects)}” against {', '.join(extra)}"
+        if o.only_role and not other.only_role:
+            mine = {t for r, t in o.roles if r == o.only_role}
+            theirs = {t for r, t in other.roles if r == o.only_role}
+            extra = sorted(theirs - mine)
+            if mine and extra and {t for r, t in o.roles if r != o.only_role} <= {t for r, t in other.roles if r != o.only_role} | set():
+                return "exclusivity", f"“only {o.only_role if o.only_role != 'dobj' else ''} {', '.join(sorted(mine))}”".replace("  ", " ") + f" against {', '.join(extra)}"
     if x.freq and y.freq and _words(x) == _words(y) and x.freq != y.freq:
         return "frequency", f"{_freq_text(x.freq)} against {_freq_text(y.freq)}"
     if x.number and y.number and _words(x) == _words(y) and x.objects and x.number[0] == y.number[0] and x.number[1] != y.number[1]:
@@ -617,6 +659,11 @@ def _verb_phrase(p: Proposition) -> str:
 def _compare(ka, pa, ma: ClauseMeta, kb, pb, mb: ClauseMeta) -> Conflict | None:
     if pa and pb and pa[0].text == pb[0].text:
         return None  # the same statement written twice (a copy, an archived delta) does not contradict itself
+    if ma.scope != mb.scope:
+        return None  # THEN lines of two scenarios hold under different WHENs
+    na, nb = ma.path.rsplit("/", 1)[-1], mb.path.rsplit("/", 1)[-1]
+    if na != nb and re.sub(r"\d", "", na) == re.sub(r"\d", "", nb):
+        return None  # two versions of one document (3.0.0.md / 3.1.0.md) are not one spec
     for x in pa:
         for y in pb:
             got = _kind(x, y)
@@ -650,12 +697,13 @@ def prefilter_props(text: str) -> bool:
 
 def prop_to_json(p: Proposition) -> list:
     return [p.actor, p.action, list(p.objects), p.negated, p.modality, p.only, [[b.quantity, b.op, b.value, b.text] for b in p.bounds],
-            p.text, p.conditional, p.said, list(p.conditions), p.subject, list(p.values), p.value_kind, list(p.number), list(p.freq), list(p.content)]
+            p.text, p.conditional, p.said, list(p.conditions), p.subject, list(p.values), p.value_kind, list(p.number), list(p.freq), list(p.content),
+            [list(r) for r in p.roles], p.only_role]
 
 
 def prop_from_json(x: list) -> Proposition:
     return Proposition(x[0], x[1], tuple(x[2]), x[3], x[4], x[5], tuple(Bound(*b) for b in x[6]), x[7], x[8], x[9],
-                       tuple(x[10]), x[11], tuple(x[12]), x[13], tuple(x[14]), tuple(x[15]), tuple(x[16]))
+                       tuple(x[10]), x[11], tuple(x[12]), x[13], tuple(x[14]), tuple(x[15]), tuple(x[16]), tuple(tuple(r) for r in x[17]), x[18])
 
 
 _ = field

@@ -22,6 +22,7 @@ from ..core.text import split_sentences
 from . import prose
 from .registry import LANGUAGE_RULES
 
+_SCENARIO = re.compile(r"\s*(?:scenario|example|case)\b", re.IGNORECASE)
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"|‘[^’]*’(?!\w)|(?<!\w)'[^'\n]*'(?!\w)")
 
 
@@ -45,6 +46,7 @@ class ClauseUnit:
     section: str
     path: str
     range: object  # Range of the clause ID
+    scope: str = ""  # the scenario (section anchor) a THEN line belongs to
 
 
 @dataclass
@@ -187,7 +189,8 @@ class LanguagePass:
                 cid = inside[0].id if inside else ""
                 job.clauses.append(ClauseUnit((p, cid or f"L{rng.start.line + 1}", rng.start.line), st.text,
                                               sec.authority if sec else None, sec.anchor if sec else "", p,
-                                              inside[0].range if inside else rng))
+                                              inside[0].range if inside else rng,
+                                              f"{sec.anchor}@{sec.line}" if sec is not None and _SCENARIO.match(sec.title) else ""))
         return job
 
     # per-document facts, cached by the document object (a keystroke recomputes one document's)
@@ -432,6 +435,6 @@ def _is_whole(text: str, h) -> bool:
 
 def _meta(cls, cu: ClauseUnit):
     try:
-        return cls(authority=cu.authority, section=cu.section, path=cu.path, clause_id=cu.key[1])
+        return cls(authority=cu.authority, section=cu.section, path=cu.path, clause_id=cu.key[1], scope=cu.scope)
     except TypeError:
         return cls(authority=cu.authority)
