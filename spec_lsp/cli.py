@@ -49,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--show-waived", action="store_true", help="also list findings silenced by waivers, with their reasons")
     c.add_argument("--paranoid", action="store_true", help=argparse.SUPPRESS)
     c.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout")
+    c.add_argument("--explain-scope", action="append", metavar="FILE",
+                   help="print which sentences of FILE the language rules read (normative statements), and why")
 
     r = sub.add_parser("rules", help="list every rule")
     r.add_argument("--format", choices=("text", "json"), default="text")
@@ -126,6 +128,10 @@ def _in_scope(path: str, only: set[str] | None) -> bool:
 
 
 def cmd_check(a) -> int:
+    if getattr(a, "explain_scope", None):
+        from .language.scope_cli import explain_scope
+
+        return explain_scope(a.explain_scope, lambda paths: _open_workspace(paths, a.config))
     select, ignore = _csv(a.select), _csv(a.ignore)
     from .core.config import matches_selector
     from .core.rules import all_rules

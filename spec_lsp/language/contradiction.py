@@ -322,6 +322,8 @@ def extract(doc) -> tuple[Proposition, ...]:
         modality, negated = _modality(mods)
         if head.i != v.i and head.lemma_ in ("need", "have", "require") and modality == "is":
             modality = "must"
+        if negated and head.i != v.i and head.lemma_ in ("need", "have", "require"):
+            continue  # "users do not have to trust …": no obligation, which is not a prohibition
         if modality == "is" and not any(t.lower_ in ("must", "shall", "should", "may", "required") for t in doc):
             continue  # a description, not a prescription
         conditions, exception = _conditions(doc, v, head)
@@ -414,6 +416,8 @@ def extract(doc) -> tuple[Proposition, ...]:
                 nx = doc[t.i + 1]
                 if nx.dep_ == "prep" and any(r == nx.lower_ for r, _ in roles):
                     only_role = nx.lower_
+                elif nx.i == v.i and len({r for r, _ in roles}) == 1:
+                    only_role = roles[0][0]  # "must only respond in English": the one thing the verb takes
                 elif nx.i <= max((c.i for c in v.subtree if c.dep_ == "dobj"), default=-1) and nx.pos_ in ("NOUN", "PROPN", "ADJ", "NUM", "DET"):
                     only_role = "dobj"
                 break
@@ -435,7 +439,7 @@ def extract(doc) -> tuple[Proposition, ...]:
         freq = _frequency(doc, freq_toks)
         if freq and number and number[0] == freq[0]:
             number = ()  # "every 6 hours" is the frequency, not a value
-        said = " ".join(w for w in (actor, m_word, "not" if written_neg else "", written_verb, objs[0] if objs else "") if w)
+        said = " ".join(w for w in (actor, m_word, "not" if written_neg else "", written_verb, " ".join(objs[0].split()[:3]) if objs else "") if w)
         props.append(Proposition(actor, action, tuple(dict.fromkeys(objs)), negated, modality, bool(only_role), bounds, doc.text,
                                  exception, said, conditions, "", (), "", number, freq, content, tuple(dict.fromkeys(roles)), only_role))
     return tuple(props)
