@@ -182,6 +182,14 @@ class LanguageEngine:
                 misses.append(i)
             else:
                 out[i] = got
+        # parse in bounded chunks: a Doc is large, and all of them at once would hold the whole corpus
+        for c0 in range(0, len(misses), self.CHUNK):
+            self._analyze_misses(sentences, misses[c0:c0 + self.CHUNK], keys, out)
+        return [o or () for o in out]
+
+    CHUNK = 256
+
+    def _analyze_misses(self, sentences, misses, keys, out) -> None:
         if misses:
             texts = [sentences[i].text for i in misses]
             docs: list = [None] * len(texts)
@@ -200,7 +208,6 @@ class LanguageEngine:
                 out[i] = hits
                 self._mem[keys[i]] = hits
                 self._db_put(keys[i], json.dumps([[h.start, h.end, h.rule, h.message, h.replacement] for h in hits]))
-        return [o or () for o in out]
 
     def _run(self, s: SentenceInput, doc, ctx_doc) -> tuple[LangHit, ...]:
         text = s.text
@@ -261,14 +268,15 @@ class LanguageEngine:
                 miss.append(i)
             else:
                 out[i] = got
-        if miss:
-            for i, d in zip(miss, self.nlp.pipe([normalize(texts[i]) for i in miss], batch_size=64)):
+        for c0 in range(0, len(miss), self.CHUNK):
+            part = miss[c0:c0 + self.CHUNK]
+            for i, d in zip(part, self.nlp.pipe([normalize(texts[i]) for i in part], batch_size=64)):
                 got = extract(d)
                 k = self._key("props", texts[i])
                 self._mem_props[k] = got
                 self._db_put(k, json.dumps([_prop_to_json(p) for p in got]))
                 out[i] = got
-            self.parsed_sentences += len(miss)
+            self.parsed_sentences += len(part)
         return out
 
     def propositions(self, text: str) -> tuple[Proposition, ...]:
