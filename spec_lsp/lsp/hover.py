@@ -16,8 +16,24 @@ def register(server: SpecServer) -> None:
         if got is None:
             return None
         r, rel, pos = got
-        h = navigation.hover(r.ws, rel, pos)
+        h = navigation.hover(r.ws, rel, pos, await _base(ls, r))
         if h is None:
             return None
         text, rng = h
         return T.Hover(contents=T.MarkupContent(kind=T.MarkupKind.Markdown, value=text), range=crange(ls, r, rel, rng))
+
+
+async def _base(ls: SpecServer, r):
+    """The `diff.base` revision's clause hashes (read with git in a worker thread, cached per commit)."""
+    rev = r.ws.config.diff_base
+    if not rev:
+        return None
+    import asyncio
+
+    from ..versions.base import SourceError, base_hashes
+
+    try:
+        return await asyncio.get_running_loop().run_in_executor(None, base_hashes, r.path, rev)
+    except (SourceError, OSError) as e:
+        ls.log(f"diff.base {rev!r}: {e}")
+        return None
