@@ -61,7 +61,8 @@ def default_cache_dir() -> Path:
 class LanguageEngine:
     def __init__(self, settings: LanguageSettings | None = None) -> None:
         self.settings = settings or LanguageSettings()
-        self.nlp = None
+        self._nlp = None  # the spaCy pipeline, loaded on the first sentence that needs a parse
+        self._model: str | None = None  # the installed model found by load()
         self.model_id = "none"
         self._status = "not loaded"
         self._mem: dict[str, tuple[LangHit, ...]] = {}
@@ -76,8 +77,24 @@ class LanguageEngine:
         self.extra = extra
 
     # -- loading -----------------------------------------------------------------------------
+    @property
+    def nlp(self):
+        """The spaCy pipeline, loaded lazily: a run whose sentences all come from the cache never imports spaCy
+        (a warm `check` of the EIPs stays at the structural pass's memory)."""
+        if self._nlp is None and self._model is not None:
+            with self._lock:
+                if self._nlp is None and self._model is not None:
+                    try:
+                        import spacy
+
+                        self._nlp = spacy.load(self._model, exclude=["ner"])
+                    except Exception as e:  # a broken install: the parser-free rules still run
+                        self._status = f"The spaCy model {self._model} failed to load ({type(e).__name__}: {e}). {INSTALL_HINT}"
+                        self._model = None
+        return self._nlp
+
     def load(self) -> None:
-        if self.nlp is not None:
+        if self._model is not None:
             return
         names: list[str] = []
         if self.settings.model:
@@ -89,18 +106,15 @@ class LanguageEngine:
             names = []
             errors.append("SPEC_LSP_NO_MODEL=1")
         for name in names:
-            try:
-                import spacy
-
-                nlp = spacy.load(name, exclude=["ner"])
-                self.nlp = nlp
-                meta = nlp.meta
-                self.model_id = f"{meta.get('lang', 'en')}_{meta.get('name', name)}-{meta.get('version', '?')}"
-                self._status = f"ready ({name} {meta.get('version', '')})".strip()
-                break
-            except Exception as e:  # OSError: not installed; anything else: broken install
-                errors.append(f"{name}: {type(e).__name__}")
-        if self.nlp is None:
+            meta = _model_meta(name)
+            if meta is None:
+                errors.append(f"{name}: not installed")
+                continue
+            self._model = name
+            self.model_id = f"{meta.get('lang', 'en')}_{meta.get('name', name)}-{meta.get('version', '?')}"
+            self._status = f"ready ({name} {meta.get('version', '')})".strip()
+            break
+        if self._model is None:
             tried = f"tried {', '.join(names)}" if names else "SPEC_LSP_NO_MODEL=1 is set"
             self._status = (f"No spaCy English model is installed ({tried}); the language rules that need a parser "
                             f"are off, the others still run. {INSTALL_HINT}")
@@ -112,7 +126,7 @@ class LanguageEngine:
 
     @property
     def has_parser(self) -> bool:
-        return self.nlp is not None
+        return self._model is not None
 
     def _open_db(self) -> None:
         d = Path(self.settings.cache_dir) if self.settings.cache_dir else default_cache_dir()
@@ -164,7 +178,7 @@ class LanguageEngine:
 
     # -- analysis ----------------------------------------------------------------------------
     def analyze(self, sentences: Sequence[SentenceInput]) -> list[tuple[LangHit, ...]]:
-        if self.nlp is None and self._status == "not loaded":
+        if self._model is None and self._status == "not loaded":
             self.load()
         out: list[tuple[LangHit, ...] | None] = [None] * len(sentences)
         misses: list[int] = []
@@ -193,13 +207,14 @@ class LanguageEngine:
         if misses:
             texts = [sentences[i].text for i in misses]
             docs: list = [None] * len(texts)
-            if self.nlp is not None:
+            if self.has_parser:
                 # prefilter: only sentences on which a parsed rule could fire go through spaCy
                 todo = [j for j, t in enumerate(texts) if R.could_fire(t, self.enabled, self.extra)]
-                for j, d in zip(todo, self.nlp.pipe([texts[j] for j in todo], batch_size=64)):
+                nlp = self.nlp if todo else None
+                for j, d in zip(todo, nlp.pipe([texts[j] for j in todo], batch_size=64) if nlp is not None else ()):
                     docs[j] = d
             ctx_docs: list = [None] * len(misses)
-            if self.nlp is not None and "ambiguous-pronoun" in self.enabled:
+            if self.has_parser and "ambiguous-pronoun" in self.enabled and self.nlp is not None:
                 ctx_texts = [sentences[i].context for i in misses]
                 ctx_docs = [d if t else None for t, d in zip(ctx_texts, self.nlp.pipe(ctx_texts, batch_size=64))]
             self.parsed_sentences += sum(d is not None for d in docs)
@@ -221,7 +236,7 @@ class LanguageEngine:
             hits += R.open_ended(text, self.extra.get("open-ended-list", ()))
         if "keyword-misuse" in en and s.rfc2119:
             hits += R.keyword_misuse(text)
-        if doc is not None or self.nlp is not None:
+        if doc is not None or self.has_parser:
             if doc is None:
                 return self._dedupe(hits)  # the prefilter found nothing a parsed rule could flag
             hits += R.parsed_rules(doc, text, ctx_doc, en - {"placeholder", "loophole", "open-ended-list", "keyword-misuse"}, self.extra)
@@ -249,7 +264,7 @@ class LanguageEngine:
 
     def propositions_many(self, texts: Sequence[str]) -> list[tuple[Proposition, ...]]:
         """Propositions of many statements; the uncached ones go through `nlp.pipe` in one batch."""
-        if self.nlp is None:
+        if not self.has_parser:
             return [() for _ in texts]
         out: list = [None] * len(texts)
         miss: list[int] = []
@@ -270,7 +285,12 @@ class LanguageEngine:
                 out[i] = got
         for c0 in range(0, len(miss), self.CHUNK):
             part = miss[c0:c0 + self.CHUNK]
-            for i, d in zip(part, self.nlp.pipe([normalize(texts[i]) for i in part], batch_size=64)):
+            nlp = self.nlp
+            if nlp is None:
+                for i in part:
+                    out[i] = ()
+                continue
+            for i, d in zip(part, nlp.pipe([normalize(texts[i]) for i in part], batch_size=64)):
                 got = extract(d)
                 k = self._key("props", texts[i])
                 self._mem_props[k] = got
@@ -280,7 +300,7 @@ class LanguageEngine:
         return out
 
     def propositions(self, text: str) -> tuple[Proposition, ...]:
-        if self.nlp is None:
+        if not self.has_parser:
             return ()
         k = self._key("props", text)
         got = self._mem_props.get(k)
@@ -290,10 +310,31 @@ class LanguageEngine:
         if raw is not None:
             got = tuple(_prop_from_json(x) for x in json.loads(raw))
         else:
-            got = extract(self.nlp(normalize(text)))
+            nlp = self.nlp
+            got = extract(nlp(normalize(text))) if nlp is not None else ()
             self._db_put(k, json.dumps([_prop_to_json(p) for p in got]))
         self._mem_props[k] = got
         return got
+
+
+def _model_meta(name: str) -> dict | None:
+    """The meta.json of an installed spaCy model package, without importing spaCy (None when not installed)."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for loc in spec.submodule_search_locations:
+        f = Path(loc) / "meta.json"
+        if f.is_file():
+            try:
+                return json.loads(f.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                return {}
+    return {}
 
 
 _prop_to_json = prop_to_json
