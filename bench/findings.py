@@ -82,7 +82,8 @@ def _run(corpus: str, rules, root: Path, prefix: str):
         src = lines[ln] if ln < len(lines) else ""
         span = src[f.range.start.character:f.range.end.character] if f.range.end.line == ln else src[f.range.start.character:]
         out.append({"corpus": corpus, "path": prefix + f.path, "line": ln + 1, "half": half, "rule": f.rule, "code": f.code,
-                    "sentence": u.text, "context": b.plain, "span": span, "message": f.message})
+                    "sentence": u.text, "context": b.plain + ("".join(f"\n\n[{r.message}]" for r in f.related) if f.related else ""),
+                    "span": span, "message": f.message})
     return out, dict(words)
 
 

@@ -335,8 +335,9 @@ class LanguagePass:
                     continue
                 a, b = self._units[mine], self._units[other]
                 sev = r.severity if not cf.informational else type(r.severity).INFORMATION
+                label = f"conflicting statement at {b.path}:{b.range.start.line + 1}" if re.fullmatch(r"L\d+", b.key[1]) else f"conflicting clause “{b.key[1]}”"
                 out.append(Finding(path, a.range, r.code, r.name, r.category, sev, msg, a.key[1],
-                                   (Related(b.path, b.range, f"conflicting clause “{b.key[1]}”: {b.text}"),)))
+                                   (Related(b.path, b.range, f"{label}: {b.text}"),)))
         return out
 
     def analyze_all(self, ws) -> set[str]:
