@@ -170,13 +170,19 @@ class LanguagePass:
             for c in doc.clauses:
                 clause_blocks.setdefault(c.block, []).append(c)
             prev_by_block: dict[int, str] = {}
+            fmt = ws.format_of(p) if hasattr(ws, "format_of") else None  # the format seam, when merged
             for st in prose.statements(doc, commentary=lc.commentary):
                 b = doc.blocks[st.block]
                 prev = prev_by_block.get(st.block, "")
                 prev_by_block[st.block] = st.text
                 if not st.normative:
                     continue
+
                 inside = [c for c in clause_blocks.get(st.block, []) if prose._in_sentence(b, c, st.start, st.end)]
+                lead = _id_lead(b.plain, clause_blocks.get(st.block, []))
+                if st.start < lead < st.end:
+                    # `FR-010: System SHOULD …` is analysed as `System SHOULD …`, like a paragraph
+                    st = prose.Statement(st.block, lead, st.end, b.plain[lead:st.end], st.normative, st.reason)
                 if not lc.section_prose and not inside:
                     continue
                 si = doc.section_at(b.line)
@@ -187,8 +193,11 @@ class LanguagePass:
                 # one with a clause ID is named by it, any other by its document and line
                 rng = b.range(st.start, st.end)
                 cid = inside[0].id if inside else ""
+                auth = sec.authority if sec else None
+                if auth is not None and fmt is not None:  # a historical name (`platform`) ranks as its current one
+                    auth = getattr(fmt, "aliases", {}).get("authority", {}).get(auth, auth)
                 job.clauses.append(ClauseUnit((p, cid or f"L{rng.start.line + 1}", rng.start.line), st.text,
-                                              sec.authority if sec else None, sec.anchor if sec else "", p,
+                                              auth, sec.anchor if sec else "", p,
                                               inside[0].range if inside else rng,
                                               f"{sec.anchor}@{sec.line}" if sec is not None and _SCENARIO.match(sec.title) else ""))
         return job
@@ -237,6 +246,7 @@ class LanguagePass:
         live = {p for p in job.paths if p not in job.versions or id(ws.docs.get(p)) == job.versions[p]}
         changed: set[str] = set()
         per_path: dict[str, list[Finding]] = {p: [] for p in live}
+        fmt_of = getattr(ws, "format_of", None)
         for u, hits in zip(job.units, res.hits):
             if u.path not in live:
                 continue
@@ -266,6 +276,8 @@ class LanguagePass:
                 r = find_rule(h.rule)
                 if r is None:
                     continue
+                if fmt_of is not None and not fmt_of(u.path).keep_language_hit(r.name, u.text[h.start:h.end]):
+                    continue  # the format reports this itself (spec-kit: [NEEDS CLARIFICATION] is SPEC402)
                 if b is None:
                     line = -1 - u.block
                     rng = Range(Position(line, u.start + h.start), Position(line, u.start + h.end))
@@ -415,6 +427,16 @@ def _line(doc, n: int) -> str:
         except Exception:
             pass
     return lines[n] if 0 <= n < len(lines) else ""
+
+
+def _id_lead(plain: str, clauses) -> int:
+    """Length of a requirement ID lead (`FR-010: `, `REQ-3 - `) at the start of a block's plain text whose
+    clause is defined there; 0 if none."""
+    for c in clauses:
+        if c.kind == "id" and plain.lstrip().startswith(c.id):
+            m = re.match(r"\s*" + re.escape(c.id) + r"\s*(?:[:.]|\s[-–—]\s)?\s*", plain)
+            return m.end() if m else 0
+    return 0
 
 
 def _in_or_before_link(doc, b, a: int, z: int) -> bool:
