@@ -1,6 +1,6 @@
 """Blind-judging packets of language findings on the TEST half of every corpus, and the precision report.
 
-    python bench/judge_packets.py write ROUND        # /work/notes/judging/ROUND/<corpus>.jsonl + key-<corpus>.json
+    python bench/judge_packets.py write ROUND [--rules a,b]   # /work/notes/judging/ROUND/<corpus>.jsonl + key-<corpus>.json
     python bench/judge_packets.py report ROUND       # joins verdicts-<corpus>.jsonl with the keys -> bench/results/
 
 A packet line is {"id", "sentence", "context", "span", "message"}: no rule code or name.  Up to 20 findings
@@ -33,12 +33,12 @@ PER_RULE = 20
 JUDGED = tuple(r.name for r in LANGUAGE_RULES if r.category == "language" and r.name != "ambiguous-pronoun")
 
 
-def write(rnd_name: str) -> None:
+def write(rnd_name: str, rules: tuple[str, ...] = JUDGED) -> None:
     out = JUDGING / rnd_name
     out.mkdir(parents=True, exist_ok=True)
     stats = {}
     for corpus in split.corpora():
-        fs, words = F.run(corpus, JUDGED)
+        fs, words = F.run(corpus, rules)
         test = [f for f in fs if f["half"] == "test"]
         by = collections.defaultdict(list)
         for f in test:
@@ -130,4 +130,8 @@ def report(rnd_name: str) -> None:
 
 
 if __name__ == "__main__":
-    {"write": write, "report": report}[sys.argv[1]](sys.argv[2])
+    if sys.argv[1] == "write":
+        rules = tuple(sys.argv[sys.argv.index("--rules") + 1].split(",")) if "--rules" in sys.argv else JUDGED
+        write(sys.argv[2], rules)
+    else:
+        report(sys.argv[2])

@@ -166,6 +166,9 @@ class LanguagePass:
             job.versions[p] = id(doc)
             # keyword-misuse: the workspace declares BCP 14 (in any document) and this document writes keywords
             rfc = bcp14_ws and self._doc_flag(doc, "uses", prose.uses_bcp14)
+            # keyword-misuse reads a section only when the section itself writes upper-case keywords: there
+            # a lower-case "must" is the keyword mistyped; elsewhere it is ordinary English
+            kw_sections = _keyword_sections(doc) if rfc else frozenset()
             clause_blocks: dict[int, list] = {}
             for c in doc.clauses:
                 clause_blocks.setdefault(c.block, []).append(c)
@@ -188,7 +191,7 @@ class LanguagePass:
                 si = doc.section_at(b.line)
                 sec = doc.sections[si] if si is not None else None
                 subject = inside[0].id if inside else (sec.anchor if sec is not None else p)
-                job.units.append(Unit(p, st.block, st.start, st.end, st.text, prev, rfc, subject))
+                job.units.append(Unit(p, st.block, st.start, st.end, st.text, prev, rfc and si in kw_sections, subject))
                 # every normative statement is a proposition source for the contradiction index;
                 # one with a clause ID is named by it, any other by its document and line
                 rng = b.range(st.start, st.end)
@@ -427,6 +430,15 @@ def _line(doc, n: int) -> str:
         except Exception:
             pass
     return lines[n] if 0 <= n < len(lines) else ""
+
+
+def _keyword_sections(doc) -> frozenset:
+    """Indices of the sections whose own prose writes an upper-case BCP 14 keyword."""
+    out = set()
+    for b in doc.blocks:
+        if b.kind != "heading" and prose.BCP14_UPPER.search(b.plain) and not prose._DECLARATION.search(b.plain):
+            out.add(doc.section_at(b.line))
+    return frozenset(out)
 
 
 def _id_lead(plain: str, clauses) -> int:

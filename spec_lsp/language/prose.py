@@ -319,7 +319,8 @@ _CRITERION = re.compile(
     r"^[\s,]*(?:[\w’'-]+\s*){0,4}?(?:\(|:|—|such as\b|i\.e\.|e\.g\.|namely\b|including\b|that is,|"
     r"as (?:defined|described|specified|listed|given|set out|stated) (?:in|by|below|above|under)\b|"
     r"(?:defined|described|specified|listed|given) (?:in|by|below|above|under)\b|per\b|according to\b|in accordance with\b|"
-    r"than\b|of at (?:least|most)\b|within \d|under \d)",
+    r"than\b|of at (?:least|most)\b|within \d|under \d|based on\b|depending on\b|"
+    r"(?:indicating|explaining|describing|stating|showing|listing|naming|saying)\b|that (?:explains|indicates|describes|states|names|lists|says)\b)",
     re.IGNORECASE,
 )
 
