@@ -103,7 +103,8 @@ def test_challenge_files_are_linted_only_when_configured(tmp_path):
         "~~~xml\n<user>\nThe assistant should reply quickly, etc.\n</user>\n~~~\n", encoding="utf-8")
     _rc, fs, _ = check(root, "--fail-on", "never", cache=tmp_path / "c")
     assert not [f for f in fs if f["path"].startswith("examples/")]  # out of scope by default
-    (root / ".spec-lsp.toml").write_text("[language]\nchallenge-files = true\n", encoding="utf-8")
+    (root / ".spec-lsp.toml").write_text('[language]\nchallenge-files = true\n[rules]\nvague-timing = "warning"\nplaceholder = "warning"\n',
+                                        encoding="utf-8")
     _rc, fs, _ = check(root, "--fail-on", "never", cache=tmp_path / "c")
     got = sorted((f["rule"], f["range"]["start"]["line"], f["range"]["start"]["character"], f["subject"])
                  for f in fs if f["path"] == "examples/aa11.md")
