@@ -12,7 +12,7 @@ def _r(code: str, name: str, sev: Severity, summary: str, enabled: bool = True, 
 
 
 LANGUAGE_RULES: tuple[Rule, ...] = (
-    _r("SPEC201", "vague-term", I, "A vague adjective or adverb (“appropriate”, “adequate”, “reasonable”) with no stated criterion."),
+    _r("SPEC201", "vague-term", I, "A vague adjective or adverb (“appropriate”, “adequate”, “reasonable”) with no stated criterion.", enabled=False),
     _r("SPEC202", "subjective-language", I, "A matter of taste (“user-friendly”, “intuitive”, “seamless”) instead of an observable property."),
     _r("SPEC203", "loophole", W, "An escape clause (“if possible”, “as appropriate”, “where necessary”) that makes the requirement optional.", enabled=False),
     _r("SPEC204", "open-ended-list", W, "A list that does not end (“etc.”, “and so on”, “including but not limited to”).", enabled=False),
@@ -26,8 +26,8 @@ LANGUAGE_RULES: tuple[Rule, ...] = (
     _r("SPEC212", "number-without-unit", W, "A number that does not say what it counts or measures.", enabled=False),
     _r("SPEC213", "placeholder", W, "Unfinished text: TBD, TODO, FIXME, “[NEEDS CLARIFICATION]”.", enabled=False),
     _r("SPEC214", "weak-modal", I, "Tentative wording in a requirement (“might”, “could”, “ideally”, “try to”).", enabled=False),
-    _r("SPEC215", "keyword-misuse", W, "In a document that declares RFC 2119/8174 keywords, a keyword in lower or mixed case."),
-    _r("SPEC301", "contradiction", W, "Two clauses that cannot both hold (must / must not, conflicting bounds, “only X” / “X or Y”).", category="consistency"),
+    _r("SPEC215", "keyword-misuse", W, "In a document that declares RFC 2119/8174 keywords, a keyword in lower or mixed case.", enabled=False),
+    _r("SPEC301", "contradiction", W, "Two clauses that cannot both hold (must / must not, conflicting bounds, “only X” / “X or Y”).", category="consistency", enabled=False),
 )
 
 PARSER_FREE = frozenset({"loophole", "open-ended-list", "placeholder", "keyword-misuse", "vague-timing", "coordination-ambiguity"})

@@ -46,7 +46,7 @@ def test_contradiction_severity_follows_authority(lang, tmp_path):
     assert "overrides" in c["ln14"]["message"]
     # a configured severity replaces the default level but keeps the override as information
     cfg = lang / ".spec-lsp.toml"
-    cfg.write_text(cfg.read_text(encoding="utf-8") + 'contradiction = "error"\n', encoding="utf-8")
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace('contradiction = "warning"', 'contradiction = "error"'), encoding="utf-8")
     rc, fs, _ = check(lang, cache=tmp_path / "c")
     c = by_subject(fs, "SPEC301")
     assert c["ln11"]["severity"] == "error" and c["ln13"]["severity"] == "information"
