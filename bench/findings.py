@@ -27,6 +27,7 @@ from spec_lsp.language.langpass import LanguagePass  # noqa: E402
 from spec_lsp.language.registry import LANGUAGE_RULES  # noqa: E402
 
 CACHE = tempfile.mkdtemp(prefix="spec-lsp-findings-")
+_SEEN: dict[str, set] = {}
 
 
 def run(corpus: str, rules: tuple[str, ...] | None = None, root: Path | None = None):
@@ -34,7 +35,10 @@ def run(corpus: str, rules: tuple[str, ...] | None = None, root: Path | None = N
     spec folders of Kiro (`.kiro/specs`) and spec-kit (`.specify`) are opened as workspaces of their own."""
     base = root or split.CORPORA / corpus
     out, words = _run(corpus, rules, base, "")
+    seen = _SEEN.pop(str(base), set())
     for hidden in sorted(p for p in base.iterdir() if p.is_dir() and p.name.startswith(".") and p.name != ".git"):
+        if any(x.startswith(hidden.name + "/") for x in seen):
+            continue  # the workspace already indexes it (a format that lists the dot-dir, e.g. Kiro's .kiro)
         if any(hidden.rglob("*.md")):
             o, w = _run(corpus, rules, hidden, hidden.name + "/")
             out += o
@@ -49,6 +53,7 @@ def _run(corpus: str, rules, root: Path, prefix: str):
     sel = tuple(rules) if rules else ()
     ws = Workspace(root, cfg, probs, select=sel)
     ws.load()
+    _SEEN[str(root)] = set(ws.docs)
     lp = LanguagePass(ws.config)
     lp.load()
     job = lp.prepare(ws, sorted(ws.docs))

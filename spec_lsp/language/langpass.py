@@ -379,6 +379,17 @@ def challenge_prose(doc: ChallengeDocument) -> list[tuple[int, int, str]]:
     return out
 
 
+def _id_lead(plain: str, clauses) -> int:
+    """Length of a requirement ID lead (`FR-010: `, `REQ-3 - `) at the start of a block's plain text,
+    whose clause is defined there; 0 if none.  The parser sees the statement without the ID, so a
+    list item `- **FR-010**: System SHOULD …` is linted exactly like the same sentence as a paragraph."""
+    for c in clauses:
+        if c.kind == "id" and plain.lstrip().startswith(c.id):
+            m = re.match(r"\s*" + re.escape(c.id) + r"\s*(?:[:.]|\s[-–—]\s)?\s*", plain)
+            return m.end() if m else 0
+    return 0
+
+
 def _in_sentence(b, c, s: int, e: int) -> bool:
     a0 = b.position(s)
     a1 = b.position(e)
@@ -439,16 +450,6 @@ def _keyword_sections(doc) -> frozenset:
         if b.kind != "heading" and prose.BCP14_UPPER.search(b.plain) and not prose._DECLARATION.search(b.plain):
             out.add(doc.section_at(b.line))
     return frozenset(out)
-
-
-def _id_lead(plain: str, clauses) -> int:
-    """Length of a requirement ID lead (`FR-010: `, `REQ-3 - `) at the start of a block's plain text whose
-    clause is defined there; 0 if none."""
-    for c in clauses:
-        if c.kind == "id" and plain.lstrip().startswith(c.id):
-            m = re.match(r"\s*" + re.escape(c.id) + r"\s*(?:[:.]|\s[-–—]\s)?\s*", plain)
-            return m.end() if m else 0
-    return 0
 
 
 def _in_or_before_link(doc, b, a: int, z: int) -> bool:

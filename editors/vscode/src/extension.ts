@@ -10,7 +10,7 @@ import {
   ServerOptions,
   TransportKind,
 } from "vscode-languageclient/node";
-import { RestartBudget, ServerCommand, buildInitializationOptions, findExecutable, resolveServerCommand, startFailureMessage } from "./config";
+import { DOCUMENT_SELECTOR, RestartBudget, ServerCommand, buildInitializationOptions, findExecutable, resolveServerCommand, startFailureMessage } from "./config";
 
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
@@ -80,7 +80,8 @@ async function startClient(): Promise<void> {
   const serverOptions: ServerOptions = { command: cmd.command, args: cmd.args, transport: TransportKind.stdio };
   const budget = new RestartBudget(3, 180_000);
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ scheme: "file", language: "markdown" }],
+    // Markdown, MDX (no language of its own unless an MDX extension provides one) and `.markdown`
+    documentSelector: DOCUMENT_SELECTOR,
     synchronize: { configurationSection: "specLsp" },
     initializationOptions: buildInitializationOptions(settingsObject()),
     outputChannel: output,

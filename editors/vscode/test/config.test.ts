@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { RestartBudget, buildInitializationOptions, findExecutable, resolveServerCommand, splitCommandLine, startFailureMessage } from "../src/config.ts";
+import { DOCUMENT_SELECTOR, RestartBudget, buildInitializationOptions, findExecutable, resolveServerCommand, splitCommandLine, startFailureMessage } from "../src/config.ts";
 
 test("default server command is spec-lsp serve", () => {
   assert.deepEqual(resolveServerCommand({}), { command: "spec-lsp", args: ["serve"] });
@@ -83,4 +83,11 @@ test("the server command is looked up on PATH before the client starts", () => {
   assert.equal(findExecutable("/opt/py/bin/python3", "", "linux", exists), "/opt/py/bin/python3");
   assert.equal(findExecutable("./missing/python", "/usr/local/bin", "linux", exists), null);
   assert.equal(findExecutable("spec-lsp", "C:\\Windows;C:\\Tools\\", "win32", exists)?.toLowerCase(), "c:\\tools\\spec-lsp.exe");
+});
+
+test("the client attaches to .md, .mdx and .markdown", () => {
+  const langs = DOCUMENT_SELECTOR.map((d) => (d as { language?: string }).language).filter(Boolean);
+  assert.deepEqual(langs, ["markdown", "mdx"]);
+  const pattern = (DOCUMENT_SELECTOR.find((d) => "pattern" in d) as { pattern: string }).pattern;
+  assert.equal(pattern, "**/*.{md,mdx,markdown}");
 });
