@@ -32,6 +32,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--probe", default="/work/notes/judging/probe/probe.jsonl")
     ap.add_argument("--out", default=str(REPO / "bench" / "results" / "recall_probe.md"))
+    ap.add_argument("--rules", help="comma-separated rules to run instead of the defaults")
     a = ap.parse_args()
     rows = [json.loads(x) for x in Path(a.probe).read_text(encoding="utf-8").splitlines() if x.strip()]
     shutil.copy(a.probe, REPO / "bench" / "results" / "probe.jsonl")
@@ -44,7 +45,7 @@ def main() -> None:
     clean = 0
     per = []
     for corpus, items in sorted(by_corpus.items()):
-        fs, _ = F.run(corpus)
+        fs, _ = F.run(corpus, tuple(a.rules.split(",")) if a.rules else None)
         for r in items:
             norm = " ".join(r["sentence"].replace("**", "").split())
             mine = [f for f in fs if f["rule"] != "contradiction" and (f["path"] == r["file"] or f["path"].endswith("/" + r["file"]))
@@ -63,7 +64,7 @@ def main() -> None:
     md = ["# Recall on the blind probe", "",
           f"Command: `python bench/recall_probe.py` — {len(rows)} normative sentences from the test halves, {total} problems "
           "listed by a reviewer before the tool ran on them (the probe is in `bench/results/probe.jsonl`).", "",
-          f"**Problems caught: {caught} of {total} ({caught / max(total, 1):.0%})** by default-on rules with an overlapping span. "
+          f"**Problems caught: {caught} of {total} ({caught / max(total, 1):.0%})** by {'the rules ' + a.rules if a.rules else 'the default-on rules'} with an overlapping span. "
           f"Sentences without problems that got a finding anyway: {sent_flagged_clean} of {clean}.", "",
           "| problem kind (reviewer's words) | caught | total |", "|---|---|---|"]
     for k, (c, n) in sorted(kinds.items(), key=lambda x: -x[1][1]):

@@ -95,7 +95,7 @@ def test_ambiguous_pronoun_uses_previous_sentence(engine):
 
 
 def test_extra_words_extend_a_rule(tmp_path):
-    e = LanguageEngine(LanguageSettings(extra_words={"vague-term": ("snappy",)}, cache_dir=str(tmp_path)))
+    e = LanguageEngine(LanguageSettings(extra_words={"vague-term": ("snappy",)}, cache_dir=str(tmp_path), enabled_rules=frozenset({"vague-term"})))
     e.load()
     (hits,) = e.analyze([SentenceInput("The assistant should give a snappy reply.")])
     assert [h.rule for h in hits] == ["vague-term"]
