@@ -1,4 +1,4 @@
-"""Command line: `spec-lsp check | rules | graph | doctor | serve`."""
+"""Command line: `spec-lsp check | rules | graph | doctor | evals | serve`."""
 
 from __future__ import annotations
 
@@ -67,6 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
     _doctor_parser(sub)
     versions_cli.register(sub)  # diff, lock (spec_lsp/versions/)
 
+    from .evals.cli import add_parser as _add_evals  # `spec-lsp evals export|run` (spec_lsp/evals/)
+
+    _add_evals(sub)
+
     s = sub.add_parser("serve", help="run the language server (stdio by default)")
     s.add_argument("--stdio", action="store_true", help="use stdio (the default)")
     s.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead (for debugging)")
@@ -134,11 +138,28 @@ def _in_scope(path: str, only: set[str] | None) -> bool:
     return any(path == o or (o.endswith("/") and path.startswith(o)) or o == "" for o in only)
 
 
+def _output_problem(path: str) -> str | None:
+    """Why the report cannot be written to `path` (checked before any work), or None."""
+    p = Path(path)
+    if p.is_dir():
+        return f"-o {path}: is a directory"
+    parent = p.parent if str(p.parent) else Path(".")
+    if not parent.is_dir():
+        return f"-o {path}: directory {parent} does not exist"
+    if not os.access(parent, os.W_OK) or (p.exists() and not os.access(p, os.W_OK)):
+        return f"-o {path}: not writable"
+    return None
+
+
 def cmd_check(a) -> int:
     if getattr(a, "explain_scope", None):
         from .language.scope_cli import explain_scope
 
         return explain_scope(a.explain_scope, lambda paths: _open_workspace(paths, a.config))
+    if a.output:
+        why = _output_problem(a.output)
+        if why:
+            return _usage(why)
     select, ignore = _csv(a.select), _csv(a.ignore)
     from .core.config import matches_selector
     from .core.rules import all_rules
@@ -211,7 +232,10 @@ def cmd_check(a) -> int:
     else:
         out = to_sarif([shown(ws, f) for ws, f in all_findings], cwd.as_uri())
     if a.output:
-        Path(a.output).write_text(out + "\n", encoding="utf-8")
+        try:
+            Path(a.output).write_text(out + "\n", encoding="utf-8")
+        except OSError as e:
+            return _usage(f"-o {a.output}: {e.strerror or e}")
     elif out:
         sys.stdout.write(out + "\n")
     if a.format == "text" and tty:
@@ -261,6 +285,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_graph(a)
         if a.command == "serve":
             return cmd_serve(a)
+        if a.command == "evals":
+            from .evals.cli import cmd_evals
+
+            return cmd_evals(a)
         if a.command == "doctor":
             from .doctor import run as _doctor
 

@@ -11,7 +11,9 @@ import re
 from typing import TYPE_CHECKING, Iterable
 from urllib.parse import unquote
 
+from .config import attribute_aliases
 from .document import ChallengeDocument, Clause, Link, SpecDocument
+from .eval_checks import check_challenge_examples, check_spec_examples, missing_challenge_finding
 from .model import Finding, Fix, Position, Range, Related, Severity
 from .rules import find_rule, rule
 from .text import closest, normalize_title
@@ -74,8 +76,8 @@ def check_spec(doc: SpecDocument, ws: "Workspace") -> list[Finding]:
             allowed = cfg.attributes.get(key)
             if fmt.attributes is not None and key in fmt.attributes:
                 allowed = fmt.attributes[key]
-            if allowed is not None and value not in allowed and fmt.aliases.get(key, {}).get(value) in allowed:
-                current = fmt.aliases[key][value]
+            if allowed is not None and value not in allowed and attribute_aliases(fmt, cfg, key).get(value) in allowed:
+                current = attribute_aliases(fmt, cfg, key)[value]
                 out.append(make("SPEC150", path, rng,
                                 f"`{key}={value}` is the historical name of `{key}={current}`; it is read as “{current}”. "
                                 f"Write `{current}` to match the current {fmt.title.split(':')[0]}.", s.anchor, (),
@@ -102,6 +104,10 @@ def check_spec(doc: SpecDocument, ws: "Workspace") -> list[Finding]:
             si = doc.section_at(c.range.start.line)
             title = doc.sections[si].title if si is not None else doc.title
             new_path = ws.challenge_path_for(c.id)
+            specific = missing_challenge_finding(doc, c, ws, title, new_path)  # SPEC542 replaces SPEC101
+            if specific is not None:
+                out.append(specific)
+                continue
             out.append(make("SPEC101", path, c.range,
                             f"Clause “{c.id}” has no challenge-prompt file; add `{new_path}` with prompts that test it.",
                             c.id, (), fix_for(fmt.missing_evidence(ws, path, c, title))))
@@ -143,6 +149,7 @@ def check_spec(doc: SpecDocument, ws: "Workspace") -> list[Finding]:
             out.append(make("SPEC122", path, m.range,
                             f"“{m.id}” looks like a clause ID but no clause carries it"
                             + (f"; did you mean “{sugg[0]}”?" if sugg else "."), m.id))
+    out.extend(check_spec_examples(doc, ws))  # SPEC541
     # -- parser problems
     for pr in doc.problems:
         if pr.kind == "unclosed-fence":
@@ -202,6 +209,7 @@ def check_challenge(doc: ChallengeDocument, ws: "Workspace") -> list[Finding]:
     for m in doc.mentions:
         if not ws.clause_defs(m.id):
             out.append(make("SPEC122", path, m.range, f"“{m.id}” looks like a clause ID but no clause carries it.", m.id))
+    out.extend(check_challenge_examples(doc, ws))  # SPEC540, SPEC541
     return out
 
 

@@ -55,6 +55,10 @@ class Config:
     challenge_files: tuple[str, ...] = ("examples/{id}.md",)
     id_patterns: tuple[str, ...] = ()
     attributes: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: {"authority": DEFAULT_AUTHORITIES})
+    # `[attribute-aliases]`: historical names of attribute values, on top of the format's own
+    # (`authority = { platform = "root" }`): read as the current value by checks (SPEC150), the
+    # contradiction ranking and `spec-lsp diff` (a vocabulary rename, not a level change)
+    attribute_aliases: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     roles: tuple[str, ...] = DEFAULT_ROLES
     check_non_markdown_links: bool = False
     rules: Mapping[str, str] = field(default_factory=dict)  # code|name|prefix|category -> severity|"off"|"on"
@@ -80,7 +84,8 @@ class Config:
     def fingerprint(self) -> tuple:
         return (
             self.include, self.exclude, self.challenge_files, self.id_patterns,
-            tuple(sorted((k, tuple(v)) for k, v in self.attributes.items())), self.roles,
+            tuple(sorted((k, tuple(v)) for k, v in self.attributes.items())),
+            tuple(sorted((k, tuple(sorted(v.items()))) for k, v in self.attribute_aliases.items())), self.roles,
             self.check_non_markdown_links, tuple(sorted(self.rules.items())), self.select, self.ignore,
             self.formats, self.site_root,
         )
@@ -308,6 +313,18 @@ def apply_settings(base: Config, data: Mapping[str, Any], source: str) -> tuple[
                     if v is not None:
                         attrs[str(an)] = v
                 changes["attributes"] = attrs
+        elif key == "attribute-aliases":
+            if not isinstance(value, Mapping):
+                ld.bad(key, "expected a table of attribute name -> { historical value = \"current value\" }, "
+                            "e.g. [attribute-aliases] authority = { platform = \"root\" }")
+            else:
+                aliases: dict[str, dict[str, str]] = {}
+                for an, table in value.items():
+                    if not isinstance(table, Mapping) or not all(isinstance(v, str) for v in table.values()):
+                        ld.bad(f"attribute-aliases.{an}", "expected a table of historical value -> current value (strings)")
+                        continue
+                    aliases[str(an)] = {str(k): v for k, v in table.items()}
+                changes["attribute_aliases"] = aliases
         elif key == "check-non-markdown-links":
             if isinstance(value, bool):
                 changes["check_non_markdown_links"] = value
@@ -362,12 +379,43 @@ def apply_settings(base: Config, data: Mapping[str, Any], source: str) -> tuple[
             pass  # editor-side settings, not ours
         else:
             ld.bad(key, "unknown key")
+    if "attribute_aliases" in changes:  # checked against the allowed values, wherever `[attributes]` sits
+        attrs = changes.get("attributes", base.attributes)
+        good: dict[str, dict[str, str]] = {}
+        for an, table in changes["attribute_aliases"].items():
+            allowed = attrs.get(an)
+            if allowed is None:
+                ld.bad(f"attribute-aliases.{an}", f"`{an}` has no allowed values (`[attributes] {an} = [...]`), so an alias of it means nothing")
+                continue
+            ok: dict[str, str] = {}
+            for old_v, cur in table.items():
+                if cur not in allowed:
+                    ld.bad(f"attribute-aliases.{an}.{old_v}", f"“{cur}” is not an allowed `{an}` value ({', '.join(allowed)}); "
+                                                               "an alias names the current value an old one stands for")
+                elif old_v == cur:
+                    ld.bad(f"attribute-aliases.{an}.{old_v}", "a value cannot be an alias of itself")
+                elif old_v in allowed:
+                    ld.bad(f"attribute-aliases.{an}.{old_v}", f"“{old_v}” is a current `{an}` value; aliasing it to “{cur}” "
+                                                               "would hide real changes of level. Remove it from `[attributes]` first")
+                else:
+                    ok[old_v] = cur
+            if ok:
+                good[an] = ok
+        changes["attribute_aliases"] = {**base.attribute_aliases, **good}
     try:
         cfg = replace(base, **changes)
     except TypeError as e:  # pragma: no cover - defensive
         ld.bad("(root)", str(e))
         cfg = base
     return cfg, ld.problems
+
+
+def attribute_aliases(fmt, config: "Config", key: str) -> Mapping[str, str]:
+    """Historical names of `key`'s values: the format's vocabulary (Model Spec: platform → root), then
+    the configuration's `[attribute-aliases]`."""
+    own = fmt.aliases.get(key, {}) if fmt is not None else {}
+    extra = config.attribute_aliases.get(key)
+    return {**own, **extra} if extra else own
 
 
 def _language(base: LanguageConfig, value: Any, source: str) -> tuple[LanguageConfig, list[ConfigProblem]]:

@@ -363,7 +363,7 @@ def _section_label(doc: SpecDocument, line: int) -> tuple[str, str | None]:
     return " › ".join(s.title for s in path), doc.sections[si].authority
 
 
-def clause_hover(ws, cid: str, base: tuple[str, dict[str, str]] | None = None) -> str:
+def clause_hover(ws, cid: str, base: tuple[str, dict[str, str]] | None = None, evals: dict | None = None) -> str:
     entries = ws.clause_entries(cid)
     lines: list[str] = []
     if not entries:
@@ -389,6 +389,10 @@ def clause_hover(ws, cid: str, base: tuple[str, dict[str, str]] | None = None) -
         lines.append(f"**{n} challenge prompt{'s' if n != 1 else ''}** in `{chs[0].path}`" + (": " + "; ".join(titles) + more if titles else ""))
     else:
         lines.append(f"**No challenge prompts** (expected `{ws.challenge_path_for(cid)}`)")
+    if evals and cid in evals:  # pass rate from the last `spec-lsp evals run` report
+        passed, total, when = evals[cid]
+        lines.append("")
+        lines.append(f"**evals: {passed}/{total} passed**, run {when[:10] if when else 'date unknown'}")
     cites = [o for o in clause_occurrences(ws, cid) if o.role in ("mention", "header")]
     lines.append("")
     lines.append(f"Cited in {len(cites)} place{'s' if len(cites) != 1 else ''}.")
@@ -397,7 +401,7 @@ def clause_hover(ws, cid: str, base: tuple[str, dict[str, str]] | None = None) -
 
         lines += ["", lock_status(ws, entries[0][0], entries[0][1])]
         if base is not None:
-            lines += ["", base_status(base[0], base[1], entries[0][0], entries[0][1])]
+            lines += ["", base_status(ws, base[0], base[1], entries[0][0], entries[0][1])]
     return "\n".join(lines).strip()
 
 
@@ -442,7 +446,7 @@ def _first_lines(doc: SpecDocument, start: int, end: int, n: int) -> str:
 _PLURAL = {"criterion": "criteria", "property": "properties"}
 
 
-def scoped_clause_hover(ws, cid: str, scope: str) -> str:
+def scoped_clause_hover(ws, cid: str, scope: str, base: tuple[str, dict[str, str]] | None = None) -> str:
     """Hover of a clause of a format with scopes: `**FR-004** · feature 001-photo-albums · cited by T012, T015`."""
     entries = scoped_entries(ws, cid, scope)
     if not entries:
@@ -467,18 +471,25 @@ def scoped_clause_hover(ws, cid: str, scope: str) -> str:
     lines = [" · ".join(parts), "", "> " + c.sentence.replace("\n", " "), "", f"`{p}:{c.range.start.line + 1}` · {title}"]
     if len(entries) > 1:
         lines += ["", f"⚠ defined {len(entries)} times in this scope"]
+    from ..versions.lock import base_status, lock_status  # versions: spec.lock status, and against `diff.base`
+
+    lines += ["", lock_status(ws, p, c)]
+    if base is not None:
+        lines += ["", base_status(ws, base[0], base[1], p, c)]
     return "\n".join(lines)
 
 
-def hover(ws, path: str, pos: Position, base: tuple[str, dict[str, str]] | None = None) -> tuple[str, Range] | None:
-    """`base`: (label, clause key -> sentence hash) of a base revision (`diff.base`), when the edge has one."""
+def hover(ws, path: str, pos: Position, base: tuple[str, dict[str, str]] | None = None,
+          evals: dict | None = None) -> tuple[str, Range] | None:
+    """`base`: (label, clause key -> sentence hash) of a base revision (`diff.base`), when the edge has one;
+    `evals`: clause ID -> (passed, graded, run date) of the last evals report (read by the edge: no I/O here)."""
     sym = symbol_at(ws, path, pos)
     if sym is None:
         return None
     if sym.kind == "clause" and sym.scope is not None:
-        return scoped_clause_hover(ws, sym.name, sym.scope), sym.range
+        return scoped_clause_hover(ws, sym.name, sym.scope, base), sym.range
     if sym.kind == "clause":
-        text = clause_hover(ws, sym.name, base)
+        text = clause_hover(ws, sym.name, base, evals)
         if sym.role == "header":
             text = "Challenge prompts for this clause:\n\n" + text
         return text, sym.range

@@ -34,6 +34,10 @@ STRUCTURE_RULES: tuple[Rule, ...] = (
     _r("SPEC520", "stale-evidence", W, "A clause was reworded since spec.lock while its challenge prompts were not: they may no longer test it."),
     _r("SPEC521", "reused-id", E, "A clause ID that spec.lock records as retired is back on a different sentence."),
     _r("SPEC522", "invalid-lock-file", E, "spec.lock cannot be read (bad TOML or a malformed entry); it is ignored where broken."),
+    # eval material (spec_lsp/core/eval_checks.py)
+    _r("SPEC540", "challenge-without-user-turn", W, "A challenge conversation has no user turn (nor a closing developer request) for a model to answer."),
+    _r("SPEC541", "comparison-without-good-answer", W, "A `<comparison>` has no `<!-- GOOD -->` answer, so a grader has no example of what passes."),
+    _r("SPEC542", "examples-without-challenge-file", W, "A clause has no challenge file although its section has examples (replaces SPEC101 for that clause)."),
 )
 
 

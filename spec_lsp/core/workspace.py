@@ -223,6 +223,7 @@ class Workspace:
             if text is not None:
                 self._install_lock(text)
         self.recheck_all()
+        self._refinalize(_lock.LOCK_FILE)
 
     # ------------------------------------------------------------------------------------
     # Updating
@@ -265,7 +266,8 @@ class Workspace:
     # spec.lock: its entries are keys like any other, so an edit re-checks only the clauses it touches
 
     def set_lock(self, text: str | None) -> set[str]:
-        """Install (or, with None, remove) spec.lock's text; returns the paths whose findings changed."""
+        """Install (or, with None, remove) spec.lock's text; returns the paths whose findings changed
+        (spec.lock itself when its own findings, SPEC522, changed)."""
         had = _lock.LOCK_FILE in self.other_files
         changed = self._install_lock(text)
         if text is not None:
@@ -274,7 +276,10 @@ class Workspace:
             self.other_files.discard(_lock.LOCK_FILE)
         if had != (text is not None):
             changed |= {("file", _lock.LOCK_FILE), ("paths",)}
-        return self._after_change(None, changed)
+        out = self._after_change(None, changed)
+        if self._refinalize(_lock.LOCK_FILE):
+            out.add(_lock.LOCK_FILE)
+        return out
 
     def _install_lock(self, text: str | None) -> set[tuple]:
         self._lock_text = text
@@ -288,6 +293,13 @@ class Workspace:
                 after[("lock-retired", k)] = r
         before = self._lock_provided
         self._lock_provided = after
+        # spec.lock's own findings (invalid-lock-file): findings of the path spec.lock, like a document's
+        # (so the editor shows them on spec.lock and `findings(LOCK_FILE)` answers pull requests)
+        probs = self.lock.problems if self.lock is not None else ()
+        self._structural[_lock.LOCK_FILE] = tuple(
+            make("SPEC522", _lock.LOCK_FILE, Range(Position(line, 0), Position(line, 0)),
+                 f"{msg}; fix it, or delete {_lock.LOCK_FILE} and run `spec-lsp lock` again.", _lock.LOCK_FILE)
+            for line, msg in probs)
         return {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
 
     def _put(self, rel_path: str, text: str) -> set[tuple]:
@@ -333,6 +345,7 @@ class Workspace:
             for cid, lst in acc.items():
                 d[("clause", cid)] = tuple(lst)
             d[("anchors", doc.path)] = frozenset(doc.anchor_map)
+            d[("content", doc.path)] = doc.text  # read only by evidence hashes (versions/identity.py)
             fmt = self.format_of(doc.path)
             if not fmt.fallback:  # what the document cites (no positions): read by evidence checks
                 d[("refs", doc.path)] = frozenset(r.id for r in fmt.references(doc))
@@ -495,6 +508,12 @@ class Workspace:
         self._read(("lock-retired", key))
         return self.lock.retired.get(key) if self.lock is not None else None
 
+    def content_of(self, rel_path: str) -> str | None:
+        """A document's text, recording ("content", path): a reader is re-checked on any edit of it."""
+        self._read(("content", rel_path))
+        d = self.docs.get(rel_path)
+        return d.text if isinstance(d, SpecDocument) else None
+
     def evidence_digest(self, path: str, clause: Clause) -> str:
         """The hash of everything that tests `clause` of document `path` (spec_lsp/versions/identity.py)."""
         self._read(("evidence", clause.id))
@@ -568,13 +587,11 @@ class Workspace:
                             f"{p.key}: {p.reason}; the default is used.", p.key))
         sev = self.settings.severity("SPEC001")
         out = [replace(f, severity=sev) for f in out] if sev else []
-        sev = self.settings.severity("SPEC522")
-        if sev and self.lock is not None:
-            for line, msg in self.lock.problems:
-                out.append(replace(make("SPEC522", _lock.LOCK_FILE, Range(Position(line, 0), Position(line, 0)),
-                                        f"{msg}; fix it, or delete {_lock.LOCK_FILE} and run `spec-lsp lock` again.",
-                                        _lock.LOCK_FILE), severity=sev))
-        return out
+        return out  # spec.lock's own findings (SPEC522) are findings of the path spec.lock (see _install_lock)
+
+    def finding_paths(self) -> list[str]:
+        """Every path that has findings now (documents, and spec.lock)."""
+        return sorted(p for p, fs in self._final.items() if fs)
 
     def all_findings(self, include_waived: bool = False) -> list[Finding]:
         out = list(self.config_findings())
@@ -637,6 +654,7 @@ class Workspace:
             ws._put(p, t)
         ws._install_lock(self._lock_text)
         ws.recheck_all()
+        ws._refinalize(_lock.LOCK_FILE)
         for p, fs in self._language.items():
             ws.set_language_findings(p, fs)
         return ws

@@ -14,13 +14,24 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from ..core.config import Config
+from ..core.config import Config, attribute_aliases
 from ..core.document import ChallengeDocument, SpecDocument
 from ..core.model import Finding, Fix, Position, Range, Related
 from ..core.rules import find_rule
 from ..core.text import split_sentences
 from . import prose
 from .registry import LANGUAGE_RULES
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _sane(text):
+    """Text spaCy (and the on-disk cache) can take: a lone surrogate, which an editor may send in a
+    didChange, becomes U+FFFD. One code point for one, so offsets into the sentence still hold."""
+    if isinstance(text, str) and _SURROGATE.search(text):
+        return _SURROGATE.sub("\ufffd", text)
+    return text
+
 
 _SCENARIO = re.compile(r"\s*(?:scenario|example|case)\b", re.IGNORECASE)
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"|‘[^’]*’(?!\w)|(?<!\w)'[^'\n]*'(?!\w)")
@@ -198,7 +209,7 @@ class LanguagePass:
                 cid = inside[0].id if inside else ""
                 auth = sec.authority if sec else None
                 if auth is not None and fmt is not None:  # a historical name (`platform`) ranks as its current one
-                    auth = getattr(fmt, "aliases", {}).get("authority", {}).get(auth, auth)
+                    auth = attribute_aliases(fmt, ws.config, "authority").get(auth, auth)
                 job.clauses.append(ClauseUnit((p, cid or f"L{rng.start.line + 1}", rng.start.line), st.text,
                                               auth, sec.anchor if sec else "", p,
                                               inside[0].range if inside else rng,
@@ -237,9 +248,9 @@ class LanguagePass:
 
         if job.enabled is not None:
             eng.set_enabled(job.enabled)
-        res.hits = eng.analyze([SentenceInput(u.text, u.context, u.rfc2119) for u in job.units])
+        res.hits = eng.analyze([SentenceInput(_sane(u.text), _sane(u.context), u.rfc2119) for u in job.units])
         want_props = job.enabled is None or "contradiction" in job.enabled
-        res.props = eng.propositions_many([c.text for c in job.clauses]) if want_props else [()] * len(job.clauses)
+        res.props = eng.propositions_many([_sane(c.text) for c in job.clauses]) if want_props else [()] * len(job.clauses)
         return res
 
     # -- step 3 ---------------------------------------------------------------------------

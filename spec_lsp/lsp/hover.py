@@ -5,6 +5,7 @@ from __future__ import annotations
 from lsprotocol import types as T
 
 from ..core import navigation
+from ..evals.editor import pass_rates
 from .common import at, crange
 from .server import SpecServer
 
@@ -16,7 +17,7 @@ def register(server: SpecServer) -> None:
         if got is None:
             return None
         r, rel, pos = got
-        h = navigation.hover(r.ws, rel, pos, await _base(ls, r))
+        h = navigation.hover(r.ws, rel, pos, await _base(ls, r), evals=pass_rates(r.path))  # + last `evals run` report
         if h is None:
             return None
         text, rng = h
