@@ -49,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="processes for the language pass")
     c.add_argument("--show-waived", action="store_true", help="also list findings silenced by waivers, with their reasons")
     c.add_argument("--paranoid", action="store_true", help=argparse.SUPPRESS)
+    c.add_argument("--follow-symlinks", action="store_true",
+                   help="also index files reached through symlinks that lead outside the workspace (off by default)")
     c.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout")
     c.add_argument("--explain-scope", action="append", metavar="FILE",
                    help="print which sentences of FILE the language rules read (normative statements), and why")
@@ -66,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     _doctor_parser(sub)
     versions_cli.register(sub)  # diff, lock (spec_lsp/versions/)
+    from .trace import cli as trace_cli  # trace, rename (spec_lsp/trace/cli.py)
+
+    trace_cli.register(sub)
 
     from .evals.cli import add_parser as _add_evals  # `spec-lsp evals export|run` (spec_lsp/evals/)
 
@@ -96,7 +101,7 @@ def _progress_fn(enabled: bool):
     return progress
 
 
-def _open_workspace(paths: list[str], config_file: str | None, select=(), ignore=(), paranoid=False):
+def _open_workspace(paths: list[str], config_file: str | None, select=(), ignore=(), paranoid=False, follow_symlinks=False):
     """One workspace for paths that share a root (the directory of the governing config file)."""
     targets = [Path(p) for p in (paths or ["."])]
     for t in targets:
@@ -107,6 +112,10 @@ def _open_workspace(paths: list[str], config_file: str | None, select=(), ignore
     if cfg_path is not None and not cfg_path.is_file():
         raise SystemExit(_usage(f"no such config file: {cfg_path}"))
     cfg, problems = load_config(root, path=cfg_path)
+    if follow_symlinks:  # user-level: only the command line (or editor settings) may turn it on
+        from dataclasses import replace as _replace
+
+        cfg = _replace(cfg, follow_symlinks=True)
     ws = Workspace(root, cfg, problems, select=select, ignore=ignore, paranoid=paranoid)
     only: set[str] | None = None
     if any(t.resolve() != root for t in targets):
@@ -174,9 +183,10 @@ def cmd_check(a) -> int:
     n_files = 0
     lp = None
     for group in _group_by_root(a.paths):
-        ws, problems, only = _open_workspace(group, a.config, select, ignore, a.paranoid)
+        ws, problems, only = _open_workspace(group, a.config, select, ignore, a.paranoid, a.follow_symlinks)
         all_problems.extend(problems)
         ws.load(progress=_progress_fn(tty))
+        ws.load_citations(a.jobs if a.jobs and a.jobs > 1 else None)  # citations in code and tests (spec_lsp/trace)
         n_files += len(ws.docs)
         wants_nlp = ws.settings.any_enabled("language") or ws.settings.any_enabled("consistency")
         if not a.no_language and ws.config.language.enabled and wants_nlp:
@@ -297,6 +307,10 @@ def main(argv: list[str] | None = None) -> int:
             return versions_cli.cmd_diff(a)
         if a.command == "lock":
             return versions_cli.cmd_lock(a)
+        if a.command in ("trace", "rename"):
+            from .trace import cli as trace_cli
+
+            return trace_cli.cmd_trace(a) if a.command == "trace" else trace_cli.cmd_rename(a)
     except SystemExit as e:
         return int(e.code) if isinstance(e.code, int) else EXIT_USAGE
     except KeyboardInterrupt:

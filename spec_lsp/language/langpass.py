@@ -34,7 +34,9 @@ def _sane(text):
 
 
 _SCENARIO = re.compile(r"\s*(?:scenario|example|case)\b", re.IGNORECASE)
-_QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"|‘[^’]*’(?!\w)|(?<!\w)'[^'\n]*'(?!\w)")
+# (a quote never spans another opening quote of its kind: an unclosed “ must not make every later
+# one scan to the end of the sentence)
+_QUOTED = re.compile(r"“[^“”]*”|\"[^\"\n]*\"|‘[^‘’]*’(?!\w)|(?<!\w)'[^'\n]*'(?!\w)")
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class LanguagePass:
         self._units: dict[tuple, ClauseUnit] = {}
         self._conflicts: dict[frozenset, object] = {}
         self._flags: dict[tuple[str, str], tuple[int, object]] = {}
+        self._conflicts_by_path: dict[str, set[frozenset]] = {}  # path -> its pairs in _conflicts
 
     # -- engine --------------------------------------------------------------------------
     @property
@@ -141,6 +144,7 @@ class LanguagePass:
         self._units.clear()
         self._conflicts.clear()
         self._flags.clear()
+        self._conflicts_by_path.clear()
         if self._index is not None:
             from . import ContradictionIndex
 
@@ -328,15 +332,24 @@ class LanguagePass:
             for p, keys in new_keys.items():
                 self._keys[p] = keys
             # drop old conflicts that involve the updated or removed clauses, add the new ones
-            gone_paths = set(job.paths)
-            for pair in list(self._conflicts):
-                if any(k[0] in gone_paths for k in pair):
+            # (through the per-path index: neither step scans every conflict of the workspace)
+            for gp in set(job.paths):
+                for pair in list(self._conflicts_by_path.get(gp, ())):
+                    if self._conflicts.pop(pair, None) is None:
+                        continue
                     for k in pair:
                         touched.add(k[0])
-                    del self._conflicts[pair]
-            for cf in self._index.conflicts(upd):
+                        bucket = self._conflicts_by_path.get(k[0])
+                        if bucket is not None:
+                            bucket.discard(pair)
+                            if not bucket:
+                                del self._conflicts_by_path[k[0]]
+            for cf in self._index.iter_conflicts(upd):  # streamed: no list of every candidate pair
                 if cf.a_key in self._units and cf.b_key in self._units:
-                    self._conflicts[frozenset((cf.a_key, cf.b_key))] = cf
+                    pair = frozenset((cf.a_key, cf.b_key))
+                    self._conflicts[pair] = cf
+                    self._conflicts_by_path.setdefault(cf.a_key[0], set()).add(pair)
+                    self._conflicts_by_path.setdefault(cf.b_key[0], set()).add(pair)
                     touched.add(cf.a_key[0])
                     touched.add(cf.b_key[0])
         for p in touched:
@@ -355,7 +368,8 @@ class LanguagePass:
         if r is None:
             return []
         out = []
-        for cf in self._conflicts.values():
+        pairs = self._conflicts_by_path.get(path, ())
+        for cf in sorted((self._conflicts[pr] for pr in pairs), key=lambda c: (str(c.a_key), str(c.b_key))):
             for mine, other, msg in ((cf.a_key, cf.b_key, cf.message_for_a), (cf.b_key, cf.a_key, cf.message_for_b)):
                 if mine[0] != path:
                     continue

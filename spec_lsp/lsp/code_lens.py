@@ -15,6 +15,24 @@ OPEN = "specLsp.openChallengeFile"
 CREATE = "specLsp.createChallengeFile"
 
 
+def _n(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def _lens_title(ev) -> str:
+    """`cited by T012, T015 · 2 tests` / `3 scenarios · 1 test`."""
+    tasks = [e.label for e in ev if e.kind == "task"]
+    parts = []
+    if tasks:
+        parts.append("cited by " + ", ".join(tasks[:6]) + ("…" if len(tasks) > 6 else ""))
+    kinds: dict[str, int] = {}
+    for e in ev:
+        if e.kind != "task":
+            kinds[e.kind] = kinds.get(e.kind, 0) + 1
+    parts += [_n(n, k) for k, n in kinds.items()]
+    return " · ".join(parts)
+
+
 def register(server: SpecServer) -> None:
     @server.feature(T.TEXT_DOCUMENT_CODE_LENS)
     async def code_lens(ls: SpecServer, params: T.CodeLensParams):
@@ -27,14 +45,14 @@ def register(server: SpecServer) -> None:
             return []
         out = []
         fmt = r.ws.format_of(rel)
-        if not fmt.uses_challenge_files:  # the format's evidence (spec-kit: the tasks that cite it)
+        from ..trace.resolve import code_evidence, full_evidence
+
+        if not fmt.uses_challenge_files:  # the format's evidence (spec-kit: the tasks that cite it), and tests
             for c in doc.clauses:
-                ev = fmt.evidence(r.ws, rel, c)
+                ev = full_evidence(r.ws, rel, c)
                 rng = crange(ls, r, rel, c.tag_range)
                 if ev:
-                    labels = [e.label for e in ev]
-                    title = ("cited by " + ", ".join(labels[:6]) + ("…" if len(labels) > 6 else "")) if ev[0].kind == "task" \
-                        else f"{len(ev)} {ev[0].kind}{'s' if len(ev) != 1 else ''}"
+                    title = _lens_title(ev)
                     out.append(T.CodeLens(range=rng, command=T.Command(title=title, command=OPEN, arguments=[ls.uri_of(r, ev[0].path)])))
                 else:
                     out.append(T.CodeLens(range=rng, command=T.Command(title="no evidence", command=OPEN,
@@ -43,10 +61,14 @@ def register(server: SpecServer) -> None:
         for c in doc.clauses:
             chs = r.ws.challenges_for(c.id)
             rng = crange(ls, r, rel, c.tag_range)
+            tests = code_evidence(r.ws, rel, c)
             if chs:
                 n = sum(len(d.examples) for d in chs)
-                title = f"{n} challenge prompt{'s' if n != 1 else ''}"
+                title = f"{n} challenge prompt{'s' if n != 1 else ''}" + (f" · {_n(len(tests), 'test')}" if tests else "")
                 out.append(T.CodeLens(range=rng, command=T.Command(title=title, command=OPEN, arguments=[ls.uri_of(r, chs[0].path)])))
+            elif tests:
+                out.append(T.CodeLens(range=rng, command=T.Command(title=f"no challenge prompts · {_n(len(tests), 'test')}",
+                                                                  command=OPEN, arguments=[ls.uri_of(r, tests[0].path)])))
             else:
                 out.append(T.CodeLens(range=rng, command=T.Command(title="no challenge prompts", command=CREATE,
                                                                   arguments=[params.text_document.uri, c.id])))

@@ -32,7 +32,7 @@ async def at(ls: SpecServer, uri: str, position=None) -> tuple[Root, str, Positi
         return None
     r, rel = loc
     r = await ready_root(ls, r)
-    if rel not in r.ws.docs:
+    if rel not in r.ws.docs and rel not in r.ws.code:  # spec documents, and files scanned for citations
         return None
     pos = ls.index_of(r, rel).from_client(position) if position is not None else None
     return r, rel, pos

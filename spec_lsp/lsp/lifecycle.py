@@ -151,8 +151,15 @@ def register(server: SpecServer) -> None:
         changed: set[str] = set()
         if ch.type == T.FileChangeType.Deleted:
             changed = r.ws.remove_document(rel) if rel in r.ws.docs else r.ws.remove_other_file(rel)
+            if rel in r.ws.code:
+                changed |= r.ws.set_code(rel, None)
             if rel not in r.ws.docs:
                 ls._publish_one(r, rel, [])
+        elif r.ws.citations_loaded and (rel in r.ws.code or (r.ws.is_code_path(rel) and p.is_file() and _tracked(r, rel))):
+            # code, tests and other files: their citations (spec_lsp/trace)
+            if p.is_file():
+                r.ws.add_other_file(rel)
+            changed = r.ws.rescan_code(rel)
         elif r.ws.is_spec_path(rel) and p.is_file():
             text = r.ws.read_file(rel)
             if text is not None and text != r.ws.text(rel):
@@ -189,6 +196,13 @@ def register(server: SpecServer) -> None:
             p = uri_to_path(f.uri)
             if p is not None and p.is_dir() and p.resolve() not in ls.roots:
                 await ls.index_root(ls._make_root(p, scan=True, editor_path=p))
+
+
+def _tracked(r, rel: str) -> bool:
+    """Whether a new file is one the citation scan would list (not ignored by git, not a binary)."""
+    from ..trace.repo_files import is_ignored
+
+    return not is_ignored(r.path, rel)
 
 
 async def _register_watchers(ls: SpecServer) -> None:

@@ -26,7 +26,7 @@ from cattrs import ClassValidationError, transform_error
 from pygls.protocol import JsonRPCRequestMessage, LanguageServerProtocol, default_converter
 
 from .. import __version__
-from ..core.config import CONFIG_FILES, Config, ConfigProblem, find_config_file, load_config, merged
+from ..core.config import CONFIG_FILES, Config, ConfigProblem, find_config_file, load_config, merged, read_regular
 from ..language.langpass import LanguagePass
 from ..core.model import Finding
 from ..core.workspace import IncrementalMismatch, Workspace
@@ -425,6 +425,35 @@ class SpecServer(LanguageServer):
         await asyncio.sleep(0)
         self.publish(r, set(r.ws.docs) - set(open_rels), config_too=True)
         self.start_language(r)
+        self.spawn(self.scan_citations(r))
+
+    async def scan_citations(self, r: Root) -> None:
+        """The citation scan of the repository's other files (spec_lsp/trace): listed, read and scanned in a
+        worker thread after the spec documents' first diagnostics are out; installed on the loop."""
+        from ..trace.index import repo_files, scan_files
+
+        ws = r.ws
+        loop = asyncio.get_running_loop()
+        spec = ws.scan_spec()
+
+        def work():
+            rels = repo_files(ws.root)
+            return scan_files(ws.root, [p for p in rels if ws.is_code_path(p)], spec, 1)
+
+        try:
+            got = await loop.run_in_executor(self.index_pool, work)
+        except Exception as e:  # never fatal: spec features work without citations
+            self.log(f"citation scan failed: {e}", T.MessageType.Warning)
+            return
+        if self.roots.get(r.path) is not r or r.ws is not ws:
+            return  # rebuilt meanwhile; the new root scans for itself
+        got = {p: cf for p, cf in got.items() if ws.is_code_path(p)}
+        try:
+            changed = ws.install_code(got, replace_all=True)
+        except IncrementalMismatch as e:
+            self.log(f"PARANOID: {e}", T.MessageType.Error)
+            changed = set(ws.docs) | set(ws.code)
+        self.publish(r, changed)
 
     def publish_provisional(self, r: Root, rel: str, text: str, version: int | None) -> None:
         """Before the root's index is ready: the opened document's own findings, from a workspace holding
@@ -499,7 +528,7 @@ class SpecServer(LanguageServer):
         if config_too:  # with the config files: findings of files that are not documents (spec.lock's SPEC522)
             rels = set(rels) | {p for p in r.ws.finding_paths() if p not in r.ws.docs}
         for rel in sorted(rels):
-            if rel not in r.ws.docs and not r.ws.findings(rel):  # (spec.lock has findings, not a document)
+            if rel not in r.ws.docs and rel not in r.ws.code and not r.ws.findings(rel):  # (spec.lock has findings, not a document)
                 self._publish_one(r, rel, [])
                 continue
             diags = self.diagnostics_for(r, rel)
@@ -510,7 +539,10 @@ class SpecServer(LanguageServer):
                 if (r.path / name).exists() or name in cfg_files:
                     fs = cfg_files.get(name, [])
                     uri = self.uri_of(r, name)
-                    text = (r.path / name).read_text(encoding="utf-8", errors="replace") if (r.path / name).is_file() else ""
+                    try:  # a regular file only, bounded: a FIFO named .spec-lsp.toml must not block the loop
+                        text = read_regular(r.path / name, 1024 * 1024).decode("utf-8", errors="replace")
+                    except OSError:
+                        text = ""
                     ix = LineIndex(text, self.workspace.position_encoding)
                     diags = [diagnostic(f, ix, lambda p: ix, lambda p: self.uri_of(r, p)) for f in fs]
                     if fs or (uri in self.pull_results):
