@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--follow-symlinks", action="store_true",
                    help="also index files reached through symlinks that lead outside the workspace (off by default)")
     c.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout")
+    c.add_argument("--explain-scope", action="append", metavar="FILE",
+                   help="print which sentences of FILE the language rules read (normative statements), and why")
     versions_cli.add_check_options(c)  # --baseline, --write-baseline, --since (spec_lsp/versions/)
 
     r = sub.add_parser("rules", help="list every rule")
@@ -169,6 +171,10 @@ def _output_problem(path: str) -> str | None:
 
 
 def cmd_check(a) -> int:
+    if getattr(a, "explain_scope", None):
+        from .language.scope_cli import explain_scope
+
+        return explain_scope(a.explain_scope, lambda paths: _open_workspace(paths, a.config))
     if a.output:
         why = _output_problem(a.output)
         if why:
@@ -200,7 +206,7 @@ def cmd_check(a) -> int:
         n_files += len(ws.docs)
         wants_nlp = ws.settings.any_enabled("language") or ws.settings.any_enabled("consistency")
         if not a.no_language and ws.config.language.enabled and wants_nlp:
-            from .core.language_pass import LanguagePass
+            from .language.langpass import LanguagePass
 
             if lp is None or lp.config.language != ws.config.language:
                 lp = LanguagePass(ws.config)
@@ -210,7 +216,7 @@ def cmd_check(a) -> int:
             else:
                 lp.reset(ws.config)
             if a.jobs and a.jobs > 1:
-                from .core.parallel import analyze_parallel
+                from .language.parallel import analyze_parallel
 
                 analyze_parallel(lp, ws, a.jobs)
             else:

@@ -27,7 +27,7 @@ from pygls.protocol import JsonRPCRequestMessage, LanguageServerProtocol, defaul
 
 from .. import __version__
 from ..core.config import CONFIG_FILES, Config, ConfigProblem, find_config_file, load_config, merged, read_regular
-from ..core.language_pass import LanguagePass
+from ..language.langpass import LanguagePass
 from ..core.model import Finding
 from ..core.workspace import IncrementalMismatch, Workspace
 from .convert import diagnostic, path_to_uri, uri_to_path
