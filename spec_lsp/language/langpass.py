@@ -188,6 +188,8 @@ class LanguagePass:
             for c in doc.clauses:
                 clause_blocks.setdefault(c.block, []).append(c)
             prev_by_block: dict[int, str] = {}
+            locators: dict[int, prose.ClauseLocator] = {}  # per block: tags by position (linear in tags)
+            leads: dict[int, int] = {}
             fmt = ws.format_of(p) if hasattr(ws, "format_of") else None  # the format seam, when merged
             for st in prose.statements(doc, commentary=lc.commentary):
                 b = doc.blocks[st.block]
@@ -196,8 +198,13 @@ class LanguagePass:
                 if not st.normative:
                     continue
 
-                inside = [c for c in clause_blocks.get(st.block, []) if prose._in_sentence(b, c, st.start, st.end)]
-                lead = _id_lead(b.plain, clause_blocks.get(st.block, []))
+                loc = locators.get(st.block)
+                if loc is None:
+                    loc = locators[st.block] = prose.ClauseLocator(b, clause_blocks.get(st.block, []))
+                inside = loc.inside(st.start, st.end)
+                lead = leads.get(st.block)
+                if lead is None:
+                    lead = leads[st.block] = _id_lead(b.plain, clause_blocks.get(st.block, []))
                 if st.start < lead < st.end:
                     # `FR-010: System SHOULD …` is analysed as `System SHOULD …`, like a paragraph
                     st = prose.Statement(st.block, lead, st.end, b.plain[lead:st.end], st.normative, st.reason)
