@@ -61,6 +61,7 @@ class Config:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     language: LanguageConfig = field(default_factory=LanguageConfig)
+    docs_url: str | None = None  # rule page URL template ({name}, {code}) or base; None: the project's pages
     # server-only settings
     debounce_ms: int = 150
     source: str | None = None  # config file it came from, workspace-relative
@@ -278,6 +279,11 @@ def apply_settings(base: Config, data: Mapping[str, Any], source: str) -> tuple[
                         ld.bad(f"diagnostics.{dk}", "unknown key")
             else:
                 ld.bad(key, "expected a table")
+        elif key == "docs-url":
+            if isinstance(value, str) and (not value.strip() or value.strip().startswith(("https://", "http://"))):
+                changes["docs_url"] = value.strip() or None
+            else:
+                ld.bad(key, "expected an http(s) URL, optionally with {name} or {code}")
         elif key in ("trace", "server"):
             pass  # editor-side settings, not ours
         else:
@@ -392,7 +398,7 @@ def merged(file_cfg: Config, editor: Mapping[str, Any] | None, file_problems: li
     cfg, eprobs = apply_settings(Config(), editor, "<editor settings>")
     if file_cfg.source is not None:
         # file wins: re-apply the file on top of the editor settings, keeping editor-only keys
-        base = replace(file_cfg, debounce_ms=cfg.debounce_ms)
+        base = replace(file_cfg, debounce_ms=cfg.debounce_ms, docs_url=file_cfg.docs_url or cfg.docs_url)
         lang_editor = cfg.language
         if base.language == LanguageConfig() and lang_editor != LanguageConfig():
             base = replace(base, language=lang_editor)

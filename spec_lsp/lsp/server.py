@@ -274,7 +274,7 @@ class SpecServer(LanguageServer):
         codec = self.workspace.position_codec
         fs = findings if findings is not None else r.ws.findings(rel)
         lines = self.lines_of(r, rel)
-        return [diagnostic(f, codec, lines, lambda p: self.lines_of(r, p), lambda p: self.uri_of(r, p)) for f in fs]
+        return [diagnostic(f, codec, lines, lambda p: self.lines_of(r, p), lambda p: self.uri_of(r, p), r.ws.config.docs_url) for f in fs]
 
     def _config_diagnostics(self, r: Root) -> dict[str, list[Finding]]:
         out: dict[str, list[Finding]] = {}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Put spec-lsp and its pure-Python dependencies into bundled/libs (as Microsoft's
+# vscode-python-tools-extension-template does), for the .vsix: the extension runs them with the user's
+# Python through bundled/tool/launch.py.  spaCy is not bundled (compiled, and large): the extension
+# installs it on request into a private environment.
+#   PYTHON=python3 bash scripts/bundle-libs.sh      (from editors/vscode; `npm run package` calls it)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+REPO=$(cd ../.. && pwd)
+LIBS=bundled/libs
+WHEELS=$(mktemp -d)
+trap 'rm -rf "$WHEELS"' EXIT
+rm -rf "$LIBS"
+"$PY" -m pip wheel --disable-pip-version-check -q --no-deps -w "$WHEELS" "$REPO" >/dev/null
+# --platform any --abi none --implementation py: only pure-Python wheels are accepted, so a
+# dependency that needs a compiler or a platform wheel fails here instead of on the user's machine.
+"$PY" -m pip install --disable-pip-version-check -q --no-compile --target "$LIBS" \
+  --only-binary=:all: --python-version 3.10 --implementation py --abi none --platform any \
+  "$WHEELS"/spec_lsp-*.whl -r bundled-requirements.txt
+# what the server never runs: test suites, console scripts, byte code
+find "$LIBS" -depth -type d \( -name tests -o -name __pycache__ \) -path "$LIBS/networkx/*" -exec rm -rf {} +
+find "$LIBS" -depth -type d -name __pycache__ -exec rm -rf {} +
+rm -rf "$LIBS/bin"
+test -f "$LIBS/spec_lsp/docs/rules/broken-anchor-link.md"   # the rule pages ship with the server
+echo "bundled/libs: $(du -sh "$LIBS" | cut -f1) ($(ls "$LIBS" | grep -c dist-info) distributions)"
