@@ -12,7 +12,10 @@ LIBS=bundled/libs
 WHEELS=$(mktemp -d)
 trap 'rm -rf "$WHEELS"' EXIT
 rm -rf "$LIBS"
-"$PY" -m pip wheel --disable-pip-version-check -q --no-deps -w "$WHEELS" "$REPO" >/dev/null
+# build from a copy, so that setuptools' build/ and *.egg-info do not land in the checkout
+mkdir "$WHEELS/src" && cp "$REPO/pyproject.toml" "$REPO/README.md" "$WHEELS/src/"
+(cd "$REPO" && tar cf - --exclude=__pycache__ spec_lsp) | (cd "$WHEELS/src" && tar xf -)
+"$PY" -m pip wheel --disable-pip-version-check -q --no-deps -w "$WHEELS" "$WHEELS/src" >/dev/null
 # --platform any --abi none --implementation py: only pure-Python wheels are accepted, so a
 # dependency that needs a compiler or a platform wheel fails here instead of on the user's machine.
 "$PY" -m pip install --disable-pip-version-check -q --no-compile --target "$LIBS" \
