@@ -16,10 +16,10 @@ PRE_COMMIT = shutil.which("pre-commit")
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(PRE_COMMIT is None, reason="pre-commit is not installed (test extra)")]
 
 
-@pytest.fixture(scope="module")
-def pc_home(tmp_path_factory) -> Path:
-    """One pre-commit cache for the module: each hook environment is built once."""
-    return tmp_path_factory.mktemp("pre-commit-home")
+@pytest.fixture
+def pc_home(tmp_path) -> Path:
+    """pre-commit's home (try-repo builds the hook's environment afresh in a temporary store anyway)."""
+    return tmp_path / "pre-commit-home"
 
 
 def git_repo(tmp_path: Path, fixture: str, extra: dict[str, str] | None = None) -> Path:
@@ -61,19 +61,16 @@ def test_structure_hook_fails_on_a_broken_spec(tmp_path, pc_home):
     assert r.returncode == 1, r.stdout + r.stderr
     assert "Failed" in r.stdout
     assert "spec.md:17:" in r.stdout and "SPEC120" in r.stdout  # the hook prints the findings
-    # the structural hook's environment has no spaCy: it installs in seconds
-    envs = [p for p in pc_home.glob("repo*/py_env-*") if p.is_dir()]
-    assert envs and not any((p / "lib").glob("python3*/site-packages/spacy") for p in envs)
 
 
 def test_language_hook_runs_the_parser_rules(tmp_path, pc_home):
     """The language hook's environment has spaCy and the model (the `nlp` extra): a parser rule
-    (vague-term needs part-of-speech tags) reports, and the broken spec still fails."""
-    notes = "# Notes\n\nThe assistant should give an appropriate answer.\n"
+    (vague-term needs part-of-speech tags) reports next to a structural error, which fails the hook."""
+    notes = "# Notes\n\nSee [the rules](#nowhere).\n\nThe assistant should give an appropriate answer.\n"
     repo = git_repo(tmp_path, "model-spec", {"notes.md": notes})
-    r = try_repo(repo, "spec-lsp-check-language", pc_home, "--verbose")
-    assert r.returncode == 0, r.stdout + r.stderr  # information findings do not fail (default --fail-on error)
-    assert "notes.md:3:" in r.stdout and "SPEC201" in r.stdout, r.stdout
-    assert "spaCy is not installed" not in r.stdout + r.stderr
-    broken = git_repo(tmp_path / "b", "broken")
-    assert try_repo(broken, "spec-lsp-check-language", pc_home).returncode == 1
+    r = try_repo(repo, "spec-lsp-check-language", pc_home)
+    out = r.stdout + r.stderr
+    assert r.returncode == 1, out
+    assert "notes.md:3:" in out and "SPEC120" in out, out
+    assert "notes.md:5:" in out and "SPEC201" in out, out  # only with spaCy and the model
+    assert "spaCy is not installed" not in out and "No spaCy English model" not in out
