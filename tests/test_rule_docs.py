@@ -99,3 +99,19 @@ def test_sarif_links_and_embeds_the_pages():
     rules = {x["id"]: x for x in json.loads(r.stdout)["runs"][0]["tool"]["driver"]["rules"]}
     assert rules["SPEC120"]["helpUri"] == "https://github.com/spec-lsp/spec-lsp/blob/main/spec_lsp/docs/rules/broken-anchor-link.md"
     assert rules["SPEC120"]["help"]["markdown"].startswith("# broken-anchor-link (SPEC120)")
+
+
+def test_docs_url_config_key():
+    sys.path.insert(0, str(REPO))
+    from spec_lsp.core.config import Config, apply_settings
+    from spec_lsp.core.rule_docs import DEFAULT_DOCS_URL, doc_url
+    from spec_lsp.core.rules import find_rule
+
+    cfg, problems = apply_settings(Config(), {"docs-url": "https://docs.example.org/r/{code}.html"}, "x")
+    assert not problems and doc_url(find_rule("SPEC120"), cfg.docs_url) == "https://docs.example.org/r/SPEC120.html"
+    cfg, problems = apply_settings(Config(), {"docsUrl": "https://mirror.example.net/rules"}, "x")
+    assert doc_url(find_rule("vague-term"), cfg.docs_url) == "https://mirror.example.net/rules/vague-term.md"
+    for bad in (5, "ftp://x/{name}", "rules/{name}.md"):
+        cfg, problems = apply_settings(Config(), {"docs-url": bad}, "x")
+        assert cfg.docs_url is None and [p.key for p in problems] == ["docs-url"], bad
+    assert doc_url(find_rule("SPEC120")) == DEFAULT_DOCS_URL.format(name="broken-anchor-link")
