@@ -13,6 +13,7 @@ from . import __version__
 from .core.config import ConfigProblem, find_root, load_config
 from .core.model import Severity
 from .core.output import rules_table, to_json, to_sarif, to_text
+from .versions import cli as versions_cli
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--show-waived", action="store_true", help="also list findings silenced by waivers, with their reasons")
     c.add_argument("--paranoid", action="store_true", help=argparse.SUPPRESS)
     c.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout")
+    versions_cli.add_check_options(c)  # --baseline, --write-baseline, --since (spec_lsp/versions/)
 
     r = sub.add_parser("rules", help="list every rule")
     r.add_argument("--format", choices=("text", "json"), default="text")
@@ -60,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("paths", nargs="*", metavar="PATH")
     g.add_argument("--format", choices=("json", "dot", "mermaid"), default="json")
     g.add_argument("--config", metavar="FILE")
+
+    versions_cli.register(sub)  # diff, lock (spec_lsp/versions/)
 
     s = sub.add_parser("serve", help="run the language server (stdio by default)")
     s.add_argument("--stdio", action="store_true", help="use stdio (the default)")
@@ -168,6 +172,9 @@ def cmd_check(a) -> int:
                 lp.analyze_all(ws)
             lp.flush()
         all_findings.extend((ws, f) for f in ws.all_findings(include_waived=a.show_waived) if _in_scope(f.path, only))
+    all_findings, stop = versions_cli.filter_check(a, all_findings)
+    if stop is not None:
+        return stop
     multi = len({id(ws) for ws, _ in all_findings}) > 1 or any(ws.root.resolve() != cwd for ws, _ in all_findings)
     findings = [f for _, f in all_findings]
 
@@ -254,6 +261,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_graph(a)
         if a.command == "serve":
             return cmd_serve(a)
+        if a.command == "diff":
+            return versions_cli.cmd_diff(a)
+        if a.command == "lock":
+            return versions_cli.cmd_lock(a)
     except SystemExit as e:
         return int(e.code) if isinstance(e.code, int) else EXIT_USAGE
     except KeyboardInterrupt:

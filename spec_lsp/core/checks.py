@@ -136,6 +136,10 @@ def check_spec(doc: SpecDocument, ws: "Workspace") -> list[Finding]:
                             "This code fence has no closing line; it ends only where its list item or quote ends, "
                             "so the lines meant to be inside it render as text. Close it with a matching fence line, "
                             "indented like the opening one."))
+    # -- spec.lock: stale evidence, reused IDs (spec_lsp/versions/lock.py)
+    from ..versions.lock import lock_findings
+
+    out.extend(lock_findings(doc, ws))
     return out
 
 

@@ -64,6 +64,7 @@ class Config:
     docs_url: str | None = None  # rule page URL template ({name}, {code}) or base; None: the project's pages
     # server-only settings
     debounce_ms: int = 150
+    diff_base: str | None = None  # `diff.base`: a git revision the editor compares clauses with (spec_lsp/versions/)
     source: str | None = None  # config file it came from, workspace-relative
 
     # -- derived ---------------------------------------------------------------------------
@@ -284,6 +285,18 @@ def apply_settings(base: Config, data: Mapping[str, Any], source: str) -> tuple[
                 changes["docs_url"] = value.strip() or None
             else:
                 ld.bad(key, "expected an http(s) URL, optionally with {name} or {code}")
+        elif key == "diff":
+            if isinstance(value, Mapping):
+                for dk, dv in value.items():
+                    if canonical_key(str(dk)) == "base":
+                        if isinstance(dv, str):
+                            changes["diff_base"] = dv.strip() or None
+                        else:
+                            ld.bad("diff.base", "expected a git revision such as \"origin/main\"")
+                    else:
+                        ld.bad(f"diff.{dk}", "unknown key")
+            else:
+                ld.bad(key, "expected a table")
         elif key in ("trace", "server"):
             pass  # editor-side settings, not ours
         else:
@@ -398,7 +411,8 @@ def merged(file_cfg: Config, editor: Mapping[str, Any] | None, file_problems: li
     cfg, eprobs = apply_settings(Config(), editor, "<editor settings>")
     if file_cfg.source is not None:
         # file wins: re-apply the file on top of the editor settings, keeping editor-only keys
-        base = replace(file_cfg, debounce_ms=cfg.debounce_ms, docs_url=file_cfg.docs_url or cfg.docs_url)
+        base = replace(file_cfg, debounce_ms=cfg.debounce_ms, diff_base=file_cfg.diff_base or cfg.diff_base,
+                       docs_url=file_cfg.docs_url or cfg.docs_url)
         lang_editor = cfg.language
         if base.language == LanguageConfig() and lang_editor != LanguageConfig():
             base = replace(base, language=lang_editor)

@@ -14,6 +14,7 @@ import networkx as nx
 
 from .checks import resolve_link
 from .document import ChallengeDocument, SpecDocument
+from ..versions.identity import evidence_hash, evidence_of, sentence_hash
 
 if TYPE_CHECKING:  # pragma: no cover
     from .workspace import Workspace
@@ -63,6 +64,8 @@ def _clause_attrs(g: nx.MultiDiGraph, ws: "Workspace", clause_nodes) -> None:
         attrs.update(kind="clause", id=cid, defined=bool(defs))
         if defs:
             attrs["sentence"] = defs[0][1].sentence
+            attrs["sentence_hash"] = sentence_hash(defs[0][1].sentence)  # as in spec.lock (spec_lsp/versions/)
+            attrs["evidence_hash"] = evidence_hash(evidence_of(ws, defs[0][0], defs[0][1]))
 
 
 def _remove_doc(g: nx.MultiDiGraph, path: str) -> None:

@@ -269,7 +269,7 @@ def _section_label(doc: SpecDocument, line: int) -> tuple[str, str | None]:
     return " › ".join(s.title for s in path), doc.sections[si].authority
 
 
-def clause_hover(ws, cid: str) -> str:
+def clause_hover(ws, cid: str, base: tuple[str, dict[str, str]] | None = None) -> str:
     entries = ws.clause_entries(cid)
     lines: list[str] = []
     if not entries:
@@ -298,6 +298,12 @@ def clause_hover(ws, cid: str) -> str:
     cites = [o for o in clause_occurrences(ws, cid) if o.role in ("mention", "header")]
     lines.append("")
     lines.append(f"Cited in {len(cites)} place{'s' if len(cites) != 1 else ''}.")
+    if entries:  # versions: spec.lock status, and the clause against `diff.base` when the editor set one
+        from ..versions.lock import base_status, lock_status
+
+        lines += ["", lock_status(ws, entries[0][0], entries[0][1])]
+        if base is not None:
+            lines += ["", base_status(base[0], base[1], entries[0][0], entries[0][1])]
     return "\n".join(lines).strip()
 
 
@@ -339,12 +345,13 @@ def _first_lines(doc: SpecDocument, start: int, end: int, n: int) -> str:
     return "\n".join(got)
 
 
-def hover(ws, path: str, pos: Position) -> tuple[str, Range] | None:
+def hover(ws, path: str, pos: Position, base: tuple[str, dict[str, str]] | None = None) -> tuple[str, Range] | None:
+    """`base`: (label, clause key -> sentence hash) of a base revision (`diff.base`), when the edge has one."""
     sym = symbol_at(ws, path, pos)
     if sym is None:
         return None
     if sym.kind == "clause":
-        text = clause_hover(ws, sym.name)
+        text = clause_hover(ws, sym.name, base)
         if sym.role == "header":
             text = "Challenge prompts for this clause:\n\n" + text
         return text, sym.range

@@ -30,6 +30,10 @@ STRUCTURE_RULES: tuple[Rule, ...] = (
     _r("SPEC122", "unknown-clause-mention", W, "Text mentions a clause ID that no clause carries."),
     _r("SPEC130", "unknown-attribute-value", E, "A section attribute has a value outside its allowed list (e.g. `authority=admin`)."),
     _r("SPEC140", "unclosed-code-fence", W, "A code fence is never closed, so the rest of the document is code."),
+    # spec versions (spec_lsp/versions/): spec.lock
+    _r("SPEC520", "stale-evidence", W, "A clause was reworded since spec.lock while its challenge prompts were not: they may no longer test it."),
+    _r("SPEC521", "reused-id", E, "A clause ID that spec.lock records as retired is back on a different sentence."),
+    _r("SPEC522", "invalid-lock-file", E, "spec.lock cannot be read (bad TOML or a malformed entry); it is ignored where broken."),
 )
 
 

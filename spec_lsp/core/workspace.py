@@ -26,6 +26,8 @@ from .config import Config, ConfigProblem, challenge_id, is_excluded_dir, path_i
 from .document import ChallengeDocument, Clause, SpecDocument, parse_challenge, parse_spec
 from .model import Finding, Position, Range
 from .rules import RuleSettings
+from ..versions import lock as _lock
+from ..versions.identity import challenge_hash, evidence_hash, evidence_of
 
 Document = SpecDocument | ChallengeDocument
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -63,6 +65,10 @@ class Workspace:
         self._graph_dirty: set[str] = set()
         self._texts: dict[str, str] = {}
         self.listeners: list[Callable[[str, Document | None], None]] = []
+        # spec.lock (spec_lsp/versions/lock.py): provides ("lock-present",), ("lock", id), ("lock-retired", id)
+        self.lock: _lock.LockFile | None = None
+        self._lock_text: str | None = None
+        self._lock_provided: dict[tuple, object] = {}
 
     # ------------------------------------------------------------------------------------
     # Loading
@@ -89,7 +95,8 @@ class Workspace:
         return specs, others
 
     def is_spec_path(self, rel_path: str) -> bool:
-        return path_included(rel_path, self.config)
+        """A file whose text the index tracks: a spec document, a challenge file, or spec.lock."""
+        return rel_path == _lock.LOCK_FILE or path_included(rel_path, self.config)
 
     def read_file(self, rel_path: str) -> str | None:
         p = self.root / rel_path
@@ -119,6 +126,10 @@ class Workspace:
                 self._put(rp, text)
             if progress:
                 progress(k + 1, total, rp)
+        if _lock.LOCK_FILE in self.other_files:
+            text = self.read_file(_lock.LOCK_FILE)
+            if text is not None:
+                self._install_lock(text)
         self.recheck_all()
 
     # ------------------------------------------------------------------------------------
@@ -126,10 +137,14 @@ class Workspace:
 
     def set_document(self, rel_path: str, text: str) -> set[str]:
         """Add or change a document; returns the paths whose findings changed."""
+        if rel_path == _lock.LOCK_FILE:
+            return self.set_lock(text)
         changed_keys = self._put(rel_path, text)
         return self._after_change(rel_path, changed_keys)
 
     def remove_document(self, rel_path: str) -> set[str]:
+        if rel_path == _lock.LOCK_FILE:
+            return self.set_lock(None)
         self.other_files.discard(rel_path)
         self.read_errors.pop(rel_path, None)
         if rel_path not in self.docs:
@@ -138,16 +153,50 @@ class Workspace:
         return self._after_change(rel_path, changed_keys)
 
     def add_other_file(self, rel_path: str) -> set[str]:
+        if rel_path == _lock.LOCK_FILE:
+            text = self.read_file(rel_path)
+            return self.set_lock(text) if text is not None and text != self._lock_text else set()
         if rel_path in self.other_files or rel_path in self.docs:
             return set()
         self.other_files.add(rel_path)
         return self._after_change(None, {("file", rel_path), ("paths",)})
 
     def remove_other_file(self, rel_path: str) -> set[str]:
+        if rel_path == _lock.LOCK_FILE:
+            return self.set_lock(None)
         if rel_path not in self.other_files:
             return set()
         self.other_files.discard(rel_path)
         return self._after_change(None, {("file", rel_path), ("paths",)})
+
+    # ------------------------------------------------------------------------------------
+    # spec.lock: its entries are keys like any other, so an edit re-checks only the clauses it touches
+
+    def set_lock(self, text: str | None) -> set[str]:
+        """Install (or, with None, remove) spec.lock's text; returns the paths whose findings changed."""
+        had = _lock.LOCK_FILE in self.other_files
+        changed = self._install_lock(text)
+        if text is not None:
+            self.other_files.add(_lock.LOCK_FILE)
+        else:
+            self.other_files.discard(_lock.LOCK_FILE)
+        if had != (text is not None):
+            changed |= {("file", _lock.LOCK_FILE), ("paths",)}
+        return self._after_change(None, changed)
+
+    def _install_lock(self, text: str | None) -> set[tuple]:
+        self._lock_text = text
+        self.lock = _lock.parse(text) if text is not None else None
+        after: dict[tuple, object] = {}
+        if self.lock is not None:
+            after[("lock-present",)] = True
+            for k, e in self.lock.clauses.items():
+                after[("lock", k)] = e
+            for k, r in self.lock.retired.items():
+                after[("lock-retired", k)] = r
+        before = self._lock_provided
+        self._lock_provided = after
+        return {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
 
     def _put(self, rel_path: str, text: str) -> set[tuple]:
         old = self.docs.get(rel_path)
@@ -188,6 +237,7 @@ class Workspace:
             d[("anchors", doc.path)] = frozenset(doc.anchor_map)
         else:
             d[("challenge", doc.file_id)] = doc.path
+            d[("evidence", doc.file_id)] = challenge_hash(doc)
         return d
 
     def _reprovide(self, path: str, old: Document | None, new: Document | None) -> set[tuple]:
@@ -290,6 +340,23 @@ class Workspace:
         self._read(("paths",))
         return sorted(self.docs) + sorted(self.other_files)
 
+    def has_lock(self) -> bool:
+        self._read(("lock-present",))
+        return self.lock is not None
+
+    def locked(self, key: str) -> "_lock.Entry | None":
+        self._read(("lock", key))
+        return self.lock.clauses.get(key) if self.lock is not None else None
+
+    def retired(self, key: str) -> "_lock.Retired | None":
+        self._read(("lock-retired", key))
+        return self.lock.retired.get(key) if self.lock is not None else None
+
+    def evidence_digest(self, path: str, clause: Clause) -> str:
+        """The hash of everything that tests `clause` of document `path` (spec_lsp/versions/identity.py)."""
+        self._read(("evidence", clause.id))
+        return evidence_hash(evidence_of(self, path, clause))
+
     def challenge_path_for(self, clause_id: str) -> str:
         return self.config.challenge_files[0].replace("{id}", clause_id) if self.config.challenge_files else f"examples/{clause_id}.md"
 
@@ -357,7 +424,14 @@ class Workspace:
             out.append(make("SPEC001", p.path, Range(Position(p.line, 0), Position(p.line, 0)),
                             f"{p.key}: {p.reason}; the default is used.", p.key))
         sev = self.settings.severity("SPEC001")
-        return [replace(f, severity=sev) for f in out] if sev else []
+        out = [replace(f, severity=sev) for f in out] if sev else []
+        sev = self.settings.severity("SPEC522")
+        if sev and self.lock is not None:
+            for line, msg in self.lock.problems:
+                out.append(replace(make("SPEC522", _lock.LOCK_FILE, Range(Position(line, 0), Position(line, 0)),
+                                        f"{msg}; fix it, or delete {_lock.LOCK_FILE} and run `spec-lsp lock` again.",
+                                        _lock.LOCK_FILE), severity=sev))
+        return out
 
     def all_findings(self, include_waived: bool = False) -> list[Finding]:
         out = list(self.config_findings())
@@ -369,6 +443,8 @@ class Workspace:
     # Queries for features
 
     def text(self, rel_path: str) -> str | None:
+        if rel_path == _lock.LOCK_FILE:
+            return self._lock_text
         return self._texts.get(rel_path)
 
     def spec_docs(self) -> Iterator[SpecDocument]:
@@ -415,6 +491,7 @@ class Workspace:
         ws.read_errors = dict(self.read_errors)
         for p, t in self._texts.items():
             ws._put(p, t)
+        ws._install_lock(self._lock_text)
         ws.recheck_all()
         for p, fs in self._language.items():
             ws.set_language_findings(p, fs)

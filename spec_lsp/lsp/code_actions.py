@@ -11,6 +11,25 @@ from .common import at, crange
 from .convert import from_client_pos, to_client_pos
 from .server import SpecServer
 
+LOCK_CODES = ("SPEC520", "SPEC521")
+
+
+def accept_action(ls: SpecServer, r, d: T.Diagnostic) -> T.CodeAction | None:
+    """An edit of spec.lock, computed on its current text, that accepts the diagnostic's clause."""
+    from ..versions.lock import LOCK_FILE, accept_edit
+
+    cid = d.data["subject"]
+    got = accept_edit(r.ws, [cid])
+    if got is None:
+        return None
+    rng, text = got
+    lines = (r.ws.text(LOCK_FILE) or "").split("\n")
+    codec = ls.workspace.position_codec
+    edit = T.TextEdit(range=T.Range(start=to_client_pos(codec, lines, rng.start), end=to_client_pos(codec, lines, rng.end)), new_text=text)
+    what = "reviewed the prompts" if d.code == "SPEC520" else "reuse is deliberate"
+    return T.CodeAction(title=f"Accept [^{cid}] in {LOCK_FILE} ({what})", kind=T.CodeActionKind.QuickFix, diagnostics=[d],
+                        edit=T.WorkspaceEdit(changes={ls.uri_of(r, LOCK_FILE): [edit]}))
+
 
 def register(server: SpecServer) -> None:
     @server.feature(T.TEXT_DOCUMENT_CODE_ACTION, T.CodeActionOptions(code_action_kinds=[T.CodeActionKind.QuickFix]))
@@ -40,6 +59,10 @@ def register(server: SpecServer) -> None:
                     if edit is not None and cid not in seen_create:
                         seen_create.add(cid)
                         out.append(T.CodeAction(title=fx["title"], kind=T.CodeActionKind.QuickFix, diagnostics=[d], edit=edit, is_preferred=True))
+            if d.code in LOCK_CODES and d.data.get("subject"):  # spec.lock: accept this clause (spec_lsp/versions/)
+                act = accept_action(ls, r, d)
+                if act is not None:
+                    out.append(act)
             if isinstance(doc, SpecDocument) and d.data.get("category") in ("language", "consistency"):
                 start = from_client_pos(codec, lines, d.range.start)
                 comment = f"<!-- spec-lsp: allow {d.code} -- TODO: say why this rule does not apply here -->"

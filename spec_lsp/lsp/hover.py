@@ -37,10 +37,26 @@ def register(server: SpecServer) -> None:
         if got is None:
             return None
         r, rel, pos = got
-        h = navigation.hover(r.ws, rel, pos)
+        h = navigation.hover(r.ws, rel, pos, await _base(ls, r))
         notes, frange = _rule_notes(ls, r, rel, pos)
         if h is None and not notes:
             return None
         text, rng = h if h is not None else ("", frange)
         value = "\n\n---\n\n".join(([text] if text else []) + notes)
         return T.Hover(contents=T.MarkupContent(kind=T.MarkupKind.Markdown, value=value), range=crange(ls, r, rel, rng))
+
+
+async def _base(ls: SpecServer, r):
+    """The `diff.base` revision's clause hashes (read with git in a worker thread, cached per commit)."""
+    rev = r.ws.config.diff_base
+    if not rev:
+        return None
+    import asyncio
+
+    from ..versions.base import SourceError, base_hashes
+
+    try:
+        return await asyncio.get_running_loop().run_in_executor(None, base_hashes, r.path, rev)
+    except (SourceError, OSError) as e:
+        ls.log(f"diff.base {rev!r}: {e}")
+        return None
