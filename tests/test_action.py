@@ -126,16 +126,19 @@ def test_action_fail_on_never_and_extra_args(tmp_path, runner_temp):
 
 
 @pytest.mark.slow
-def test_action_baseline_input_reaches_the_command(tmp_path, runner_temp):
-    """`baseline` becomes `--baseline FILE` (the option comes with spec-lsp's baseline support)."""
+def test_action_baseline_input(tmp_path, runner_temp):
+    """`baseline` becomes `check --baseline FILE`: with every current finding recorded, the job passes;
+    a new error on top fails it, and only that one is reported."""
     ws = workspace(tmp_path, "broken")
-    (ws / "baseline.json").write_text("[]", encoding="utf-8")
-    res = run_action(ws, runner_temp, {"extras": "", "baseline": "baseline.json"})
+    res = run_action(ws, runner_temp, {"extras": "", "fail-on": "never", "args": "--no-language --write-baseline spec-lsp-baseline.json"})
+    assert res["outputs"]["check"]["exit-code"] == "0" and (ws / "spec-lsp-baseline.json").is_file(), res["steps"]
+    res = run_action(ws, runner_temp, {"extras": "", "baseline": "spec-lsp-baseline.json", "args": "--no-language"})
     check = res["steps"][1]
-    assert "--baseline baseline.json" in check["stdout"].splitlines()[0], check["stdout"]
-    has_baseline = "--baseline" in subprocess.run([str(runner_temp / "spec-lsp-venv" / "bin" / "spec-lsp"), "check", "--help"],
-                                                  capture_output=True, text=True).stdout
-    if not has_baseline:  # before `check --baseline` lands: a usage error, reported as such (exit 2)
-        assert res["outputs"]["check"]["exit-code"] == "2" and res["steps"][2]["code"] == 2
-    else:
-        assert res["outputs"]["check"]["exit-code"] in ("0", "1")
+    assert "--baseline spec-lsp-baseline.json" in check["stdout"].splitlines()[0], check["stdout"]
+    assert res["outputs"]["check"]["exit-code"] == "0" and res["steps"][2]["code"] == 0, res["steps"]
+    assert json.loads((ws / "spec-lsp.sarif").read_text(encoding="utf-8"))["runs"][0]["results"] == []
+    (ws / "new.md").write_text("# New\n\nSee [there](#nowhere-at-all).\n", encoding="utf-8")
+    res = run_action(ws, runner_temp, {"extras": "", "baseline": "spec-lsp-baseline.json", "args": "--no-language"})
+    assert res["outputs"]["check"]["exit-code"] == "1" and res["steps"][2]["code"] == 1, res["steps"]
+    results = json.loads((ws / "spec-lsp.sarif").read_text(encoding="utf-8"))["runs"][0]["results"]
+    assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]) for r in results] == [("SPEC120", "new.md")]
