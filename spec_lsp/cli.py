@@ -1,4 +1,4 @@
-"""Command line: `spec-lsp check | rules | rule | graph | serve`."""
+"""Command line: `spec-lsp check | rules | rule | graph | doctor | serve`."""
 
 from __future__ import annotations
 
@@ -63,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--format", choices=("json", "dot", "mermaid"), default="json")
     g.add_argument("--config", metavar="FILE")
 
+    from .doctor import add_parser as _doctor_parser  # `spec-lsp doctor` (spec_lsp/doctor.py)
+
+    _doctor_parser(sub)
     versions_cli.register(sub)  # diff, lock (spec_lsp/versions/)
 
     s = sub.add_parser("serve", help="run the language server (stdio by default)")
@@ -261,6 +264,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_graph(a)
         if a.command == "serve":
             return cmd_serve(a)
+        if a.command == "doctor":
+            from .doctor import run as _doctor
+
+            return _doctor(a)
         if a.command == "diff":
             return versions_cli.cmd_diff(a)
         if a.command == "lock":

@@ -36,3 +36,31 @@ def memory_workspace(files: dict[str, str], config=None, paranoid: bool = True):
 def codes(ws, path: str | None = None) -> list[str]:
     fs = ws.all_findings() if path is None else ws.findings(path)
     return sorted(f.code for f in fs)
+
+
+def check(files: dict[str, str], expect, select: str, config=None, paranoid: bool = True):
+    """Run ONE rule (`select`: a code or name) on an in-memory workspace and compare its findings.
+
+    `expect` is a list of `(path, line)` (1-based line) or `(path, line, text)` where `text` must occur
+    in the message; order does not matter.  Only the selected rule's findings are compared, so a new
+    rule never breaks this test.  Returns the findings for further assertions."""
+    from spec_lsp.core.config import Config
+    from spec_lsp.core.rules import find_rule
+    from spec_lsp.core.workspace import Workspace
+
+    r = find_rule(select)
+    assert r is not None, f"no rule {select!r}"
+    ws = Workspace(Path("/nonexistent-root"), config or Config(), paranoid=paranoid, select=(r.code,))
+    for p, t in files.items():
+        ws._put(p, t)
+    ws.recheck_all()
+    got = [f for f in ws.all_findings() if f.code == r.code]
+    have = sorted((f.path, f.range.start.line + 1) for f in got)
+    want = sorted((e[0], e[1]) for e in expect)
+    assert have == want, f"{r.code} {r.name}: expected {want}, got " + "; ".join(
+        f"{f.path}:{f.range.start.line + 1} {f.message}" for f in got)
+    for e in expect:
+        if len(e) > 2:
+            assert any(f.path == e[0] and f.range.start.line + 1 == e[1] and e[2] in f.message for f in got), \
+                f"no {r.code} message at {e[0]}:{e[1]} containing {e[2]!r}"
+    return got

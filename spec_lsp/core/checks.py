@@ -15,6 +15,7 @@ from .document import ChallengeDocument, Clause, Link, SpecDocument
 from .model import Finding, Fix, Position, Range, Related, Severity
 from .rules import find_rule, rule
 from .text import closest, normalize_title
+from ..formats.base import fix_for
 
 if TYPE_CHECKING:  # pragma: no cover
     from .workspace import Workspace
@@ -58,6 +59,8 @@ def check_spec(doc: SpecDocument, ws: "Workspace") -> list[Finding]:
     out: list[Finding] = []
     path = doc.path
     cfg = ws.config
+    fmt = ws.format_of(path)
+    scope = fmt.scope(path)
     # -- sections: duplicate anchors, attribute values
     for anchor, entries in doc.anchor_map.items():
         if len(entries) > 1:
@@ -69,6 +72,15 @@ def check_spec(doc: SpecDocument, ws: "Workspace") -> list[Finding]:
     for s in doc.sections:
         for key, value, rng in s.attrs:
             allowed = cfg.attributes.get(key)
+            if fmt.attributes is not None and key in fmt.attributes:
+                allowed = fmt.attributes[key]
+            if allowed is not None and value not in allowed and fmt.aliases.get(key, {}).get(value) in allowed:
+                current = fmt.aliases[key][value]
+                out.append(make("SPEC150", path, rng,
+                                f"`{key}={value}` is the historical name of `{key}={current}`; it is read as “{current}”. "
+                                f"Write `{current}` to match the current {fmt.title.split(':')[0]}.", s.anchor, (),
+                                [Fix(f"Change to “{current}”", "replace", current, rng)]))
+                continue
             if allowed is not None and value not in allowed:
                 sugg = closest(value, allowed)
                 fixes = [Fix(f"Change to “{sugg[0]}”", "replace", sugg[0], rng)] if sugg else []
@@ -78,21 +90,24 @@ def check_spec(doc: SpecDocument, ws: "Workspace") -> list[Finding]:
     # -- clauses
     for c in doc.clauses:
         defs = ws.clause_defs(c.id)
+        if len(defs) > 1 and scope:  # equal IDs in different scopes (spec-kit features) are different clauses
+            defs = [d for d in defs if ws.scope_of(d[0]) == scope]
         if len(defs) > 1:
             others = [Related(p2, c2.range, f"“{c.id}” is also defined here") for p2, c2 in defs if not (p2 == path and c2.range == c.range)]
+            where = f" in {fmt.scope_label(scope)}" if scope else ""
             out.append(make("SPEC110", path, c.range,
-                            f"Clause ID “{c.id}” is used {len(defs)} times; each clause needs its own ID so that it can be cited and tested. "
+                            f"Clause ID “{c.id}” is used {len(defs)} times{where}; each clause needs its own ID so that it can be cited and tested. "
                             "Rename one of them.", c.id, others))
-        if not ws.challenge_docs(c.id):
+        if fmt.uses_challenge_files and not ws.challenge_docs(c.id):
             si = doc.section_at(c.range.start.line)
             title = doc.sections[si].title if si is not None else doc.title
             new_path = ws.challenge_path_for(c.id)
             out.append(make("SPEC101", path, c.range,
                             f"Clause “{c.id}” has no challenge-prompt file; add `{new_path}` with prompts that test it.",
-                            c.id, (), [Fix(f"Create {new_path}", "create-file", challenge_template_text(c.id, title), path=new_path)]))
+                            c.id, (), fix_for(fmt.missing_evidence(ws, path, c, title))))
     # -- links
     for lk in doc.links:
-        target, anchor, checkable = resolve_link(path, lk)
+        target, anchor, checkable = fmt.resolve_link(ws, path, lk) or resolve_link(path, lk)
         if not checkable:
             continue
         if target is None:
@@ -118,8 +133,11 @@ def check_spec(doc: SpecDocument, ws: "Workspace") -> list[Finding]:
             out.append(make("SPEC120", path, lk.anchor_range or lk.target_range,
                             f"No section with anchor “#{anchor}” in {where}"
                             + (f"; did you mean “#{sugg[0]}”?" if sugg else "."), anchor, (), fixes))
-    # -- requirement-ID mentions
-    for m in doc.mentions:
+    # -- requirement-ID mentions (a format may resolve them in its own scopes)
+    own = fmt.check_mentions(doc, ws)
+    if own is not None:
+        out.extend(own)
+    for m in (doc.mentions if own is None else ()):
         if not ws.clause_defs(m.id):
             sugg = closest(m.id, ws.clause_ids(), cutoff=0.7)
             out.append(make("SPEC122", path, m.range,
@@ -136,6 +154,8 @@ def check_spec(doc: SpecDocument, ws: "Workspace") -> list[Finding]:
                             "This code fence has no closing line; it ends only where its list item or quote ends, "
                             "so the lines meant to be inside it render as text. Close it with a matching fence line, "
                             "indented like the opening one."))
+    # -- the format's own rules
+    out.extend(fmt.check(doc, ws))
     # -- spec.lock: stale evidence, reused IDs (spec_lsp/versions/lock.py)
     from ..versions.lock import lock_findings
 

@@ -62,6 +62,8 @@ class Config:
     ignore: tuple[str, ...] = ()
     language: LanguageConfig = field(default_factory=LanguageConfig)
     docs_url: str | None = None  # rule page URL template ({name}, {code}) or base; None: the project's pages
+    formats: tuple[str, ...] = ()  # `format = [...]`: force these formats instead of detecting them
+    id_bold_lead: bool = False  # internal (set per format): `**ID** text` defines a clause without a separator
     # server-only settings
     debounce_ms: int = 150
     diff_base: str | None = None  # `diff.base`: a git revision the editor compares clauses with (spec_lsp/versions/)
@@ -79,6 +81,7 @@ class Config:
             self.include, self.exclude, self.challenge_files, self.id_patterns,
             tuple(sorted((k, tuple(v)) for k, v in self.attributes.items())), self.roles,
             self.check_non_markdown_links, tuple(sorted(self.rules.items())), self.select, self.ignore,
+            self.formats,
         )
 
 
@@ -114,6 +117,34 @@ def challenge_id(rel_path: str, config: Config) -> str | None:
         if m:
             return m.group("id")
     return None
+
+
+def _heading_only(pattern: str) -> bool:
+    """An id-pattern that starts with `#` (after `^` and `\\s*`) can only match a heading line."""
+    p = pattern[1:] if pattern.startswith("^") else pattern
+    for ws in ("\\s*", "\\s+", " *", " +", " "):
+        if p.startswith(ws):
+            p = p[len(ws):]
+            break
+    return p.startswith(("#", "\\#"))
+
+
+def _names_always_skipped_dir(glob: str) -> str | None:
+    """The always-skipped directory (`.git`, `node_modules`…) an include glob names literally, if any."""
+    for seg in glob.split("/")[:-1]:
+        if seg in DEFAULT_EXCLUDE:
+            return seg
+    return None
+
+
+def include_dot_dirs(config: "Config") -> frozenset[str]:
+    """Dot-directories the `include` globs name literally (`.kiro/**/*.md` -> `.kiro`): they are read."""
+    out = set()
+    for g in config.include:
+        for seg in g.split("/")[:-1]:
+            if seg.startswith(".") and seg not in (".", "..") and seg not in DEFAULT_EXCLUDE and not any(c in seg for c in "*?["):
+                out.add(seg)
+    return frozenset(out)
 
 
 def is_excluded_dir(name: str) -> bool:
@@ -204,7 +235,24 @@ def apply_settings(base: Config, data: Mapping[str, Any], source: str) -> tuple[
         if key in ("include", "exclude", "select", "ignore", "roles"):
             v = ld.str_list(key, value)
             if v is not None:
+                if key == "include":
+                    skipped = [g for g in v if _names_always_skipped_dir(g)]
+                    if skipped:
+                        ld.bad(key, f"{', '.join(map(repr, skipped))} names a directory that is always skipped "
+                                    f"({', '.join(sorted(set(_names_always_skipped_dir(g) for g in skipped)))}); nothing there is read")
                 changes[key] = v
+        elif key in ("format", "formats"):
+            v = ld.str_list(key, value)
+            if v is not None:
+                from ..formats import names as _format_names
+
+                known = _format_names()
+                bad = [x for x in v if x not in known]
+                if bad:
+                    ld.bad(key, f"unknown format {', '.join(map(repr, bad))}; known: {', '.join(known)}")
+                ok = tuple(x for x in v if x in known)
+                if ok:
+                    changes["formats"] = ok
         elif key == "extend-exclude":
             v = ld.str_list(key, value)
             if v is not None:
@@ -213,8 +261,12 @@ def apply_settings(base: Config, data: Mapping[str, Any], source: str) -> tuple[
             v = ld.str_list(key, value)
             if v is not None:
                 bad = [t for t in v if t.count("{id}") != 1]
+                globby = [t for t in v if any(ch in t.replace("{id}", "") for ch in "*?[")]
                 if bad:
                     ld.bad(key, f"each template needs exactly one {{id}}: {', '.join(map(repr, bad))}")
+                elif globby:
+                    ld.bad(key, f"{', '.join(map(repr, globby))}: a template is a path with {{id}}, not a glob; "
+                                "`*`, `?` and `[` cannot name the one file of a clause")
                 else:
                     changes["challenge_files"] = v
         elif key in ("id-patterns", "id-pattern"):
@@ -229,6 +281,10 @@ def apply_settings(base: Config, data: Mapping[str, Any], source: str) -> tuple[
                         continue
                     if rx.match(""):
                         ld.bad(key, f"pattern {p!r} matches the empty string")
+                        continue
+                    if _heading_only(p):
+                        ld.bad(key, f"pattern {p!r} only matches headings, and IDs are read from the start of a "
+                                    "paragraph or list item (headings are sections); drop the `#` part")
                         continue
                     ok.append(p)
                 changes["id_patterns"] = tuple(ok)
@@ -362,14 +418,16 @@ def find_config_file(root: Path) -> Path | None:
 
 
 def find_root(start: Path) -> Path:
-    """Walk up from `start` to the directory holding a spec-lsp config; else `start` itself."""
+    """The workspace root of `start` (a file or directory): the nearest ancestor holding a spec-lsp
+    config file, not above the enclosing git repository; else that repository (the nearest `.git`);
+    else `start`'s own directory.  Path arguments below the root only filter the output."""
     start = start.resolve()
     d = start if start.is_dir() else start.parent
     for cand in (d, *d.parents):
         if find_config_file(cand) is not None:
             return cand
         if (cand / ".git").exists():
-            break
+            return cand
     return d
 
 

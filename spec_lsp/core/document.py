@@ -1,118 +1,27 @@
-"""Parsed documents: spec documents (sections, clauses, links, mentions) and challenge-prompt files.
+"""The incremental spec parser: `parse_spec(path, text, config, previous)` never fails and reuses
+`previous`'s chunk results when their text (and line offset) is unchanged.  All positions are absolute
+(line, code point).
 
-`parse_spec(path, text, config, previous)` never fails and reuses `previous`'s chunk results when
-their text (and line offset) is unchanged.  All positions are absolute (line, code point).
+The types it produces live in `doc_types.py`, the challenge-file parser in `challenge.py`; both are
+re-exported here, so `from .document import Clause, parse_challenge` keeps working.
 """
 
 from __future__ import annotations
 
-import bisect
 import operator
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from functools import cached_property
 from itertools import chain
 from operator import attrgetter
 
 from .config import Config
-from .markdown import Block, ChunkResult, parse_chunk, split_chunks
+from .markdown import ChunkResult, parse_chunk, split_chunks
 from .model import Position, Range
 from .text import github_slug, split_sentences
 
-
-@dataclass(frozen=True, slots=True)
-class Section:
-    anchor: str
-    title: str
-    level: int
-    line: int
-    title_range: Range
-    anchor_range: Range | None  # the explicit `#id` text, when there is one
-    attrs: tuple[tuple[str, str, Range], ...]  # (key, value, range of value), '#' and '.' excluded
-    attr_block: Range | None
-    explicit: bool
-    end_line: int  # exclusive: the next heading of the same or a higher level (or end of file)
-    parent: int | None  # index of the enclosing section
-    authority: str | None  # own `authority=` or inherited from the nearest ancestor
-    own_authority: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Clause:
-    id: str
-    kind: str  # "tag" ([^id]) | "id" (requirement ID at the start of a paragraph)
-    range: Range  # the ID text
-    tag_range: Range  # [^id] or the ID itself
-    sentence: str  # plain text of the clause sentence
-    sentence_range: Range
-    block: int  # index into SpecDocument.blocks
-    context: tuple[str, ...]  # enclosing containers (list-item, blockquote, admonition:meta)
-
-
-@dataclass(frozen=True, slots=True)
-class Link:
-    text: str
-    target: str  # as written
-    path: str  # the file part ('' for a same-document link)
-    anchor: str | None  # the fragment, without '#'
-    range: Range
-    target_range: Range
-    anchor_range: Range | None  # the fragment text inside the target
-    block: int
-
-
-@dataclass(frozen=True, slots=True)
-class Mention:
-    id: str
-    range: Range
-    block: int
-
-
-@dataclass(frozen=True, slots=True)
-class Waiver:
-    first_line: int
-    line: int
-    codes: tuple[str, ...]
-    reason: str
-    range: Range
-
-
-@dataclass(frozen=True, slots=True)
-class AbsBlock:
-    """A prose block with absolute line numbers (see markdown.Block)."""
-
-    raw: Block
-    line: int
-
-    @property
-    def plain(self) -> str:
-        return self.raw.plain
-
-    @property
-    def kind(self) -> str:
-        return self.raw.kind
-
-    @property
-    def context(self) -> tuple[str, ...]:
-        return self.raw.context
-
-    def position(self, plain_offset: int) -> Position:
-        p = self.raw.position(plain_offset)
-        return Position(p.line + self.line, p.character)
-
-    def content_position(self, c: int) -> Position:
-        p = self.raw.content_position(c)
-        return Position(p.line + self.line, p.character)
-
-    def range(self, a: int, b: int) -> Range:
-        """The source range of plain text [a, b): from the first character to just after the last one
-        (not to the next plain character, which may sit after a removed tag or link target)."""
-        if b <= a:
-            p = self.position(a)
-            return Range(p, p)
-        end = self.position(b - 1)
-        return Range(self.position(a), Position(end.line, end.character + 1))
+from .doc_types import AbsBlock, Clause, Link, Mention, Problem, Section, SpecDocument, Waiver  # noqa: F401
+from .challenge import ChallengeDocument, ChallengeHeader, Example, parse_challenge  # noqa: F401
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,81 +119,6 @@ def _sentence_around(plain: str, off: int) -> tuple[int, int]:
     if best:
         return best
     return spans[0] if spans else (0, len(plain))
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A structural problem the parser itself noticed (e.g. an unclosed fence)."""
-
-    kind: str
-    range: Range
-    detail: str = ""
-
-
-@dataclass(frozen=True, eq=False)
-class SpecDocument:
-    path: str
-    text: str
-    chunks: tuple["Chunk", ...]  # for incremental re-parsing
-    parts: tuple[ChunkAbs, ...]
-    offsets: tuple[int, ...]  # character offset of each chunk in the (LF-normalised) text
-    pat_key: tuple[str, ...]
-    sections: tuple[Section, ...]
-    clauses: tuple[Clause, ...]
-    footnote_refs: tuple[Clause, ...]  # [^x] with a footnote definition: not clauses
-    links: tuple[Link, ...]
-    mentions: tuple[Mention, ...]
-    waivers: tuple[Waiver, ...]
-    blocks: tuple[AbsBlock, ...]
-    anchors: tuple[tuple[str, Range, int | None], ...]  # (anchor, range, section index or None for HTML anchors)
-    problems: tuple[Problem, ...]
-    front_matter: tuple[tuple[str, str, int], ...]
-    rfc2119: bool
-    line_count: int
-    heading_entries: tuple = ()
-    html_anchor_entries: tuple = ()
-    kind: str = "spec"
-    groups: tuple = ()  # per-group concatenations of `parts` fields, reused by the next parse
-
-    # ---- queries -------------------------------------------------------------------------
-    @cached_property
-    def _section_lines(self) -> list[int]:
-        return [s.line for s in self.sections]
-
-    def section_at(self, line: int) -> int | None:
-        """Index of the innermost section whose heading is at or above `line`."""
-        i = bisect.bisect_right(self._section_lines, line) - 1
-        return i if i >= 0 else None
-
-    @cached_property
-    def anchor_map(self) -> dict[str, list[tuple[Range, int | None]]]:
-        m: dict[str, list[tuple[Range, int | None]]] = {}
-        for a, r, si in self.anchors:
-            m.setdefault(a, []).append((r, si))
-        return m
-
-    def section_path(self, index: int | None) -> list[Section]:
-        out = []
-        while index is not None:
-            s = self.sections[index]
-            out.append(s)
-            index = s.parent
-        return out[::-1]
-
-    @cached_property
-    def title(self) -> str:
-        for k, v, _ in self.front_matter:
-            if k == "title":
-                return v
-        return self.sections[0].title if self.sections else self.path
-
-    def semantic_key(self) -> tuple:
-        """Everything analysis depends on, as comparable data (for the incremental-vs-fresh check)."""
-        return (
-            self.path, self.sections, self.clauses, self.footnote_refs, self.links, self.mentions,
-            self.waivers, self.anchors, self.problems, self.front_matter, self.rfc2119, self.line_count,
-            tuple((b.line, b.raw) for b in self.blocks),
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -422,7 +256,8 @@ def _rechunk(text: str, prev: "SpecDocument"):
 def parse_spec(path: str, text: str, config: Config, previous: "SpecDocument | None" = None) -> "SpecDocument":
     norm = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
     pats = config.compiled_id_patterns()
-    pat_key = config.id_patterns
+    bold = config.id_bold_lead
+    pat_key = config.id_patterns + (("\x00bold-lead",) if bold else ())
     plan = None
     if previous is not None and previous.pat_key == pat_key and norm is text:
         plan = _rechunk(norm, previous)
@@ -430,7 +265,7 @@ def parse_spec(path: str, text: str, config: Config, previous: "SpecDocument | N
     bb = 0
 
     def fresh(ch: Chunk) -> ChunkAbs:
-        return _abs(ch.text, ch.kind, ch.start, bb, parse_chunk(ch.text, ch.kind, pats), pat_key)
+        return _abs(ch.text, ch.kind, ch.start, bb, parse_chunk(ch.text, ch.kind, pats, bold), pat_key)
 
     if plan is None:
         chunks = _full_chunks(norm)
@@ -583,148 +418,6 @@ def _sections(headings, html_anchors, n_lines):
     for a, r in html_anchors:
         anchors.append((a, r, None))
     return tuple(sections), tuple(anchors)
-
-
-# ---------------------------------------------------------------------------------------------
-# Challenge-prompt files
-
-_HEADER = re.compile(r"^Examples\s+for\s+\[\^(?P<id>[^\]\s]+)\](?:\s+in\s+(?P<title>.*?))?\s*:?\s*$")
-_EXAMPLE = re.compile(r"^\*\*Example\*\*\s*:?\s*(?P<title>.*?)\s*$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*([\w+-]*)")
-_TAG = re.compile(r"^\s*<(/?)([A-Za-z_][\w.-]*)\b[^>]*?(/?)>")
-
-
-@dataclass(frozen=True, slots=True)
-class Example:
-    title: str
-    range: Range  # the **Example** line
-    roles: tuple[str, ...]
-    block_range: Range | None
-
-
-@dataclass(frozen=True, slots=True)
-class ChallengeHeader:
-    id: str
-    id_range: Range
-    section_title: str | None
-    title_range: Range | None
-    range: Range
-
-
-@dataclass(frozen=True, eq=False)
-class ChallengeDocument:
-    path: str
-    text: str
-    file_id: str  # the clause ID the file name gives
-    header: ChallengeHeader | None
-    examples: tuple[Example, ...]
-    problems: tuple[Problem, ...]
-    mentions: tuple[Mention, ...]  # [^id] mentions outside the header and outside code
-    line_count: int
-    prose: tuple[tuple[int, int], ...] = ()  # (line, column) where prose starts: example titles, notes
-    kind: str = "challenge"
-
-    def semantic_key(self) -> tuple:
-        return (self.path, self.file_id, self.header, self.examples, self.problems, self.mentions, self.line_count)
-
-
-def parse_challenge(path: str, text: str, file_id: str, config: Config) -> ChallengeDocument:
-    lines = [ln[:-1] if ln.endswith("\r") else ln for ln in text.split("\n")]
-    header = None
-    problems: list[Problem] = []
-    examples: list[Example] = []
-    mentions: list[Mention] = []
-    roles_allowed = set(config.roles)
-    containers = {"comparison"}
-    first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
-    if first is not None:
-        m = _HEADER.match(lines[first].strip())
-        if m:
-            lead = len(lines[first]) - len(lines[first].lstrip())
-            idr = Range(Position(first, lead + m.start("id")), Position(first, lead + m.end("id")))
-            tr = None
-            if m.group("title") is not None:
-                tr = Range(Position(first, lead + m.start("title")), Position(first, lead + m.end("title")))
-            header = ChallengeHeader(m.group("id"), idr, m.group("title"), tr, Range(Position(first, 0), Position(first, len(lines[first]))))
-    if header is None:
-        r = Range(Position(first or 0, 0), Position(first or 0, len(lines[first]) if first is not None else 0))
-        problems.append(Problem("no-header", r, f"the first line should be `Examples for [^{file_id}] in <section title>:`"))
-    cur_title = None
-    cur_line = 0
-    cur_roles: list[str] = []
-    cur_block: Range | None = None
-    fence: tuple[str, int, int] | None = None
-    depth: list[str] = []
-    prose: list[tuple[int, int]] = []
-
-    def close_example():
-        if cur_title is not None:
-            examples.append(Example(cur_title, Range(Position(cur_line, 0), Position(cur_line, len(lines[cur_line]))), tuple(cur_roles), cur_block))
-            if cur_block is None:
-                problems.append(Problem("no-block", Range(Position(cur_line, 0), Position(cur_line, len(lines[cur_line]))),
-                                        f"example “{cur_title}” has no ~~~xml conversation block"))
-
-    for i, ln in enumerate(lines):
-        if fence is not None:
-            fm = _FENCE.match(ln)
-            if fm and fm.group(1)[0] == fence[0] and len(fm.group(1)) >= fence[1] and not ln.strip()[len(fm.group(1)):].strip():
-                cur_block = Range(Position(fence[2], 0), Position(i, len(ln)))
-                if depth:
-                    problems.append(Problem("unclosed-role", Range(Position(i, 0), Position(i, len(ln))),
-                                            f"<{depth[-1]}> is not closed before the end of the block"))
-                fence = None
-                depth = []
-                continue
-            tm = _TAG.match(ln)
-            if tm:
-                closing, name, selfclose = tm.group(1), tm.group(2), tm.group(3)
-                if not depth or depth[-1] in containers:
-                    if not closing:
-                        if name in roles_allowed:
-                            cur_roles.append(name)
-                            if not selfclose and f"</{name}>" not in ln[tm.end():]:
-                                depth.append(name)
-                        elif name in containers:
-                            if not selfclose:
-                                depth.append(name)
-                        else:
-                            c0 = ln.index("<") + 1
-                            problems.append(Problem("unknown-role", Range(Position(i, c0), Position(i, c0 + len(name))),
-                                                    f"<{name}> is not a known role ({', '.join(sorted(roles_allowed))})"))
-                            if not selfclose and f"</{name}>" not in ln[tm.end():]:
-                                depth.append(name)
-                    elif depth and depth[-1] == name:
-                        depth.pop()
-                elif closing and depth and depth[-1] == name:
-                    depth.pop()
-            continue
-        fm = _FENCE.match(ln)
-        if fm:
-            fence = (fm.group(1)[0], len(fm.group(1)), i)
-            depth = []
-            continue
-        em = _EXAMPLE.match(ln)
-        if em:
-            close_example()
-            cur_title, cur_line, cur_roles, cur_block = em.group("title"), i, [], None
-            prose.append((i, em.start("title")))
-            continue
-        if header is not None and i == header.range.start.line:
-            continue
-        if ln.strip():
-            prose.append((i, 0))
-        for mm in re.finditer(r"\[\^([^\]\s]+)\]", ln):
-            mentions.append(Mention(mm.group(1), Range(Position(i, mm.start(1)), Position(i, mm.end(1))), -1))
-    if fence is not None:
-        problems.append(Problem("unclosed-block", Range(Position(fence[2], 0), Position(fence[2], len(lines[fence[2]]))),
-                                "this conversation block is never closed"))
-        cur_block = Range(Position(fence[2], 0), Position(len(lines) - 1, len(lines[-1])))
-    close_example()
-    if not examples:
-        r = header.range if header else Range(Position(0, 0), Position(0, 0))
-        problems.append(Problem("no-examples", r, "the file has no `**Example**: <title>` items"))
-    return ChallengeDocument(path, text, file_id, header, tuple(examples), tuple(problems), tuple(mentions), len(lines),
-                             tuple(prose))
 
 
 Document = SpecDocument | ChallengeDocument

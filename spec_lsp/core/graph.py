@@ -1,6 +1,7 @@
 """The cross-reference graph (networkx): files, sections, clauses, challenge files and references.
 
-Node ids are strings: ``file:<path>``, ``section:<path>#<anchor>``, ``clause:<id>``.
+Node ids are strings: ``file:<path>``, ``section:<path>#<anchor>``, ``clause:<id>`` (for a format with
+scopes, ``clause:<scope>#<id>``: two spec-kit features' FR-001 are two nodes).
 Edge kinds: ``contains`` (file -> section -> subsection/clause), ``tests`` (challenge file -> clause),
 ``references`` (section -> section/file, from links), ``mentions`` (section/file -> clause).
 The graph is updated per document: a changed document's own nodes and out-edges are replaced.
@@ -28,8 +29,13 @@ def section_node(path: str, anchor: str) -> str:
     return f"section:{path}#{anchor}"
 
 
-def clause_node(cid: str) -> str:
-    return f"clause:{cid}"
+def clause_node(cid: str, scope: str = "") -> str:
+    return f"clause:{scope}#{cid}" if scope else f"clause:{cid}"
+
+
+def _scope(ws: "Workspace", path: str) -> str:
+    fmt = ws.format_of(path)
+    return "" if fmt.fallback else fmt.scope(path)
 
 
 def build_graph(ws: "Workspace") -> nx.MultiDiGraph:
@@ -57,11 +63,16 @@ def update_graph(g: nx.MultiDiGraph, ws: "Workspace", paths: set[str]) -> None:
 def _clause_attrs(g: nx.MultiDiGraph, ws: "Workspace", clause_nodes) -> None:
     """A clause node's attributes come from the index (its first definition), never from history."""
     for n in clause_nodes:
-        cid = n.split(":", 1)[1]
+        rest = n.split(":", 1)[1]
+        scope, _, cid = rest.rpartition("#")
         defs = ws.clause_entries(cid)
+        if scope:
+            defs = [d for d in defs if _scope(ws, d[0]) == scope]
         attrs = g.nodes[n]
         attrs.clear()
         attrs.update(kind="clause", id=cid, defined=bool(defs))
+        if scope:
+            attrs["scope"] = scope
         if defs:
             attrs["sentence"] = defs[0][1].sentence
             attrs["sentence_hash"] = sentence_hash(defs[0][1].sentence)  # as in spec.lock (spec_lsp/versions/)
@@ -115,8 +126,9 @@ def _add_doc(g: nx.MultiDiGraph, ws: "Workspace", path: str) -> None:
         si = doc.section_at(line)
         return section_node(path, doc.sections[si].anchor) if si is not None else fnode
 
+    scope = _scope(ws, path)
     for c in doc.clauses:
-        cn = clause_node(c.id)
+        cn = clause_node(c.id, scope)
         _ensure(g, cn, kind="clause", id=c.id)
         g.add_edge(holder(c.range.start.line), cn, kind="contains", owner=path)
     for lk in doc.links:
@@ -128,6 +140,6 @@ def _add_doc(g: nx.MultiDiGraph, ws: "Workspace", path: str) -> None:
         _ensure(g, tn, kind="missing")
         g.add_edge(holder(lk.range.start.line), tn, kind="references", owner=path)
     for m in doc.mentions:
-        cn = clause_node(m.id)
+        cn = clause_node(m.id, scope)
         _ensure(g, cn, kind="clause", id=m.id)
         g.add_edge(holder(m.range.start.line), cn, kind="mentions", owner=path)

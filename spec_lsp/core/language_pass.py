@@ -162,7 +162,10 @@ class LanguagePass:
                 occ[c.id] = n + 1
                 si = doc.section_at(c.range.start.line)
                 sec = doc.sections[si] if si is not None else None
-                job.clauses.append(ClauseUnit((p, c.id, n), c.sentence, sec.authority if sec else None,
+                auth = sec.authority if sec else None
+                if auth is not None:  # a historical name (`platform`) ranks as its current one (`root`)
+                    auth = ws.format_of(p).aliases.get("authority", {}).get(auth, auth)
+                job.clauses.append(ClauseUnit((p, c.id, n), c.sentence, auth,
                                               sec.anchor if sec else "", p, c.range))
             for bi, b in enumerate(doc.blocks):
                 if b.kind == "heading" or not b.plain.strip():
@@ -178,9 +181,12 @@ class LanguagePass:
                 if not lc.section_prose and not clauses_here:
                     continue
                 prev = ""
+                lead = _id_lead(b.plain, clauses_here)
                 for s, e in split_sentences(b.plain):
-                    text = b.plain[s:e]
                     inside = [c for c in clauses_here if _in_sentence(b, c, s, e)]
+                    if s < lead < e:
+                        s = lead  # `FR-010: System SHOULD …` is analysed as `System SHOULD …`, like a paragraph
+                    text = b.plain[s:e]
                     if lc.section_prose or inside:
                         si = doc.section_at(b.line)
                         subject = inside[0].id if inside else (doc.sections[si].anchor if si is not None else p)
@@ -230,6 +236,8 @@ class LanguagePass:
                 r = find_rule(h.rule)
                 if r is None:
                     continue
+                if not ws.format_of(u.path).keep_language_hit(r.name, u.text[h.start:h.end]):
+                    continue  # the format reports this itself (spec-kit: [NEEDS CLARIFICATION] is SPEC402)
                 if b is None:
                     line = -1 - u.block
                     rng = Range(Position(line, u.start + h.start), Position(line, u.start + h.end))
@@ -325,6 +333,17 @@ def challenge_prose(doc: ChallengeDocument) -> list[tuple[int, int, str]]:
         if text.strip():
             out.append((i, col, text))
     return out
+
+
+def _id_lead(plain: str, clauses) -> int:
+    """Length of a requirement ID lead (`FR-010: `, `REQ-3 - `) at the start of a block's plain text,
+    whose clause is defined there; 0 if none.  The parser sees the statement without the ID, so a
+    list item `- **FR-010**: System SHOULD …` is linted exactly like the same sentence as a paragraph."""
+    for c in clauses:
+        if c.kind == "id" and plain.lstrip().startswith(c.id):
+            m = re.match(r"\s*" + re.escape(c.id) + r"\s*(?:[:.]|\s[-–—]\s)?\s*", plain)
+            return m.end() if m else 0
+    return 0
 
 
 def _in_sentence(b, c, s: int, e: int) -> bool:

@@ -319,7 +319,34 @@ class _Plain:
         return len(self.src)
 
 
-def _to_plain(content: str, lo: int, hi: int, code: list[tuple[int, int]], out: _Plain, events: list) -> None:
+@dataclass(frozen=True, slots=True)
+class TagEvent:
+    """The inline scanner met a clause tag `[^id]` (offsets into the inline content)."""
+
+    id: str
+    id_start: int
+    id_end: int
+    start: int  # of `[^`
+    end: int  # after `]`
+    plain_offset: int  # where the tag stood in the plain text
+
+
+@dataclass(frozen=True, slots=True)
+class LinkEvent:
+    """The inline scanner met a link `[text](target)` (offsets into the inline content)."""
+
+    text: str
+    target: str
+    start: int
+    end: int
+    target_start: int
+    target_end: int
+
+
+InlineEvent = TagEvent | LinkEvent
+
+
+def _to_plain(content: str, lo: int, hi: int, code: list[tuple[int, int]], out: _Plain, events: list[InlineEvent]) -> None:
     """Strip inline markup from content[lo:hi] into `out`; record tags and links in `events`."""
     i = lo
     ci = 0
@@ -348,14 +375,14 @@ def _to_plain(content: str, lo: int, hi: int, code: list[tuple[int, int]], out: 
         if kind == "esc":
             out.add_char(content[m.start() + 1], m.start() + 1)
         elif kind == "tag":
-            events.append(("tag", m.group("tagid"), m.start("tagid"), m.end("tagid"), m.start(), m.end(), len(out)))
+            events.append(TagEvent(m.group("tagid"), m.start("tagid"), m.end("tagid"), m.start(), m.end(), len(out)))
         elif kind == "link":
             t0, t1 = m.start("ltext"), m.end("ltext")
             target = m.group("lt")
             tt0 = m.start("lt")
             if target.startswith("<") and target.endswith(">"):
                 target, tt0 = target[1:-1], tt0 + 1
-            events.append(("link", content[t0:t1], target, m.start(), m.end(), tt0, tt0 + len(target)))
+            events.append(LinkEvent(content[t0:t1], target, m.start(), m.end(), tt0, tt0 + len(target)))
             if content[t0:t1] == "?" and target.startswith("#"):
                 # the renderer fills in the section title: a neutral stand-in, all of it mapped to the "?"
                 for ch in "that section":
@@ -372,6 +399,7 @@ def _to_plain(content: str, lo: int, hi: int, code: list[tuple[int, int]], out: 
 class _ChunkBuilder:
     lines: list[str]
     id_patterns: tuple[re.Pattern, ...]
+    bold_lead: bool = False
     headings: list = field(default_factory=list)
     tags: list = field(default_factory=list)
     footnote_defs: list = field(default_factory=list)
@@ -419,15 +447,13 @@ class _ChunkBuilder:
         if fm and kind == "paragraph":
             self.footnote_defs.append(fm.group(1))
         out = _Plain()
-        events: list = []
+        events: list[InlineEvent] = []
         _to_plain(content, fm.end() if fm and kind == "paragraph" else 0, len(content), code, out, events)
         for ev in events:
-            if ev[0] == "tag":
-                _, tid, a, b, ta, tb, poff = ev
-                self.tags.append(RawTag(tid, rng(a, b), rng(ta, tb), block_index, poff))
+            if isinstance(ev, TagEvent):
+                self.tags.append(RawTag(ev.id, rng(ev.id_start, ev.id_end), rng(ev.start, ev.end), block_index, ev.plain_offset))
             else:
-                _, text, target, a, b, ta, tb = ev
-                self.links.append(RawLink(text, target, rng(a, b), rng(ta, tb), block_index))
+                self.links.append(RawLink(ev.text, ev.target, rng(ev.start, ev.end), rng(ev.target_start, ev.target_end), block_index))
         for wm in WAIVER.finditer(content):
             if not spans_cover(code, wm.start()):
                 self._waiver(wm, lambda o: pos(o))
@@ -444,7 +470,8 @@ class _ChunkBuilder:
                 lead = re.match(r"\s*(?:\*\*|__|`|\[)?", content).end()
                 for pat in self.id_patterns:
                     dm = pat.match(content, lead)
-                    if dm and re.match(r"(?:\*\*|__|`|\])?\s*(?::|\s[-–—]\s|\.)|\*\*:|:\*\*", content[dm.end() : dm.end() + 4]):
+                    if dm and (re.match(r"(?:\*\*|__|`|\])?\s*(?::|\s[-–—]\s|\.)|\*\*:|:\*\*", content[dm.end() : dm.end() + 4])
+                               or (self.bold_lead and content.startswith("**", lead - 2) and content.startswith("**", dm.end()))):
                         gi = "id" if "id" in pat.groupindex else 0
                         self.id_defs.append(RawIdDef(dm.group(gi), rng(dm.start(gi), dm.end(gi)), block_index))
                         defined_at = dm.start(gi)
@@ -541,23 +568,24 @@ _CACHE_MAX = 50_000
 cache_stats = {"hits": 0, "misses": 0}
 
 
-def parse_chunk(text: str, kind: str, id_patterns: tuple[re.Pattern, ...] = ()) -> ChunkResult:
-    """Parse one chunk; the result is cached by (text, kind, id patterns)."""
-    key = (text, kind, tuple(p.pattern for p in id_patterns))
+def parse_chunk(text: str, kind: str, id_patterns: tuple[re.Pattern, ...] = (), bold_lead: bool = False) -> ChunkResult:
+    """Parse one chunk; the result is cached by (text, kind, id patterns).  `bold_lead`: a bold ID
+    (`**FR-001** The system …`) at the start of a paragraph defines a clause without a separator."""
+    key = (text, kind, tuple(p.pattern for p in id_patterns), bold_lead)
     hit = _CACHE.get(key)
     if hit is not None:
         cache_stats["hits"] += 1
         _CACHE.move_to_end(key)
         return hit
     cache_stats["misses"] += 1
-    res = _parse_chunk(text, kind, id_patterns)
+    res = _parse_chunk(text, kind, id_patterns, bold_lead)
     _CACHE[key] = res
     if len(_CACHE) > _CACHE_MAX:
         _CACHE.popitem(last=False)
     return res
 
 
-def _parse_chunk(text: str, kind: str, id_patterns: tuple[re.Pattern, ...]) -> ChunkResult:
+def _parse_chunk(text: str, kind: str, id_patterns: tuple[re.Pattern, ...], bold_lead: bool = False) -> ChunkResult:
     lines = text.split("\n")
     if kind == "front-matter":
         fm = []
@@ -566,7 +594,7 @@ def _parse_chunk(text: str, kind: str, id_patterns: tuple[re.Pattern, ...]) -> C
             if m:
                 fm.append((m.group(1), m.group(2).strip().strip("\"'"), k))
         return ChunkResult(front_matter=tuple(fm))
-    b = _ChunkBuilder(lines, id_patterns)
+    b = _ChunkBuilder(lines, id_patterns, bold_lead)
     # Admonitions (`!!! meta "Commentary"` + an indented body): parse the body de-indented so that
     # its paragraphs are prose, not indented code.
     adm_ranges: list[tuple[int, int, str]] = []

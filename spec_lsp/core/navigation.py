@@ -27,6 +27,7 @@ class Symbol:
     path: str  # anchor: the document that defines it; file: the file; clause: ""
     range: Range  # the occurrence under the cursor
     role: str  # definition | header | mention | link | heading
+    scope: str | None = None  # clause: the scope it resolves in (a spec-kit feature…); None = everywhere
 
 
 @dataclass(frozen=True)
@@ -58,15 +59,16 @@ def _in(rng: Range | None, pos: Position) -> bool:
 def symbol_at(ws, path: str, pos: Position) -> Symbol | None:
     doc = ws.docs.get(path)
     if isinstance(doc, SpecDocument):
+        scope = _scope(ws, path)
         for c in doc.clauses:
             if _in(c.tag_range, pos):
-                return Symbol("clause", c.id, "", c.range, "definition")
+                return Symbol("clause", c.id, "", c.range, "definition", scope)
         for c in doc.footnote_refs:
             if _in(c.tag_range, pos):
                 return None
         for m in doc.mentions:
             if _in(m.range, pos):
-                return Symbol("clause", m.id, "", m.range, "mention")
+                return Symbol("clause", m.id, "", m.range, "mention", scope)
         for lk in doc.links:
             if _in(lk.range, pos):
                 target, anchor, ok = resolve_link(path, lk)
@@ -95,9 +97,22 @@ def symbol_at(ws, path: str, pos: Position) -> Symbol | None:
     return None
 
 
-def clause_occurrences(ws, cid: str) -> list[Occurrence]:
+def _scope(ws, path: str) -> str | None:
+    """The scope a clause symbol in `path` resolves in: None for the fallback formats (one workspace-wide
+    namespace, as before formats), else the format's scope (a spec-kit feature directory…)."""
+    fmt = ws.format_of(path)
+    return None if fmt.fallback else fmt.scope(path)
+
+
+def _in_scope(ws, path: str, scope: str | None) -> bool:
+    return scope is None or _scope(ws, path) == scope
+
+
+def clause_occurrences(ws, cid: str, scope: str | None = None) -> list[Occurrence]:
     out: list[Occurrence] = []
     for path in sorted(ws.docs):
+        if not _in_scope(ws, path, scope):
+            continue
         doc = ws.docs[path]
         if isinstance(doc, SpecDocument):
             for c in doc.clauses:
@@ -152,16 +167,33 @@ def file_occurrences(ws, target: str) -> list[Occurrence]:
 
 def occurrences(ws, sym: Symbol) -> list[Occurrence]:
     if sym.kind == "clause":
-        return clause_occurrences(ws, sym.name)
+        return clause_occurrences(ws, sym.name, sym.scope)
     if sym.kind == "anchor":
         return anchor_occurrences(ws, sym.path, sym.name)
     return file_occurrences(ws, sym.name)
+
+
+def scoped_entries(ws, cid: str, scope: str | None) -> list:
+    """(path, clause, section title) of an ID's definitions in a scope (all of them for None)."""
+    return [e for e in ws.clause_entries(cid) if _in_scope(ws, e[0], scope)]
+
+
+def evidence_of(ws, cid: str, scope: str | None) -> list:
+    """The evidence of a clause (challenge files, citing tasks, scenarios…) through its format."""
+    out = []
+    for p, c, _t in scoped_entries(ws, cid, scope):
+        out.extend(ws.format_of(p).evidence(ws, p, c))
+    return out
 
 
 def definitions(ws, sym: Symbol) -> list[tuple[str, Range]]:
     """Where "go to definition" lands: a clause tag jumps to its challenge file (the prompts), a challenge
     header or a mention to the clause, a link to its heading or file."""
     if sym.kind == "clause":
+        if sym.scope is not None:  # a format with scopes: definition -> its evidence; mention -> the definition
+            if sym.role == "definition":
+                return [(e.path, e.range) for e in evidence_of(ws, sym.name, sym.scope)]
+            return [(p, c.range) for p, c, _t in scoped_entries(ws, sym.name, sym.scope)]
         if sym.role == "definition":
             chs = ws.challenges_for(sym.name)
             if chs:
@@ -205,6 +237,8 @@ def rename_plan(ws, sym: Symbol, new: str) -> RenamePlan:
     if not new or new == sym.name:
         raise RenameError("The new name is empty or unchanged.")
     plan = RenamePlan()
+    if sym.kind == "clause" and sym.scope is not None:
+        return _scoped_rename(ws, sym, new, plan)
     if sym.kind == "clause":
         entries = ws.clause_entries(sym.name)
         kinds = {c.kind for _p, c, _t in entries} or {"tag"}
@@ -245,6 +279,37 @@ def rename_plan(ws, sym: Symbol, new: str) -> RenamePlan:
             raise RenameError(f"No occurrence of “#{sym.name}” was found.")
         return plan
     raise RenameError("Files are renamed by the editor, not here.")
+
+
+def _scoped_rename(ws, sym: Symbol, new: str, plan: RenamePlan) -> RenamePlan:
+    """Rename a clause of a format with scopes: inside its scope only (a spec-kit feature's FR-004
+    is not the other feature's FR-004)."""
+    entries = scoped_entries(ws, sym.name, sym.scope)
+    owner = entries[0][0] if entries else None
+    fmt = ws.format_of(owner) if owner else None
+    if fmt is not None:
+        custom = fmt.rename_edits(ws, owner, sym.name, new)
+        if custom is not None:
+            for p, lst in custom.items():
+                for rng, text in lst:
+                    plan.add(p, rng, text)
+            if not plan.edits:
+                raise RenameError(f"No occurrence of “{sym.name}” was found.")
+            return plan
+        ok = fmt.valid_id(new)
+        if ok is None:
+            pats = [re.compile(x) for x in fmt.definition_patterns(owner, ws.config)]
+            ok = any(p.fullmatch(new) for p in pats) if pats else bool(TAG_ID.match(new))
+        if not ok:
+            raise RenameError(f"“{new}” is not a valid {fmt.name} ID.")
+    if not entries:
+        raise RenameError(f"“{sym.name}” is not defined in this scope, so it cannot be renamed here.")
+    if scoped_entries(ws, new, sym.scope):
+        label = fmt.scope_label(sym.scope) if fmt else sym.scope
+        raise RenameError(f"The ID “{new}” is already taken in {label}.")
+    for oc in clause_occurrences(ws, sym.name, sym.scope):
+        plan.add(oc.path, oc.range, new)
+    return plan
 
 
 def _renamed_challenge_path(ws, old_path: str, old_id: str, new_id: str) -> str | None:
@@ -345,11 +410,41 @@ def _first_lines(doc: SpecDocument, start: int, end: int, n: int) -> str:
     return "\n".join(got)
 
 
+def scoped_clause_hover(ws, cid: str, scope: str) -> str:
+    """Hover of a clause of a format with scopes: `**FR-004** · feature 001-photo-albums · cited by T012, T015`."""
+    entries = scoped_entries(ws, cid, scope)
+    if not entries:
+        return f"**{cid}** — not defined in this scope."
+    p, c, title = entries[0]
+    fmt = ws.format_of(p)
+    ev = evidence_of(ws, cid, scope)
+    parts = [f"**{fmt.display_id(cid)}**"]
+    label = fmt.scope_label(scope)
+    if label:
+        parts.append(label)
+    kinds: dict[str, list[str]] = {}
+    for e in ev:
+        kinds.setdefault(e.kind, []).append(e.label)
+    for kind, labels in kinds.items():
+        if kind == "task":
+            parts.append("cited by " + ", ".join(labels[:8]) + ("…" if len(labels) > 8 else ""))
+        else:
+            parts.append(f"{len(labels)} {kind}{'s' if len(labels) != 1 else ''}")
+    if not ev:
+        parts.append("no evidence (no task or scenario cites it)")
+    lines = [" · ".join(parts), "", "> " + c.sentence.replace("\n", " "), "", f"`{p}:{c.range.start.line + 1}` · {title}"]
+    if len(entries) > 1:
+        lines += ["", f"⚠ defined {len(entries)} times in this scope"]
+    return "\n".join(lines)
+
+
 def hover(ws, path: str, pos: Position, base: tuple[str, dict[str, str]] | None = None) -> tuple[str, Range] | None:
     """`base`: (label, clause key -> sentence hash) of a base revision (`diff.base`), when the edge has one."""
     sym = symbol_at(ws, path, pos)
     if sym is None:
         return None
+    if sym.kind == "clause" and sym.scope is not None:
+        return scoped_clause_hover(ws, sym.name, sym.scope), sym.range
     if sym.kind == "clause":
         text = clause_hover(ws, sym.name, base)
         if sym.role == "header":
@@ -372,12 +467,17 @@ _TAG_PREFIX = re.compile(r"\[\^([A-Za-z0-9_.-]*)$")
 _ANCHOR_PREFIX = re.compile(r"\]\(([^()\s#]*)#([A-Za-z0-9_.:-]*)$")
 
 
-def completion_context(line_text: str, character: int) -> tuple[str, str, str] | None:
-    """("clause", typed prefix, "") after `[^`; ("anchor", prefix, file part) after `](#` or `](file.md#`."""
+def completion_context(line_text: str, character: int, id_prefix: "re.Pattern | None" = None) -> tuple[str, str, str] | None:
+    """("clause", typed prefix, "") after `[^`; ("anchor", prefix, file part) after `](#` or `](file.md#`;
+    ("id", prefix, "") after the start of an ID of the document's format (`id_prefix`: `FR-0`)."""
     before = line_text[:character]
     m = _TAG_PREFIX.search(before)
     if m:
         return "clause", m.group(1), ""
+    if id_prefix is not None:
+        m = id_prefix.search(before)
+        if m:
+            return "id", m.group(1), ""
     m = _ANCHOR_PREFIX.search(before)
     if m:
         return "anchor", m.group(2), m.group(1)
@@ -396,4 +496,15 @@ def anchor_candidates(ws, from_path: str, file_part: str) -> list[tuple[str, str
     out = []
     for a, r, si in doc.anchors:
         out.append((a, doc.sections[si].title if si is not None else a, target))
+    return out
+
+
+def id_candidates(ws, from_path: str) -> list[tuple[str, str]]:
+    """(ID, sentence) of the clauses in the scope of `from_path`, for completion."""
+    scope = _scope(ws, from_path)
+    out = []
+    for cid in ws.all_clause_ids():
+        entries = scoped_entries(ws, cid, scope)
+        if entries:
+            out.append((cid, entries[0][1].sentence))
     return out

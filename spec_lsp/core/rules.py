@@ -44,6 +44,9 @@ def all_rules() -> tuple[Rule, ...]:
     except ImportError:  # pragma: no cover - the language package is part of the distribution
         LANGUAGE_RULES = ()
     rules.extend(LANGUAGE_RULES)
+    from ..formats import all_format_rules  # each format declares its rules with its code
+
+    rules.extend(all_format_rules())
     return tuple(rules)
 
 

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .checks import apply_waivers, check_challenge, check_spec, make
-from .config import Config, ConfigProblem, challenge_id, is_excluded_dir, path_included
+from .config import (DEFAULT_EXCLUDE, Config, ConfigProblem, _glob_match, challenge_id, include_dot_dirs,
+                     is_excluded_dir, path_included)
 from .document import ChallengeDocument, Clause, SpecDocument, parse_challenge, parse_spec
 from .model import Finding, Position, Range
 from .rules import RuleSettings
@@ -65,6 +66,13 @@ class Workspace:
         self._graph_dirty: set[str] = set()
         self._texts: dict[str, str] = {}
         self.listeners: list[Callable[[str, Document | None], None]] = []
+        # formats (spec_lsp/formats): which are active, which one owns each document
+        from ..formats import detect
+
+        self.formats = detect((), self.config.formats)
+        self._fmt_of: dict[str, object] = {}
+        self._parse_cfgs: dict[tuple, Config] = {}
+        self._dot_dirs = include_dot_dirs(self.config)
         # spec.lock (spec_lsp/versions/lock.py): provides ("lock-present",), ("lock", id), ("lock-retired", id)
         self.lock: _lock.LockFile | None = None
         self._lock_text: str | None = None
@@ -81,22 +89,106 @@ class Workspace:
             return p.as_posix()
 
     def discover(self) -> tuple[list[str], list[str]]:
-        """Walk the root: (spec files to index, other files) as workspace-relative paths."""
-        specs: list[str] = []
-        others: list[str] = []
+        """Walk the root: (spec files to index, other files) as workspace-relative paths.
+
+        Dot-directories are skipped unless a format reads them (`.specify`, `.kiro`…) or `include`
+        names them; the formats are detected from the paths found (unless `format` forces them)."""
+        from ..formats import detect, wanted_dot_dirs
+
+        allowed = wanted_dot_dirs() | self._dot_dirs
+        files: list[str] = []
         root = str(self.root)
         for dirpath, dirnames, filenames in os.walk(root):
-            dirnames[:] = sorted(d for d in dirnames if not is_excluded_dir(d))
+            dirnames[:] = sorted(d for d in dirnames if not is_excluded_dir(d) or (d in allowed and d not in DEFAULT_EXCLUDE))
             rel_dir = os.path.relpath(dirpath, root)
             rel_dir = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
-            for fn in sorted(filenames):
-                rp = rel_dir + fn
-                (specs if path_included(rp, self.config) else others).append(rp)
+            files.extend(rel_dir + fn for fn in sorted(filenames))
+        self.formats = detect(files, self.config.formats)
+        self._fmt_of.clear()
+        specs: list[str] = []
+        others: list[str] = []
+        for rp in files:  # spec.lock is tracked, but installed by load(), not parsed as a document
+            (specs if rp != _lock.LOCK_FILE and self.is_spec_path(rp) else others).append(rp)
         return specs, others
 
     def is_spec_path(self, rel_path: str) -> bool:
         """A file whose text the index tracks: a spec document, a challenge file, or spec.lock."""
-        return rel_path == _lock.LOCK_FILE or path_included(rel_path, self.config)
+        if rel_path == _lock.LOCK_FILE or path_included(rel_path, self.config):
+            return True
+        # a file in a dot-directory that `include` names, or that an active (or newly detected) format reads
+        parts = rel_path.split("/")
+        hidden = [d for d in parts[:-1] if is_excluded_dir(d)]
+        if any(d in DEFAULT_EXCLUDE for d in hidden):
+            return False
+        if hidden and all(d in self._dot_dirs for d in hidden) and any(_glob_match(rel_path, g) for g in self.config.include):
+            return not any(_glob_match(rel_path, g) or _glob_match(rel_path, g.rstrip("/") + "/**") for g in self.config.exclude)
+        fmt = self._specific_format(rel_path, allow_new=True)
+        if fmt is None or not rel_path.endswith(fmt.extensions):
+            return False
+        return not any(_glob_match(rel_path, g) or _glob_match(rel_path, g.rstrip("/") + "/**") for g in self.config.exclude)
+
+    # ------------------------------------------------------------------------------------
+    # Formats
+
+    def _specific_format(self, rel_path: str, allow_new: bool = False):
+        for f in self.formats:
+            if not f.fallback and f.claims(rel_path):
+                return f
+        if allow_new and not self.config.formats:
+            from ..formats import all_formats
+
+            for f in all_formats():
+                if not f.fallback and f not in self.formats and f.detect((rel_path,)) and f.claims(rel_path):
+                    return f
+        return None
+
+    def format_of(self, rel_path: str):
+        """The format that owns a document: the first active specific format that claims it, else the
+        Model Spec (or another active fallback)."""
+        got = self._fmt_of.get(rel_path)
+        if got is None:
+            got = self._specific_format(rel_path) or next(f for f in self.formats if f.fallback)
+            self._fmt_of[rel_path] = got
+        return got
+
+    def scope_of(self, rel_path: str) -> str:
+        return self.format_of(rel_path).scope(rel_path)
+
+    def scope_label(self, rel_path: str) -> str:
+        f = self.format_of(rel_path)
+        return f.scope_label(f.scope(rel_path))
+
+    def _activate_for(self, rel_path: str) -> None:
+        """A new file whose path reveals a format not active yet (the first `specs/001-x/spec.md`):
+        activate it and re-parse the documents it now owns (detection is by path, so this equals
+        detecting over all files at once)."""
+        if self.config.formats:
+            return
+        from ..formats import all_formats
+
+        new = [f for f in all_formats() if not f.fallback and f not in self.formats and f.detect((rel_path,))]
+        if not new:
+            return
+        specific = [f for f in all_formats() if not f.fallback and (f in self.formats or f in new)]
+        self.formats = tuple(specific) + tuple(f for f in self.formats if f.fallback)
+        self._fmt_of.clear()
+        for p in list(self.docs):
+            old = self.docs[p]
+            f = self.format_of(p)
+            if getattr(old, "format", None) != f.name and p != rel_path:
+                self._put(p, self._texts[p])
+                self._recheck_all_pending = True
+
+    def parse_config(self, fmt, rel_path: str) -> Config:
+        """The configuration a document is parsed with: its format's definition patterns."""
+        pats = tuple(fmt.definition_patterns(rel_path, self.config))
+        key = (pats, fmt.bold_lead_definitions)
+        got = self._parse_cfgs.get(key)
+        if got is None:
+            got = self.config if (pats == self.config.id_patterns and not fmt.bold_lead_definitions) else \
+                replace(self.config, id_patterns=pats, id_bold_lead=fmt.bold_lead_definitions)
+            self._parse_cfgs[key] = got
+        return got
 
     def read_file(self, rel_path: str) -> str | None:
         p = self.root / rel_path
@@ -199,12 +291,18 @@ class Workspace:
         return {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
 
     def _put(self, rel_path: str, text: str) -> set[tuple]:
+        if rel_path not in self.docs:
+            self._activate_for(rel_path)
         old = self.docs.get(rel_path)
-        cid = challenge_id(rel_path, self.config)
+        fmt = self.format_of(rel_path)
+        cid = challenge_id(rel_path, self.config) if fmt.uses_challenge_files else None
         if cid is not None:
             doc: Document = parse_challenge(rel_path, text, cid, self.config)
         else:
-            doc = parse_spec(rel_path, text, self.config, old if isinstance(old, SpecDocument) else None)
+            doc = parse_spec(rel_path, fmt.preprocess(text), self.parse_config(fmt, rel_path), old if isinstance(old, SpecDocument) else None)
+            doc = fmt.finish(doc)
+            if doc.format != fmt.name:
+                object.__setattr__(doc, "format", fmt.name)
         self.docs[rel_path] = doc
         self._texts[rel_path] = text
         self.other_files.discard(rel_path)
@@ -235,6 +333,9 @@ class Workspace:
             for cid, lst in acc.items():
                 d[("clause", cid)] = tuple(lst)
             d[("anchors", doc.path)] = frozenset(doc.anchor_map)
+            fmt = self.format_of(doc.path)
+            if not fmt.fallback:  # what the document cites (no positions): read by evidence checks
+                d[("refs", doc.path)] = frozenset(r.id for r in fmt.references(doc))
         else:
             d[("challenge", doc.file_id)] = doc.path
             d[("evidence", doc.file_id)] = challenge_hash(doc)
@@ -282,6 +383,9 @@ class Workspace:
 
     def _after_change(self, path: str | None, changed_keys: set[tuple]) -> set[str]:
         affected: set[str] = set()
+        if getattr(self, "_recheck_all_pending", False):  # a format was activated: documents changed owner
+            self._recheck_all_pending = False
+            affected.update(self.docs)
         if path is not None:
             affected.add(path)
         for k in changed_keys:
@@ -340,6 +444,36 @@ class Workspace:
         self._read(("paths",))
         return sorted(self.docs) + sorted(self.other_files)
 
+    def clause_defs_in_scope(self, clause_id: str, scope: str) -> list[tuple[str, Clause]]:
+        """The definitions of an ID inside one scope (a spec-kit feature…); records the ID's key."""
+        return [(p, c) for p, c in self.clause_defs(clause_id) if self.scope_of(p) == scope]
+
+    def clause_ids_in_scope(self, scope: str) -> list[str]:
+        self._read(("clause-ids",))
+        out = set()
+        for cid, table in self._clauses.items():
+            if any(self.scope_of(p) == scope for p in table):
+                out.add(cid)
+        return sorted(out)
+
+    def resolve_clause(self, clause_id: str, from_path: str) -> list[tuple[str, Clause]]:
+        """A mention's clause: the definitions in the mention's own scope, else all of them."""
+        defs = self.clause_defs(clause_id)
+        if len(defs) <= 1:
+            return defs
+        scope = self.scope_of(from_path)
+        mine = [d for d in defs if self.scope_of(d[0]) == scope]
+        return mine or defs
+
+    def references_from(self, rel_path: str) -> frozenset[str]:
+        """The clause IDs a document of a specific format cites (ranges expanded); records the key."""
+        self._read(("refs", rel_path))
+        got = self._provided.get(rel_path, {}).get(("refs", rel_path))
+        return got if isinstance(got, frozenset) else frozenset()
+
+    def scope_docs(self, scope: str) -> list[str]:
+        self._read(("paths",))
+        return sorted(p for p in self.docs if self.scope_of(p) == scope)
     def has_lock(self) -> bool:
         self._read(("lock-present",))
         return self.lock is not None
@@ -487,6 +621,7 @@ class Workspace:
 
     def fresh_copy(self) -> "Workspace":
         ws = Workspace(self.root, self.config, self.config_problems, select=self._select, ignore=self._ignore)
+        ws.formats = self.formats
         ws.other_files = set(self.other_files)
         ws.read_errors = dict(self.read_errors)
         for p, t in self._texts.items():

@@ -24,6 +24,20 @@ def register(server: SpecServer) -> None:
         if not isinstance(doc, SpecDocument):
             return []
         out = []
+        fmt = r.ws.format_of(rel)
+        if not fmt.uses_challenge_files:  # the format's evidence (spec-kit: the tasks that cite it)
+            for c in doc.clauses:
+                ev = fmt.evidence(r.ws, rel, c)
+                rng = crange(ls, r, rel, c.tag_range)
+                if ev:
+                    labels = [e.label for e in ev]
+                    title = ("cited by " + ", ".join(labels[:6]) + ("…" if len(labels) > 6 else "")) if ev[0].kind == "task" \
+                        else f"{len(ev)} {ev[0].kind}{'s' if len(ev) != 1 else ''}"
+                    out.append(T.CodeLens(range=rng, command=T.Command(title=title, command=OPEN, arguments=[ls.uri_of(r, ev[0].path)])))
+                else:
+                    out.append(T.CodeLens(range=rng, command=T.Command(title="no evidence", command=OPEN,
+                                                                      arguments=[params.text_document.uri])))
+            return out
         for c in doc.clauses:
             chs = r.ws.challenges_for(c.id)
             rng = crange(ls, r, rel, c.tag_range)

@@ -11,7 +11,7 @@ from .server import SpecServer
 
 
 def register(server: SpecServer) -> None:
-    @server.feature(T.TEXT_DOCUMENT_COMPLETION, T.CompletionOptions(trigger_characters=["^", "#"]))
+    @server.feature(T.TEXT_DOCUMENT_COMPLETION, T.CompletionOptions(trigger_characters=["^", "#", "-"]))
     async def completion(ls: SpecServer, params: T.CompletionParams):
         got = await at(ls, params.text_document.uri, params.position)
         if got is None:
@@ -21,7 +21,8 @@ def register(server: SpecServer) -> None:
         if pos.line >= len(lines):
             return None
         line = lines[pos.line].rstrip("\r\n")
-        ctx = navigation.completion_context(line, pos.character)
+        fmt = r.ws.format_of(rel)
+        ctx = navigation.completion_context(line, pos.character, _prefix_re(fmt.completion_prefix))
         if ctx is None:
             return None
         kind, prefix, file_part = ctx
@@ -37,9 +38,29 @@ def register(server: SpecServer) -> None:
                 items.append(T.CompletionItem(label=cid, kind=T.CompletionItemKind.Reference, detail=sentence[:80],
                                               documentation=T.MarkupContent(kind=T.MarkupKind.Markdown, value=navigation.clause_hover(r.ws, cid)),
                                               text_edit=T.TextEdit(range=T.Range(start=start, end=end), new_text=cid)))
+        elif kind == "id":  # IDs of the current scope only (a spec-kit feature's own FR-…)
+            for cid, sentence in navigation.id_candidates(r.ws, rel):
+                if not cid.startswith(prefix):
+                    continue
+                items.append(T.CompletionItem(label=cid, kind=T.CompletionItemKind.Reference, detail=sentence[:80],
+                                              text_edit=T.TextEdit(range=T.Range(start=start, end=end), new_text=cid)))
         else:
             for anchor, title, target in navigation.anchor_candidates(r.ws, rel, file_part):
                 items.append(T.CompletionItem(label=anchor, kind=T.CompletionItemKind.Reference, detail=title,
                                               filter_text=anchor, sort_text=anchor,
                                               text_edit=T.TextEdit(range=T.Range(start=start, end=end), new_text=anchor)))
         return T.CompletionList(is_incomplete=False, items=items)
+
+
+_PREFIX_RE: dict[str, object] = {}
+
+
+def _prefix_re(src: str | None):
+    if src is None:
+        return None
+    got = _PREFIX_RE.get(src)
+    if got is None:
+        import re
+
+        got = _PREFIX_RE[src] = re.compile(src)
+    return got

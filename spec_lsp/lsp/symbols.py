@@ -44,9 +44,10 @@ def register(server: SpecServer) -> None:
                                    range=crange(ls, r, rel, full), selection_range=crange(ls, r, rel, s.title_range), children=[])
             children[i] = sym.children
             (children[s.parent] if s.parent is not None else nodes).append(sym)
+        fmt = r.ws.format_of(rel)
         for c in doc.clauses:
             si = doc.section_at(c.range.start.line)
-            sym = T.DocumentSymbol(name=f"[^{c.id}]", kind=T.SymbolKind.Constant, detail=c.sentence[:80],
+            sym = T.DocumentSymbol(name=fmt.symbol_name(c), kind=T.SymbolKind.Constant, detail=c.sentence[:80],
                                    range=crange(ls, r, rel, c.sentence_range if c.sentence_range.start <= c.range.start else c.range),
                                    selection_range=crange(ls, r, rel, c.range))
             (children[si] if si is not None else nodes).append(sym)
@@ -62,7 +63,7 @@ def register(server: SpecServer) -> None:
                 uri = ls.uri_of(r, doc.path)
                 for c in doc.clauses:
                     if _fuzzy(params.query, c.id) or (params.query and params.query.lower() in c.sentence.lower()):
-                        out.append(T.WorkspaceSymbol(name=f"[^{c.id}] {c.sentence[:60]}", kind=T.SymbolKind.Constant,
+                        out.append(T.WorkspaceSymbol(name=f"{r.ws.format_of(doc.path).symbol_name(c)} {c.sentence[:60]}", kind=T.SymbolKind.Constant,
                                                      location=T.Location(uri=uri, range=crange(ls, r, doc.path, c.range)), container_name=doc.path))
                 for s in doc.sections:
                     if _fuzzy(params.query, s.title) or _fuzzy(params.query, s.anchor):

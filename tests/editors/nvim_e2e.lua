@@ -21,6 +21,24 @@ local ok, err = pcall(function()
     result.diagnostics = ds
     return
   end
+  if cfg.mode == 'scoped' then
+    -- a format with scopes (spec-kit): definition from a mention to its feature's definition, then rename there
+    result.got_diagnostics = vim.wait(30000, function() return #vim.diagnostic.get(buf) > 0 end, 50)
+    vim.api.nvim_win_set_cursor(0, { cfg.line + 1, cfg.col })
+    vim.lsp.buf.definition()
+    result.jumped = vim.wait(15000, function() return vim.api.nvim_buf_get_name(0):match(cfg.expect_file) ~= nil end, 50)
+    result.after_definition = vim.api.nvim_buf_get_name(0)
+    result.cursor_line = vim.api.nvim_win_get_cursor(0)[1] - 1
+    local def_buf = vim.api.nvim_get_current_buf()
+    vim.lsp.buf.rename(cfg.new_name)
+    result.renamed = vim.wait(15000, function()
+      local line = vim.api.nvim_buf_get_lines(def_buf, result.cursor_line, result.cursor_line + 1, false)[1] or ''
+      return line:find(cfg.new_name, 1, true) ~= nil
+    end, 50)
+    vim.wait(500)
+    vim.cmd('silent! wall')
+    return
+  end
   -- definition: from the clause tag to its challenge file
   vim.api.nvim_win_set_cursor(0, { cfg.tag_line + 1, cfg.tag_col })
   vim.lsp.buf.definition()

@@ -116,3 +116,39 @@ def test_definition_and_rename_in_neovim(tmp_path):
     text = (root / "spec.md").read_text(encoding="utf-8")
     assert "🙂[^qa01]" in text and "rt02" not in text
     assert check(root) == before  # a fresh check reports nothing new
+
+
+@needs_nvim
+def test_mdx_and_markdown_buffers_attach(tmp_path):
+    """`.mdx` and `.markdown` files attach (ftdetect/mdx.lua + filetypes) and get diagnostics."""
+    for ext in ("mdx", "markdown"):
+        root = tmp_path / ext
+        shutil.copytree(REPO / "fixtures" / "broken", root)
+        (root / ".git").mkdir()
+        (root / "spec.md").rename(root / f"spec.{ext}")
+        (root / ".spec-lsp.toml").write_text(f'include = ["**/*.{ext}", "**/*.md"]\n')
+        (tmp_path / f"run-{ext}").mkdir()
+        res = run_nvim(tmp_path / f"run-{ext}", root, {"spec": str(root / f"spec.{ext}"), "mode": "diagnostics"})
+        assert res["attached"] and res["got_diagnostics"], (ext, res)
+        assert "SPEC120" in {d["code"] for d in res["diagnostics"]}, ext
+
+
+@needs_nvim
+def test_speckit_definition_and_rename_stay_in_the_feature(tmp_path):
+    root = tmp_path / "speckit"
+    shutil.copytree(REPO / "fixtures" / "speckit", root)
+    (root / ".git").mkdir()
+    tasks = root / "specs" / "002-trip-sharing" / "tasks.md"
+    lines = tasks.read_text(encoding="utf-8").split("\n")
+    line = next(i for i, ln in enumerate(lines) if "(FR-003" in ln)
+    col = len(lines[line][: lines[line].index("FR-003") + 2].encode("utf-8"))
+    other = (root / "specs" / "001-photo-albums" / "spec.md").read_text(encoding="utf-8")
+    (tmp_path / "run").mkdir()
+    res = run_nvim(tmp_path / "run", root, {"spec": str(tasks), "mode": "scoped", "line": line, "col": col,
+                                            "expect_file": "002%-trip%-sharing/spec%.md$", "new_name": "FR-009"})
+    assert res["attached"] and res["jumped"], res
+    assert res["after_definition"].endswith("specs/002-trip-sharing/spec.md")
+    assert res["renamed"], res
+    assert "**FR-009** Invited people" in (root / "specs" / "002-trip-sharing" / "spec.md").read_text(encoding="utf-8")
+    assert "(FR-009, FR-004)" in tasks.read_text(encoding="utf-8")
+    assert (root / "specs" / "001-photo-albums" / "spec.md").read_text(encoding="utf-8") == other  # feature 001 untouched

@@ -56,17 +56,17 @@ BASE_SETTINGS = {
 }
 
 
-def drive_code_server(tmp_path: Path, fixture: str, settings: dict, cfg: dict, env: dict | None = None, timeout: int = 400,
-                      extra_files: dict[str, str] | None = None) -> dict:
+def drive_code_server(tmp_path: Path, fixture: str, settings: dict, cfg: dict, prepare=None, env: dict | None = None,
+                      timeout: int = 400) -> dict:
     """Install the built .vsix into a fresh code-server, open `fixture`, run the Playwright script.
-    `env`: code-server's environment (default: this one, with the checkout on PYTHONPATH)."""
+    `prepare(workspace)` may change the copied fixture first; `env`: code-server's environment
+    (default: this one, with the checkout on PYTHONPATH)."""
     vsix = build_vsix()
     ws = tmp_path / fixture
     shutil.copytree(REPO / "fixtures" / fixture, ws)
     (ws / ".git").mkdir()
-    for name, text in (extra_files or {}).items():  # appended to the fixture's copy
-        with open(ws / name, "a", encoding="utf-8") as fh:
-            fh.write(text)
+    if prepare is not None:
+        prepare(ws)
     ext_dir, data_dir = tmp_path / "extensions", tmp_path / "data"
     (data_dir / "User").mkdir(parents=True)
     (data_dir / "User" / "settings.json").write_text(json.dumps({**BASE_SETTINGS, **settings}))
@@ -132,3 +132,22 @@ def test_vsix_missing_server_shows_one_clear_message(tmp_path):
     (label,) = [t for t in res["toastLabels"] if "could not start" in t]
     assert "spec-lsp-not-installed" in label and 'pip install "spec-lsp[nlp]"' in label, label
     assert not [t for t in res["toasts"] if "spec-lsp" not in t and "Couldn't" in t], res["toasts"]
+
+
+@needs_vscode
+def test_vsix_attaches_to_mdx(tmp_path):
+    """An `.mdx` spec gets squiggles, hover and F12 like a `.md` one (the extension's selector and `mdx` language)."""
+    def to_mdx(ws: Path) -> None:
+        (ws / "spec.md").rename(ws / "spec.mdx")
+        (ws / ".spec-lsp.toml").write_text('include = ["**/*.mdx", "**/*.md"]\n')
+
+    res = drive_code_server(tmp_path, "broken", {
+        "specLsp.server.command": [sys.executable, "-m", "spec_lsp", "serve"],
+        "specLsp.diagnostics.debounceMs": 0,
+        "specLsp.language.enabled": False,
+    }, {"screenshot": str(ARTIFACTS / "mdx.png"), "spec": "spec.mdx", "tag": "pv02",
+        "hoverText": "must confirm before sharing contact details", "challengeTab": "pv02.md"}, prepare=to_mdx)
+    assert res["ok"], res
+    assert res["squiggles"]["error"] >= 5, res["squiggles"]
+    assert "[^pv02]" in res["hover"], res["hover"]
+    assert "pv02.md" in res["activeTab"]

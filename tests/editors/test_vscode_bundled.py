@@ -130,7 +130,7 @@ def test_vsix_installs_language_support_privately(tmp_path):
     res = drive_code_server(tmp_path, "broken", {"specLsp.diagnostics.debounceMs": 0},
                             {"screenshot": str(ARTIFACTS / "bundled-install.png"), "spec": "notes.md", "mode": "bundled",
                              "install": True, "installTimeoutMs": 900_000, "infoAfterInstall": True},
-                            env=env, timeout=1200, extra_files={"notes.md": notes})
+                            env=env, timeout=1200, prepare=lambda ws: (ws / "notes.md").write_text(notes, encoding="utf-8"))
     assert res["ok"], res
     assert res["squiggles"]["info"] == 0 and res["squiggles"]["error"] == 1, res["squiggles"]  # no parser yet: no vague-term
     assert res["infoAfterInstall"] >= 1, res  # the restarted server has spaCy: "generally", "appropriate"

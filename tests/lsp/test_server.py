@@ -336,6 +336,7 @@ async def test_file_deleted_on_disk_breaks_references(tmp_path, stop_clients):
 
 async def test_settings_and_config_file_precedence(tmp_path, stop_clients):
     root = copy_fixture(tmp_path, "broken")
+    (root / ".spec-lsp.toml").unlink()  # the fixture's (empty) config marks it as a workspace of its own; here: none
     client = await start(root, init={"diagnostics": {"debounceMs": 0}, "language": {"enabled": False}, "rules": {"SPEC111": "off", "SPEC110": "hint"}})
     stop_clients.append(client)
     await indexed(client, root)

@@ -7,7 +7,7 @@
 --   vim.lsp.config('spec_lsp', { cmd = { '/path/to/python', '-m', 'spec_lsp', 'serve' } })
 return {
   cmd = { 'spec-lsp', 'serve' },
-  filetypes = { 'markdown' },
+  filetypes = { 'markdown', 'mdx', 'markdown.mdx' },  -- .md, .markdown, .mdx (ftdetect/mdx.lua)
   root_markers = { '.spec-lsp.toml', 'pyproject.toml', '.git' },
   -- the same keys as .spec-lsp.toml (camelCase); a config file in the repository wins for rule behaviour
   settings = {

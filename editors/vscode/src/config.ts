@@ -219,3 +219,11 @@ export class RestartBudget {
     return true;
   }
 }
+
+/** The documents the client sends to the server: Markdown, MDX (language `mdx`, which this extension
+ * declares for `.mdx` when no MDX extension does) and `.markdown`, by language and by file pattern. */
+export const DOCUMENT_SELECTOR = [
+  { scheme: "file", language: "markdown" },
+  { scheme: "file", language: "mdx" },
+  { scheme: "file", pattern: "**/*.{md,mdx,markdown}" },
+];

@@ -15,6 +15,7 @@ import {
   TransportKind,
 } from "vscode-languageclient/node";
 import {
+  DOCUMENT_SELECTOR,
   RestartBudget,
   ServerChoice,
   ServerCommand,
@@ -319,7 +320,8 @@ async function startClient(): Promise<void> {
   const serverOptions: ServerOptions = { command: cmd.command, args: cmd.args, transport: TransportKind.stdio };
   const budget = new RestartBudget(3, 180_000);
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ scheme: "file", language: "markdown" }],
+    // Markdown, MDX (no language of its own unless an MDX extension provides one) and `.markdown`
+    documentSelector: DOCUMENT_SELECTOR,
     synchronize: { configurationSection: "specLsp" },
     initializationOptions: buildInitializationOptions(settingsObject()),
     outputChannel: output,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { RestartBudget, buildInitializationOptions, chooseServer, findExecutable, isNlpMissingMessage, pipProgress, resolveServerCommand, splitCommandLine, startFailureMessage, venvPython } from "../src/config.ts";
+import { DOCUMENT_SELECTOR, RestartBudget, buildInitializationOptions, chooseServer, findExecutable, isNlpMissingMessage, pipProgress, resolveServerCommand, splitCommandLine, startFailureMessage, venvPython } from "../src/config.ts";
 
 test("default server command is spec-lsp serve", () => {
   assert.deepEqual(resolveServerCommand({}), { command: "spec-lsp", args: ["serve"] });
@@ -127,4 +127,9 @@ test("a bundled server that cannot start says it needs Python 3.10+", () => {
   const m = startFailureMessage({ command: "/usr/bin/python3", args: ["/ext/bundled/tool/launch.py", "serve"] }, new Error("spec-lsp needs Python 3.10 or newer; this is 3.8.10"));
   assert.match(m, /bundled language server/);
   assert.match(m, /Python 3\.10 or newer/);
+test("the client attaches to .md, .mdx and .markdown", () => {
+  const langs = DOCUMENT_SELECTOR.map((d) => (d as { language?: string }).language).filter(Boolean);
+  assert.deepEqual(langs, ["markdown", "mdx"]);
+  const pattern = (DOCUMENT_SELECTOR.find((d) => "pattern" in d) as { pattern: string }).pattern;
+  assert.equal(pattern, "**/*.{md,mdx,markdown}");
 });
