@@ -127,6 +127,8 @@ test("a bundled server that cannot start says it needs Python 3.10+", () => {
   const m = startFailureMessage({ command: "/usr/bin/python3", args: ["/ext/bundled/tool/launch.py", "serve"] }, new Error("spec-lsp needs Python 3.10 or newer; this is 3.8.10"));
   assert.match(m, /bundled language server/);
   assert.match(m, /Python 3\.10 or newer/);
+});
+
 test("the client attaches to .md, .mdx and .markdown", () => {
   const langs = DOCUMENT_SELECTOR.map((d) => (d as { language?: string }).language).filter(Boolean);
   assert.deepEqual(langs, ["markdown", "mdx"]);
