@@ -63,7 +63,9 @@ class Config:
     language: LanguageConfig = field(default_factory=LanguageConfig)
     docs_url: str | None = None  # rule page URL template ({name}, {code}) or base; None: the project's pages
     formats: tuple[str, ...] = ()  # `format = [...]`: force these formats instead of detecting them
+    site_root: str | None = None  # MDX docs: the directory that site-absolute links (`/guide/x`) start from
     id_bold_lead: bool = False  # internal (set per format): `**ID** text` defines a clause without a separator
+    no_indented_code: bool = False  # internal (set per format): MDX has no indented code blocks
     # server-only settings
     debounce_ms: int = 150
     diff_base: str | None = None  # `diff.base`: a git revision the editor compares clauses with (spec_lsp/versions/)
@@ -81,7 +83,7 @@ class Config:
             self.include, self.exclude, self.challenge_files, self.id_patterns,
             tuple(sorted((k, tuple(v)) for k, v in self.attributes.items())), self.roles,
             self.check_non_markdown_links, tuple(sorted(self.rules.items())), self.select, self.ignore,
-            self.formats,
+            self.formats, self.site_root,
         )
 
 
@@ -253,6 +255,15 @@ def apply_settings(base: Config, data: Mapping[str, Any], source: str) -> tuple[
                 ok = tuple(x for x in v if x in known)
                 if ok:
                     changes["formats"] = ok
+        elif key == "site-root":
+            if not isinstance(value, str):
+                ld.bad(key, f"expected a directory path (string), got {type(value).__name__}")
+            else:
+                v2 = value.strip().strip("/") if value.strip() not in ("", ".", "/") else ""
+                if v2.startswith("..") or "\\" in v2:
+                    ld.bad(key, f"{value!r} is outside the workspace; give a directory relative to the workspace root")
+                else:
+                    changes["site_root"] = v2
         elif key == "extend-exclude":
             v = ld.str_list(key, value)
             if v is not None:

@@ -257,7 +257,8 @@ def parse_spec(path: str, text: str, config: Config, previous: "SpecDocument | N
     norm = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
     pats = config.compiled_id_patterns()
     bold = config.id_bold_lead
-    pat_key = config.id_patterns + (("\x00bold-lead",) if bold else ())
+    nocode = config.no_indented_code
+    pat_key = config.id_patterns + (("\x00bold-lead",) if bold else ()) + (("\x00no-indented-code",) if nocode else ())
     plan = None
     if previous is not None and previous.pat_key == pat_key and norm is text:
         plan = _rechunk(norm, previous)
@@ -265,7 +266,7 @@ def parse_spec(path: str, text: str, config: Config, previous: "SpecDocument | N
     bb = 0
 
     def fresh(ch: Chunk) -> ChunkAbs:
-        return _abs(ch.text, ch.kind, ch.start, bb, parse_chunk(ch.text, ch.kind, pats, bold), pat_key)
+        return _abs(ch.text, ch.kind, ch.start, bb, parse_chunk(ch.text, ch.kind, pats, bold, nocode), pat_key)
 
     if plan is None:
         chunks = _full_chunks(norm)

@@ -29,6 +29,13 @@ def section_node(path: str, anchor: str) -> str:
     return f"section:{path}#{anchor}"
 
 
+def _link_target(ws, path: str, lk):
+    """A link as the document's format resolves it (MDX site-absolute links), else the generic way."""
+    from .navigation import link_target
+
+    return link_target(ws, path, lk)
+
+
 def clause_node(cid: str, scope: str = "") -> str:
     return f"clause:{scope}#{cid}" if scope else f"clause:{cid}"
 
@@ -132,7 +139,7 @@ def _add_doc(g: nx.MultiDiGraph, ws: "Workspace", path: str) -> None:
         _ensure(g, cn, kind="clause", id=c.id)
         g.add_edge(holder(c.range.start.line), cn, kind="contains", owner=path)
     for lk in doc.links:
-        target, anchor, ok = resolve_link(path, lk)
+        target, anchor, ok = _link_target(ws, path, lk)
         if not ok:
             continue
         tpath = target or path

@@ -25,6 +25,8 @@ from .model import Position, Range
 # Block structure only: inline content is scanned by this module itself (with positions), so
 # markdown-it's own inline parse (two thirds of its time) is switched off.
 _MD = MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
+# MDX has no indented code blocks: indented text inside a JSX component is prose
+_MD_NO_INDENTED_CODE = MarkdownIt("commonmark").enable("table").disable(["inline", "text_join", "code"])
 
 # ---------------------------------------------------------------------------------------------
 # Chunking
@@ -568,24 +570,26 @@ _CACHE_MAX = 50_000
 cache_stats = {"hits": 0, "misses": 0}
 
 
-def parse_chunk(text: str, kind: str, id_patterns: tuple[re.Pattern, ...] = (), bold_lead: bool = False) -> ChunkResult:
+def parse_chunk(text: str, kind: str, id_patterns: tuple[re.Pattern, ...] = (), bold_lead: bool = False,
+                no_indented_code: bool = False) -> ChunkResult:
     """Parse one chunk; the result is cached by (text, kind, id patterns).  `bold_lead`: a bold ID
     (`**FR-001** The system …`) at the start of a paragraph defines a clause without a separator."""
-    key = (text, kind, tuple(p.pattern for p in id_patterns), bold_lead)
+    key = (text, kind, tuple(p.pattern for p in id_patterns), bold_lead, no_indented_code)
     hit = _CACHE.get(key)
     if hit is not None:
         cache_stats["hits"] += 1
         _CACHE.move_to_end(key)
         return hit
     cache_stats["misses"] += 1
-    res = _parse_chunk(text, kind, id_patterns, bold_lead)
+    res = _parse_chunk(text, kind, id_patterns, bold_lead, no_indented_code)
     _CACHE[key] = res
     if len(_CACHE) > _CACHE_MAX:
         _CACHE.popitem(last=False)
     return res
 
 
-def _parse_chunk(text: str, kind: str, id_patterns: tuple[re.Pattern, ...], bold_lead: bool = False) -> ChunkResult:
+def _parse_chunk(text: str, kind: str, id_patterns: tuple[re.Pattern, ...], bold_lead: bool = False,
+                 no_indented_code: bool = False) -> ChunkResult:
     lines = text.split("\n")
     if kind == "front-matter":
         fm = []
@@ -617,7 +621,7 @@ def _parse_chunk(text: str, kind: str, id_patterns: tuple[re.Pattern, ...], bold
             k += 1
     parse_src = "\n".join(src_lines)
     try:
-        tokens = _MD.parse(parse_src)
+        tokens = (_MD_NO_INDENTED_CODE if no_indented_code else _MD).parse(parse_src)
     except Exception:  # markdown-it should never raise; if it does, we still return structure
         tokens = []
 

@@ -69,9 +69,12 @@ def symbol_at(ws, path: str, pos: Position) -> Symbol | None:
         for m in doc.mentions:
             if _in(m.range, pos):
                 return Symbol("clause", m.id, "", m.range, "mention", scope)
+        for c in doc.clauses:  # anywhere on a heading that defines a clause by name (`### Requirement: <name>`)
+            if c.kind == "requirement" and c.range.start.line == pos.line and any(s.line == pos.line for s in doc.sections):
+                return Symbol("clause", c.id, "", c.range, "definition", scope)
         for lk in doc.links:
             if _in(lk.range, pos):
-                target, anchor, ok = resolve_link(path, lk)
+                target, anchor, ok = link_target(ws, path, lk)
                 if not ok:
                     return None
                 tpath = target or path
@@ -95,6 +98,14 @@ def symbol_at(ws, path: str, pos: Position) -> Symbol | None:
             if _in(m.range, pos):
                 return Symbol("clause", m.id, "", m.range, "mention")
     return None
+
+
+def link_target(ws, path: str, lk) -> tuple[str | None, str | None, bool]:
+    """A link's (target, anchor, checkable) as the document's format resolves it (MDX: site-absolute
+    links through the site root, percent-decoded fragments), else the generic way."""
+    fmt = ws.format_of(path) if hasattr(ws, "format_of") else None
+    got = fmt.resolve_link(ws, path, lk) if fmt is not None else None
+    return got if got is not None else resolve_link(path, lk)
 
 
 def _scope(ws, path: str) -> str | None:
@@ -147,7 +158,7 @@ def anchor_occurrences(ws, target_path: str, anchor: str) -> list[Occurrence]:
         for lk in doc.links:
             if lk.anchor != anchor or lk.anchor_range is None:
                 continue
-            target, a, ok = resolve_link(path, lk)
+            target, a, ok = link_target(ws, path, lk)
             if ok and (target or path) == target_path:
                 out.append(Occurrence(path, lk.anchor_range, "link"))
     return out
@@ -159,7 +170,7 @@ def file_occurrences(ws, target: str) -> list[Occurrence]:
         doc = ws.docs[path]
         if isinstance(doc, SpecDocument):
             for lk in doc.links:
-                t, _a, ok = resolve_link(path, lk)
+                t, _a, ok = link_target(ws, path, lk)
                 if ok and t == target:
                     out.append(Occurrence(path, lk.target_range, "link"))
     return out
@@ -223,6 +234,20 @@ def prepare_rename(ws, path: str, pos: Position) -> Symbol:
         raise RenameError("Only a clause ID or a section anchor can be renamed here.")
     if sym.kind == "anchor" and sym.path not in ws.docs:
         raise RenameError(f"“{sym.path}” is not in the workspace; its anchor cannot be renamed.")
+    if sym.kind == "anchor":
+        # OpenSpec and MDX headings take no `{#id}` (OpenSpec's archive refuses it; in MDX it is a JSX expression)
+        fmt = ws.format_of(sym.path)
+        tdoc = ws.docs.get(sym.path)
+        explicit = isinstance(tdoc, SpecDocument) and any(s.anchor == sym.name and s.explicit for s in tdoc.sections)
+        if getattr(fmt, "inject_anchors", True) is False and not explicit:
+            raise RenameError(f"{fmt.title.split(':')[0]} headings carry no anchors of their own; rename the text of the "
+                              "heading instead (a requirement by its name).")
+    if sym.kind == "clause" and sym.scope is not None:
+        entries = scoped_entries(ws, sym.name, sym.scope)
+        fmt = ws.format_of(entries[0][0]) if entries else None
+        if fmt is not None and getattr(fmt, "derived_ids", False):
+            raise RenameError(f"“{sym.name}” is not written anywhere: {fmt.title.split(':')[0]} derives it from the "
+                              "requirement number and the list position; renumber the list instead.")
     return sym
 
 
@@ -288,6 +313,10 @@ def _scoped_rename(ws, sym: Symbol, new: str, plan: RenamePlan) -> RenamePlan:
     owner = entries[0][0] if entries else None
     fmt = ws.format_of(owner) if owner else None
     if fmt is not None:
+        if scoped_entries(ws, new, sym.scope):
+            raise RenameError(f"“{new}” is already taken in {fmt.scope_label(sym.scope) or 'this workspace'}.")
+        if fmt.valid_id(new) is False:
+            raise RenameError(f"“{new}” is not a valid {fmt.name} name.")
         custom = fmt.rename_edits(ws, owner, sym.name, new)
         if custom is not None:
             for p, lst in custom.items():
@@ -410,6 +439,9 @@ def _first_lines(doc: SpecDocument, start: int, end: int, n: int) -> str:
     return "\n".join(got)
 
 
+_PLURAL = {"criterion": "criteria", "property": "properties"}
+
+
 def scoped_clause_hover(ws, cid: str, scope: str) -> str:
     """Hover of a clause of a format with scopes: `**FR-004** · feature 001-photo-albums · cited by T012, T015`."""
     entries = scoped_entries(ws, cid, scope)
@@ -429,7 +461,7 @@ def scoped_clause_hover(ws, cid: str, scope: str) -> str:
         if kind == "task":
             parts.append("cited by " + ", ".join(labels[:8]) + ("…" if len(labels) > 8 else ""))
         else:
-            parts.append(f"{len(labels)} {kind}{'s' if len(labels) != 1 else ''}")
+            parts.append(f"{len(labels)} {kind if len(labels) == 1 else _PLURAL.get(kind, kind + 's')}")
     if not ev:
         parts.append("no evidence (no task or scenario cites it)")
     lines = [" · ".join(parts), "", "> " + c.sentence.replace("\n", " "), "", f"`{p}:{c.range.start.line + 1}` · {title}"]

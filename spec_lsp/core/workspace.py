@@ -182,11 +182,11 @@ class Workspace:
     def parse_config(self, fmt, rel_path: str) -> Config:
         """The configuration a document is parsed with: its format's definition patterns."""
         pats = tuple(fmt.definition_patterns(rel_path, self.config))
-        key = (pats, fmt.bold_lead_definitions)
+        key = (pats, fmt.bold_lead_definitions, fmt.indented_code)
         got = self._parse_cfgs.get(key)
         if got is None:
-            got = self.config if (pats == self.config.id_patterns and not fmt.bold_lead_definitions) else \
-                replace(self.config, id_patterns=pats, id_bold_lead=fmt.bold_lead_definitions)
+            got = self.config if (pats == self.config.id_patterns and not fmt.bold_lead_definitions and fmt.indented_code) else \
+                replace(self.config, id_patterns=pats, id_bold_lead=fmt.bold_lead_definitions, no_indented_code=not fmt.indented_code)
             self._parse_cfgs[key] = got
         return got
 
@@ -336,6 +336,9 @@ class Workspace:
             fmt = self.format_of(doc.path)
             if not fmt.fallback:  # what the document cites (no positions): read by evidence checks
                 d[("refs", doc.path)] = frozenset(r.id for r in fmt.references(doc))
+                data = fmt.data(doc)
+                if data is not None:  # the format's own parse, read by its scope mates (format_data)
+                    d[("fdata", doc.path)] = data
         else:
             d[("challenge", doc.file_id)] = doc.path
             d[("evidence", doc.file_id)] = challenge_hash(doc)
@@ -470,6 +473,12 @@ class Workspace:
         self._read(("refs", rel_path))
         got = self._provided.get(rel_path, {}).get(("refs", rel_path))
         return got if isinstance(got, frozenset) else frozenset()
+
+    def format_data(self, rel_path: str):
+        """A document's `Format.data` (its format's own parse: requirements, scenarios, criteria, task
+        references…), or None; records the key, so any change of that data re-checks the reader."""
+        self._read(("fdata", rel_path))
+        return self._provided.get(rel_path, {}).get(("fdata", rel_path))
 
     def scope_docs(self, scope: str) -> list[str]:
         self._read(("paths",))

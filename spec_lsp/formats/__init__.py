@@ -16,6 +16,11 @@ from .base import Evidence, Format, MissingEvidenceFix, Reference, ScopeInfo, Wo
 # module path, class name — in priority order: the first specific format that claims a file owns it;
 # fallback formats (the Model Spec, id-patterns) own every Markdown file no specific format claims.
 _BUILTIN: tuple[tuple[str, str], ...] = (
+    # OpenSpec and Kiro first: their paths (`openspec/specs/<cap>/spec.md`, `.kiro/specs/<feature>/…`)
+    # also look like a spec-kit feature directory (`specs/<name>/`)
+    ("spec_lsp.formats.openspec", "OpenSpecFormat"),
+    ("spec_lsp.formats.kiro", "KiroFormat"),
+    ("spec_lsp.formats.mdx", "MdxFormat"),
     ("spec_lsp.formats.speckit", "SpecKitFormat"),
     ("spec_lsp.formats.model_spec", "ModelSpecFormat"),
     ("spec_lsp.formats.id_patterns", "IdPatternsFormat"),

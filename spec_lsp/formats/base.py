@@ -86,6 +86,7 @@ class WorkspaceView(Protocol):
     def clause_ids_in_scope(self, scope: str) -> list[str]: ...
     def references_from(self, rel_path: str) -> frozenset[str]: ...
     def scope_docs(self, scope: str) -> list[str]: ...
+    def format_data(self, rel_path: str): ...
     def doc(self, rel_path: str): ...
     def file_exists(self, rel_path: str) -> bool: ...
     def scope_of(self, rel_path: str) -> str: ...
@@ -120,6 +121,8 @@ class Format:
     generic_mentions: bool = True
     #: parse `**ID** text` (bold ID, no separator) as a definition too
     bold_lead_definitions: bool = False
+    #: whether text indented by 4 spaces is code (False for MDX, which has no indented code blocks)
+    indented_code: bool = True
     #: completion: a regex whose group 1 is the ID prefix typed just before the cursor (`FR-0`)
     completion_prefix: str | None = None
 
@@ -161,6 +164,12 @@ class Format:
     def references(self, doc: "SpecDocument") -> tuple[Reference, ...]:
         """Every reference to a clause in `doc` (default: the parser's ID mentions)."""
         return cached(doc, "references", lambda: tuple(Reference(m.id, doc.path, m.range) for m in doc.mentions))
+
+    def data(self, doc: "SpecDocument") -> object | None:
+        """The format's own parse of a document (a hashable, comparable value, e.g. OpenSpec's
+        requirements with their scenarios), which other documents of its scope read through
+        `ws.format_data(path)`: when it changes, they are re-checked.  Default: None (nothing)."""
+        return None
 
     def evidence(self, ws, path: str, clause: "Clause") -> list[Evidence]:
         """The evidence of a clause defined in `path` (reads through `ws`, recording dependencies)."""

@@ -66,6 +66,8 @@ def register(server: SpecServer) -> None:
             if isinstance(doc, SpecDocument) and d.data.get("category") in ("language", "consistency"):
                 start = from_client_pos(codec, lines, d.range.start)
                 comment = f"<!-- spec-lsp: allow {d.code} -- TODO: say why this rule does not apply here -->"
+                if rel.endswith(".mdx"):  # MDX has no HTML comments; `{/* spec-lsp: … */}` is the waiver there
+                    comment = f"{{/* spec-lsp: allow {d.code} -- TODO: say why this rule does not apply here */}}"
                 line = min(start.line, len(lines) - 1)
                 if lines[line].lstrip().startswith("#"):  # a heading: a waiver line directly above it
                     indent = len(lines[line]) - len(lines[line].lstrip())

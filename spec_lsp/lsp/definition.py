@@ -61,7 +61,7 @@ def register(server: SpecServer) -> None:
                                           tooltip=f"Challenge prompts for [^{c.id}] ({len(ch.examples)})"))
                 break
         for lk in doc.links:
-            target, _anchor, ok = resolve_link(rel, lk)
+            target, _anchor, ok = navigation.link_target(r.ws, rel, lk)
             if ok and target and (target in r.ws.docs or (r.path / target).is_file()):
                 out.append(T.DocumentLink(range=crange(ls, r, rel, lk.target_range), target=ls.uri_of(r, target)))
         return out
