@@ -144,7 +144,10 @@ def main() -> int:
     from spec_lsp.versions.snapshot import load_workspace, snapshot
     from spec_lsp.versions.sources import open_side
 
-    parts: dict[str, list[float]] = {"git archive (both sides)": [], "index + snapshot (both sides)": [], "compare": []}
+    from spec_lsp.versions.history import find_reuse
+
+    parts: dict[str, list[float]] = {"git archive (both sides)": [], "index + snapshot (both sides)": [], "compare": [],
+                                     "history walk (reuse without a lock, git log v1..v2)": []}
     res = None
     for _ in range(a.runs):
         t0 = time.perf_counter()
@@ -154,8 +157,11 @@ def main() -> int:
         t2 = time.perf_counter()
         res = compare(*snaps)
         t3 = time.perf_counter()
+        find_reuse(repo, sides[0].rev, sides[1].rev, snaps[0], snaps[1], [r["id"] for r in res["reworded"]])
+        t4 = time.perf_counter()
         for s in sides:
             s.close()
+        parts["history walk (reuse without a lock, git log v1..v2)"].append(t4 - t3)
         parts["git archive (both sides)"].append(t1 - t0)
         parts["index + snapshot (both sides)"].append(t2 - t1)
         parts["compare"].append(t3 - t2)

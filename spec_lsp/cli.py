@@ -1,4 +1,4 @@
-"""Command line: `spec-lsp check | rules | rule | graph | doctor | serve`."""
+"""Command line: `spec-lsp check | rules | rule | graph | doctor | evals | serve`."""
 
 from __future__ import annotations
 
@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="processes for the language pass")
     c.add_argument("--show-waived", action="store_true", help="also list findings silenced by waivers, with their reasons")
     c.add_argument("--paranoid", action="store_true", help=argparse.SUPPRESS)
+    c.add_argument("--follow-symlinks", action="store_true",
+                   help="also index files reached through symlinks that lead outside the workspace (off by default)")
     c.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout")
     versions_cli.add_check_options(c)  # --baseline, --write-baseline, --since (spec_lsp/versions/)
 
@@ -67,6 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     _doctor_parser(sub)
     versions_cli.register(sub)  # diff, lock (spec_lsp/versions/)
+    from .trace import cli as trace_cli  # trace, rename (spec_lsp/trace/cli.py)
+
+    trace_cli.register(sub)
+
+    from .evals.cli import add_parser as _add_evals  # `spec-lsp evals export|run` (spec_lsp/evals/)
+
+    _add_evals(sub)
 
     s = sub.add_parser("serve", help="run the language server (stdio by default)")
     s.add_argument("--stdio", action="store_true", help="use stdio (the default)")
@@ -93,7 +102,7 @@ def _progress_fn(enabled: bool):
     return progress
 
 
-def _open_workspace(paths: list[str], config_file: str | None, select=(), ignore=(), paranoid=False):
+def _open_workspace(paths: list[str], config_file: str | None, select=(), ignore=(), paranoid=False, follow_symlinks=False):
     """One workspace for paths that share a root (the directory of the governing config file)."""
     from .core.workspace import Workspace  # here, so that `spec-lsp rule` needs no dependency
 
@@ -106,6 +115,10 @@ def _open_workspace(paths: list[str], config_file: str | None, select=(), ignore
     if cfg_path is not None and not cfg_path.is_file():
         raise SystemExit(_usage(f"no such config file: {cfg_path}"))
     cfg, problems = load_config(root, path=cfg_path)
+    if follow_symlinks:  # user-level: only the command line (or editor settings) may turn it on
+        from dataclasses import replace as _replace
+
+        cfg = _replace(cfg, follow_symlinks=True)
     ws = Workspace(root, cfg, problems, select=select, ignore=ignore, paranoid=paranoid)
     only: set[str] | None = None
     if any(t.resolve() != root for t in targets):
@@ -137,7 +150,24 @@ def _in_scope(path: str, only: set[str] | None) -> bool:
     return any(path == o or (o.endswith("/") and path.startswith(o)) or o == "" for o in only)
 
 
+def _output_problem(path: str) -> str | None:
+    """Why the report cannot be written to `path` (checked before any work), or None."""
+    p = Path(path)
+    if p.is_dir():
+        return f"-o {path}: is a directory"
+    parent = p.parent if str(p.parent) else Path(".")
+    if not parent.is_dir():
+        return f"-o {path}: directory {parent} does not exist"
+    if not os.access(parent, os.W_OK) or (p.exists() and not os.access(p, os.W_OK)):
+        return f"-o {path}: not writable"
+    return None
+
+
 def cmd_check(a) -> int:
+    if a.output:
+        why = _output_problem(a.output)
+        if why:
+            return _usage(why)
     select, ignore = _csv(a.select), _csv(a.ignore)
     from .core.config import matches_selector
     from .core.rules import all_rules
@@ -152,9 +182,10 @@ def cmd_check(a) -> int:
     n_files = 0
     lp = None
     for group in _group_by_root(a.paths):
-        ws, problems, only = _open_workspace(group, a.config, select, ignore, a.paranoid)
+        ws, problems, only = _open_workspace(group, a.config, select, ignore, a.paranoid, a.follow_symlinks)
         all_problems.extend(problems)
         ws.load(progress=_progress_fn(tty))
+        ws.load_citations(a.jobs if a.jobs and a.jobs > 1 else None)  # citations in code and tests (spec_lsp/trace)
         n_files += len(ws.docs)
         wants_nlp = ws.settings.any_enabled("language") or ws.settings.any_enabled("consistency")
         if not a.no_language and ws.config.language.enabled and wants_nlp:
@@ -210,7 +241,10 @@ def cmd_check(a) -> int:
     else:
         out = to_sarif([shown(ws, f) for ws, f in all_findings], cwd.as_uri())
     if a.output:
-        Path(a.output).write_text(out + "\n", encoding="utf-8")
+        try:
+            Path(a.output).write_text(out + "\n", encoding="utf-8")
+        except OSError as e:
+            return _usage(f"-o {a.output}: {e.strerror or e}")
     elif out:
         sys.stdout.write(out + "\n")
     if a.format == "text" and tty:
@@ -264,6 +298,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_graph(a)
         if a.command == "serve":
             return cmd_serve(a)
+        if a.command == "evals":
+            from .evals.cli import cmd_evals
+
+            return cmd_evals(a)
         if a.command == "doctor":
             from .doctor import run as _doctor
 
@@ -272,6 +310,10 @@ def main(argv: list[str] | None = None) -> int:
             return versions_cli.cmd_diff(a)
         if a.command == "lock":
             return versions_cli.cmd_lock(a)
+        if a.command in ("trace", "rename"):
+            from .trace import cli as trace_cli
+
+            return trace_cli.cmd_trace(a) if a.command == "trace" else trace_cli.cmd_rename(a)
     except SystemExit as e:
         return int(e.code) if isinstance(e.code, int) else EXIT_USAGE
     except KeyboardInterrupt:

@@ -33,6 +33,23 @@ def memory_workspace(files: dict[str, str], config=None, paranoid: bool = True):
     return ws
 
 
+def _put_all(ws, files: dict[str, str]) -> None:
+    """Spec documents are parsed; any other file (code, tests, YAML…) is scanned for citations."""
+    from spec_lsp.trace.index import scan_text
+
+    others = {}
+    for p, t in files.items():
+        if ws.is_spec_path(p):
+            ws._put(p, t)
+        else:
+            others[p] = t
+    spec = ws.scan_spec()
+    for p, t in others.items():
+        ws._put_code(p, scan_text(p, t, spec))
+    ws.citations_loaded = bool(others)
+    ws.recheck_all()
+
+
 def codes(ws, path: str | None = None) -> list[str]:
     fs = ws.all_findings() if path is None else ws.findings(path)
     return sorted(f.code for f in fs)
@@ -51,9 +68,7 @@ def check(files: dict[str, str], expect, select: str, config=None, paranoid: boo
     r = find_rule(select)
     assert r is not None, f"no rule {select!r}"
     ws = Workspace(Path("/nonexistent-root"), config or Config(), paranoid=paranoid, select=(r.code,))
-    for p, t in files.items():
-        ws._put(p, t)
-    ws.recheck_all()
+    _put_all(ws, files)
     got = [f for f in ws.all_findings() if f.code == r.code]
     have = sorted((f.path, f.range.start.line + 1) for f in got)
     want = sorted((e[0], e[1]) for e in expect)

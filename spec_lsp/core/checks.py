@@ -11,7 +11,9 @@ import re
 from typing import TYPE_CHECKING, Iterable
 from urllib.parse import unquote
 
+from .config import attribute_aliases
 from .document import ChallengeDocument, Clause, Link, SpecDocument
+from .eval_checks import check_challenge_examples, check_spec_examples, missing_challenge_finding
 from .model import Finding, Fix, Position, Range, Related, Severity
 from .rules import find_rule, rule
 from .text import closest, normalize_title
@@ -22,6 +24,12 @@ if TYPE_CHECKING:  # pragma: no cover
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
 MARKDOWN_EXT = (".md", ".markdown", ".mdx")
+
+
+def code_evidence(ws, path, clause):
+    from ..trace.resolve import code_evidence as _ce
+
+    return _ce(ws, path, clause)
 
 
 def make(code: str, path: str, rng: Range, message: str, subject: str = "", related: Iterable[Related] = (),
@@ -74,8 +82,8 @@ def check_spec(doc: SpecDocument, ws: "Workspace") -> list[Finding]:
             allowed = cfg.attributes.get(key)
             if fmt.attributes is not None and key in fmt.attributes:
                 allowed = fmt.attributes[key]
-            if allowed is not None and value not in allowed and fmt.aliases.get(key, {}).get(value) in allowed:
-                current = fmt.aliases[key][value]
+            if allowed is not None and value not in allowed and attribute_aliases(fmt, cfg, key).get(value) in allowed:
+                current = attribute_aliases(fmt, cfg, key)[value]
                 out.append(make("SPEC150", path, rng,
                                 f"`{key}={value}` is the historical name of `{key}={current}`; it is read as “{current}”. "
                                 f"Write `{current}` to match the current {fmt.title.split(':')[0]}.", s.anchor, (),
@@ -89,19 +97,26 @@ def check_spec(doc: SpecDocument, ws: "Workspace") -> list[Finding]:
                                 + (f" (did you mean “{sugg[0]}”?)" if sugg else "") + ".", s.anchor, (), fixes))
     # -- clauses
     for c in doc.clauses:
-        defs = ws.clause_defs(c.id)
-        if len(defs) > 1 and scope:  # equal IDs in different scopes (spec-kit features) are different clauses
-            defs = [d for d in defs if ws.scope_of(d[0]) == scope]
-        if len(defs) > 1:
+        facts = ws.clause_facts(c.id)
+        if len(facts) > 1 and scope:  # equal IDs in different scopes (spec-kit features) are different clauses
+            facts = [f for f in facts if ws.scope_of(f[0]) == scope]
+        if len(facts) > 1:  # positions of the others only when they are reported
+            defs = ws.clause_defs(c.id)
+            if scope:
+                defs = [d for d in defs if ws.scope_of(d[0]) == scope]
             others = [Related(p2, c2.range, f"“{c.id}” is also defined here") for p2, c2 in defs if not (p2 == path and c2.range == c.range)]
             where = f" in {fmt.scope_label(scope)}" if scope else ""
             out.append(make("SPEC110", path, c.range,
                             f"Clause ID “{c.id}” is used {len(defs)} times{where}; each clause needs its own ID so that it can be cited and tested. "
                             "Rename one of them.", c.id, others))
-        if fmt.uses_challenge_files and not ws.challenge_docs(c.id):
+        if fmt.uses_challenge_files and not ws.challenge_docs(c.id) and not code_evidence(ws, path, c):
             si = doc.section_at(c.range.start.line)
             title = doc.sections[si].title if si is not None else doc.title
             new_path = ws.challenge_path_for(c.id)
+            specific = missing_challenge_finding(doc, c, ws, title, new_path)  # SPEC542 replaces SPEC101
+            if specific is not None:
+                out.append(specific)
+                continue
             out.append(make("SPEC101", path, c.range,
                             f"Clause “{c.id}” has no challenge-prompt file; add `{new_path}` with prompts that test it.",
                             c.id, (), fix_for(fmt.missing_evidence(ws, path, c, title))))
@@ -138,13 +153,19 @@ def check_spec(doc: SpecDocument, ws: "Workspace") -> list[Finding]:
     if own is not None:
         out.extend(own)
     for m in (doc.mentions if own is None else ()):
-        if not ws.clause_defs(m.id):
+        if not ws.clause_facts(m.id):
             sugg = closest(m.id, ws.clause_ids(), cutoff=0.7)
             out.append(make("SPEC122", path, m.range,
                             f"“{m.id}” looks like a clause ID but no clause carries it"
                             + (f"; did you mean “{sugg[0]}”?" if sugg else "."), m.id))
+    out.extend(check_spec_examples(doc, ws))  # SPEC541
     # -- parser problems
     for pr in doc.problems:
+        if pr.kind == "id-pattern-timeout":
+            out.append(make("SPEC001", path, pr.range,
+                            f"id-patterns: the pattern {pr.detail!r} took too long on this paragraph and was stopped, so "
+                            "requirement IDs here may be missed. Simplify the pattern (no repeat inside a repeat, no "
+                            "overlapping alternatives under a repeat).", "id-patterns"))
         if pr.kind == "unclosed-fence":
             out.append(make("SPEC140", path, pr.range,
                             "This code fence is never closed, so everything after it is code: no clauses or links "
@@ -166,7 +187,9 @@ def check_spec(doc: SpecDocument, ws: "Workspace") -> list[Finding]:
 def check_challenge(doc: ChallengeDocument, ws: "Workspace") -> list[Finding]:
     out: list[Finding] = []
     path = doc.path
-    defs = ws.clause_defs(doc.file_id)
+    # what the clause is and its section title, not where it sits: a challenge file is re-checked when its
+    # clause moves only if a finding here embeds the clause's location (SPEC103's related place)
+    defs = ws.clause_facts(doc.file_id)
     head_rng = doc.header.id_range if doc.header else Range(Position(0, 0), Position(0, 0))
     if not defs:
         sugg = closest(doc.file_id, ws.clause_ids(), cutoff=0.7)
@@ -180,28 +203,24 @@ def check_challenge(doc: ChallengeDocument, ws: "Workspace") -> list[Finding]:
                         f"The header names [^{h.id}] but this file holds the prompts of “{doc.file_id}” (its file name).",
                         doc.file_id, (), [Fix(f"Change to {doc.file_id}", "replace", doc.file_id, h.id_range)]))
     elif h is not None and defs and h.section_title is not None and h.title_range is not None:
-        dpath, clause = defs[0]
-        sdoc = ws.doc(dpath)
-        if isinstance(sdoc, SpecDocument):
-            si = sdoc.section_at(clause.range.start.line)
-            current = sdoc.sections[si].title if si is not None else sdoc.title
-            if normalize_title(current) != normalize_title(h.section_title):
-                out.append(make("SPEC103", path, h.title_range,
-                                f"The header says “{h.section_title}” but clause “{h.id}” is now in section “{current}”.",
-                                h.id, [Related(dpath, clause.range, f"clause “{h.id}” is here, in “{current}”")],
-                                [Fix(f"Change to “{current}”", "replace", current, h.title_range)]))
+        dpath, current = defs[0]
+        if normalize_title(current) != normalize_title(h.section_title):
+            _dp, clause = ws.clause_defs(doc.file_id)[0]  # the related place: its position is read (recorded)
+            out.append(make("SPEC103", path, h.title_range,
+                            f"The header says “{h.section_title}” but clause “{h.id}” is now in section “{current}”.",
+                            h.id, [Related(dpath, clause.range, f"clause “{h.id}” is here, in “{current}”")],
+                            [Fix(f"Change to “{current}”", "replace", current, h.title_range)]))
     for pr in doc.problems:
         fixes = []
         if pr.kind == "no-header" and defs:
-            dpath, clause = defs[0]
-            sdoc = ws.doc(dpath)
-            title = sdoc.sections[sdoc.section_at(clause.range.start.line) or 0].title if isinstance(sdoc, SpecDocument) and sdoc.sections else ""
+            title = defs[0][1]
             fixes.append(Fix("Insert the header line", "replace", f"Examples for [^{doc.file_id}] in {title}:\n\n",
                              Range(Position(0, 0), Position(0, 0))))
         out.append(make("SPEC104", path, pr.range, _challenge_problem_message(pr.kind, pr.detail), doc.file_id, (), fixes))
     for m in doc.mentions:
-        if not ws.clause_defs(m.id):
+        if not ws.clause_facts(m.id):
             out.append(make("SPEC122", path, m.range, f"“{m.id}” looks like a clause ID but no clause carries it.", m.id))
+    out.extend(check_challenge_examples(doc, ws))  # SPEC540, SPEC541
     return out
 
 
@@ -225,6 +244,7 @@ def apply_waivers(doc: SpecDocument | ChallengeDocument, findings: list[Finding]
 
     extra: list[Finding] = []
     targets: list[tuple[int, int, set[str], str]] = []
+    ix = _SpanIndex(doc)
     for w in doc.waivers:
         codes: set[str] = set()
         for c in w.codes:
@@ -238,16 +258,18 @@ def apply_waivers(doc: SpecDocument | ChallengeDocument, findings: list[Finding]
             extra.append(make("SPEC010", doc.path, w.range,
                               f"This waiver {what}; write why the rule does not apply: `<!-- spec-lsp: allow "
                               + (" ".join(w.codes) or "CODE") + " -- reason -->`.", " ".join(w.codes)))
-        lo, hi = _waiver_span(doc, w.first_line, w.line)
+        lo, hi = _waiver_span(doc, w.first_line, w.line, ix)
         targets.append((lo, hi, codes, w.reason))
+    # (code, line) -> the reason of the first waiver covering it: one lookup per finding, not a scan
+    # of every waiver per finding
+    covered: dict[tuple[str, int], str] = {}
+    for lo, hi, codes, why in targets:
+        for code in codes:
+            for line in range(lo, hi + 1):
+                covered.setdefault((code, line), why or "(no reason given)")
     out = []
     for f in findings:
-        line = f.range.start.line
-        reason = None
-        for lo, hi, codes, why in targets:
-            if lo <= line <= hi and f.code in codes:
-                reason = why or "(no reason given)"
-                break
+        reason = covered.get((f.code, f.range.start.line)) if covered else None
         out.append(replace(f, waived=reason) if reason is not None else f)
     return out + extra
 
@@ -255,7 +277,41 @@ def apply_waivers(doc: SpecDocument | ChallengeDocument, findings: list[Finding]
 _PLACEHOLDER_REASON = re.compile(r"\s*(?:TODO|TBD|FIXME|XXX)\b", re.IGNORECASE)
 
 
-def _waiver_span(doc: SpecDocument, first: int, last: int) -> tuple[int, int]:
+class _SpanIndex:
+    """Per-document lookups for waiver spans, built once per `apply_waivers` call (not once per
+    waiver: 5,000 waivers over 5,000 clauses must not be 25 million steps, nor 5,000 text splits)."""
+
+    def __init__(self, doc: SpecDocument) -> None:
+        import bisect
+        from itertools import accumulate
+
+        self.bisect = bisect
+        self.lines = doc.text.split("\n")
+        self.blocks = doc.blocks
+        ends = [b.line + len(b.raw.cstarts) - 1 for b in doc.blocks]
+        self.block_max_end = list(accumulate(ends, max))
+        self.block_ends = ends
+        sr = sorted((c.sentence_range for c in doc.clauses), key=lambda r: (r.start.line, r.start.character))
+        self.sent = sr
+        self.sent_start_lines = [r.start.line for r in sr]
+        self.sent_max_end = list(accumulate((r.end.line for r in sr), max))
+        self.starting: dict[int, list[Range]] = {}
+        for c in doc.clauses:
+            self.starting.setdefault(c.sentence_range.start.line, []).append(c.sentence_range)
+
+    def sentence_lines(self, lo: int, hi: int) -> tuple[int, int]:
+        """Widen a line span to the whole clause sentences that touch it (a sentence may wrap)."""
+        lo0, hi0 = lo, hi
+        k = self.bisect.bisect_left(self.sent_max_end, lo0)  # before k, every sentence ends above lo0
+        while k < len(self.sent) and self.sent_start_lines[k] <= hi0:
+            r = self.sent[k]
+            if r.end.line >= lo0:
+                lo, hi = min(lo, r.start.line), max(hi, r.end.line)
+            k += 1
+        return lo, hi
+
+
+def _waiver_span(doc: SpecDocument, first: int, last: int, ix: "_SpanIndex | None" = None) -> tuple[int, int]:
     """The lines a waiver covers: the clause it sits on or directly above, not the whole paragraph.
 
     * Inside a block (at the end of a clause's line, or alone on a line within a list item): the
@@ -263,30 +319,29 @@ def _waiver_span(doc: SpecDocument, first: int, last: int) -> tuple[int, int]:
     * A block of its own, directly above a block: the first clause sentence of that block (with
       the lines it wraps over), or the whole block when it carries no clause (prose, a list).
     """
-    for b in doc.blocks:
-        b_end = b.line + len(b.raw.cstarts) - 1
+    ix = ix or _SpanIndex(doc)
+    k = ix.bisect.bisect_left(ix.block_max_end, first)  # blocks before k end above `first`
+    while k < len(ix.blocks) and ix.blocks[k].line <= last + 1:
+        b = ix.blocks[k]
+        b_end = ix.block_ends[k]
         if b.line <= first <= b_end:
             lo, hi = first, last
-            lines = doc.text.split("\n")
-            if first == last and _alone_on_line(lines[first] if first < len(lines) else ""):
+            if first == last and _alone_on_line(ix.lines[first] if first < len(ix.lines) else ""):
                 lo = hi = min(last + 1, b_end)
-            return min(first, _sentence_lines(doc, lo, hi)[0]), _sentence_lines(doc, lo, hi)[1]
+            sl = ix.sentence_lines(lo, hi)
+            return min(first, sl[0]), sl[1]
         if b.line == last + 1:
-            starting = [c.sentence_range for c in doc.clauses if c.sentence_range.start.line == b.line]
+            starting = ix.starting.get(b.line, ())
             if starting:
                 return b.line, max(b.line, min(starting, key=lambda r: r.start.character).end.line)
             return b.line, b_end
+        k += 1
     return first, last + 1
 
 
 def _sentence_lines(doc: SpecDocument, lo: int, hi: int) -> tuple[int, int]:
     """Widen a line span to the whole clause sentences that touch it (a sentence may wrap)."""
-    lo0, hi0 = lo, hi
-    for c in doc.clauses:
-        r = c.sentence_range
-        if r.start.line <= hi0 and r.end.line >= lo0:
-            lo, hi = min(lo, r.start.line), max(hi, r.end.line)
-    return lo, hi
+    return _SpanIndex(doc).sentence_lines(lo, hi)
 
 
 def _alone_on_line(line: str) -> bool:

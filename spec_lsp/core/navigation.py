@@ -57,6 +57,8 @@ def _in(rng: Range | None, pos: Position) -> bool:
 
 
 def symbol_at(ws, path: str, pos: Position) -> Symbol | None:
+    if path in ws.code:
+        return _citation_symbol(ws, path, pos)
     doc = ws.docs.get(path)
     if isinstance(doc, SpecDocument):
         scope = _scope(ws, path)
@@ -100,6 +102,35 @@ def symbol_at(ws, path: str, pos: Position) -> Symbol | None:
     return None
 
 
+def _citation_symbol(ws, path: str, pos: Position) -> Symbol | None:
+    """A citation in a code, test or other file: the clause it resolves to (spec_lsp/trace/resolve.py)."""
+    from ..trace.resolve import OK, cit_range, resolve
+
+    cf = ws.code[path]
+    for c in cf.citations:
+        rng = cit_range(c)
+        if _in(rng, pos):
+            status, defs = resolve(ws, path, c)
+            if c.form == "keyword" and not defs:
+                return None
+            scope = _scope(ws, defs[0][0]) if status == OK and defs else None
+            return Symbol("clause", c.id, "", rng, "citation", scope)
+    return None
+
+
+def code_occurrences(ws, cid: str, scope: str | None) -> list[Occurrence]:
+    """Citations of a clause in code, tests and other files (those that resolve to it in `scope`)."""
+    from ..trace.resolve import OK, cit_range, resolve
+
+    out = []
+    for cp, c in ws.citations_of(cid):
+        status, defs = resolve(ws, cp, c)
+        if status != OK or not defs:
+            continue
+        if scope is not None and not any(_scope(ws, p) == scope for p, _c in defs):
+            continue
+        out.append(Occurrence(cp, cit_range(c), "citation"))
+    return out
 def link_target(ws, path: str, lk) -> tuple[str | None, str | None, bool]:
     """A link's (target, anchor, checkable) as the document's format resolves it (MDX: site-absolute
     links through the site root, percent-decoded fragments), else the generic way."""
@@ -138,6 +169,7 @@ def clause_occurrences(ws, cid: str, scope: str | None = None) -> list[Occurrenc
             for m in doc.mentions:
                 if m.id == cid:
                     out.append(Occurrence(path, m.range, "mention"))
+    out.extend(code_occurrences(ws, cid, scope))
     return out
 
 
@@ -190,11 +222,37 @@ def scoped_entries(ws, cid: str, scope: str | None) -> list:
 
 
 def evidence_of(ws, cid: str, scope: str | None) -> list:
-    """The evidence of a clause (challenge files, citing tasks, scenarios…) through its format."""
+    """The evidence of a clause (challenge files, citing tasks, scenarios…, tests that cite it)."""
+    from ..trace.resolve import full_evidence
+
     out = []
     for p, c, _t in scoped_entries(ws, cid, scope):
-        out.extend(ws.format_of(p).evidence(ws, p, c))
+        out.extend(full_evidence(ws, p, c))
     return out
+
+
+def evidence_summary(ws, evidence: list) -> str:
+    """`tested by 3 challenge prompts, 2 scenarios, tests/test_privacy.py::test_pv01` ('' when none)."""
+    parts: list[str] = []
+    prompts = sum(len(d.examples) for e in evidence if e.kind == "challenge-file" for d in [ws.docs.get(e.path)] if d is not None
+                  and hasattr(d, "examples"))
+    if prompts:
+        parts.append(f"{prompts} challenge prompt{'s' if prompts != 1 else ''}")
+    plural = {"scenario": "scenarios", "criterion": "criteria", "task": "tasks"}
+    kinds: dict[str, list[str]] = {}
+    for e in evidence:
+        if e.kind not in ("challenge-file", "test"):
+            kinds.setdefault(e.kind, []).append(e.label)
+    for kind, labels in kinds.items():
+        if kind == "task":
+            parts.append("tasks " + ", ".join(labels[:6]) + ("…" if len(labels) > 6 else ""))
+        else:
+            parts.append(f"{len(labels)} {plural.get(kind, kind + 's') if len(labels) != 1 else kind}")
+    tests = [e.label for e in evidence if e.kind == "test"]
+    parts += tests[:5]
+    if len(tests) > 5:
+        parts.append(f"{len(tests) - 5} more tests")
+    return ("tested by " + ", ".join(parts)) if parts else ""
 
 
 def definitions(ws, sym: Symbol) -> list[tuple[str, Range]]:
@@ -275,6 +333,7 @@ def rename_plan(ws, sym: Symbol, new: str) -> RenamePlan:
                 raise RenameError(f"“{new}” is not a valid clause ID: use letters, digits, '_', '-' or '.', starting with a letter or digit.")
         if ws.clause_entries(new) or ws.challenges_for(new):
             raise RenameError(f"The clause ID “{new}” is already taken.")
+        _check_code_citations(ws, sym.name, None)
         for oc in clause_occurrences(ws, sym.name):
             plan.add(oc.path, oc.range, new)
         for ch in ws.challenges_for(sym.name):
@@ -322,6 +381,9 @@ def _scoped_rename(ws, sym: Symbol, new: str, plan: RenamePlan) -> RenamePlan:
             for p, lst in custom.items():
                 for rng, text in lst:
                     plan.add(p, rng, text)
+            _check_code_citations(ws, sym.name, sym.scope)
+            for oc in code_occurrences(ws, sym.name, sym.scope):
+                plan.add(oc.path, oc.range, new)
             if not plan.edits:
                 raise RenameError(f"No occurrence of “{sym.name}” was found.")
             return plan
@@ -336,9 +398,49 @@ def _scoped_rename(ws, sym: Symbol, new: str, plan: RenamePlan) -> RenamePlan:
     if scoped_entries(ws, new, sym.scope):
         label = fmt.scope_label(sym.scope) if fmt else sym.scope
         raise RenameError(f"The ID “{new}” is already taken in {label}.")
+    _check_code_citations(ws, sym.name, sym.scope)
     for oc in clause_occurrences(ws, sym.name, sym.scope):
         plan.add(oc.path, oc.range, new)
     return plan
+
+
+def _check_code_citations(ws, cid: str, scope: str | None) -> None:
+    """Before a rename: re-read files changed on disk since they were scanned, then refuse when the ID
+    occurs in a code, test or other file in a form the citation patterns do not classify (`"pv01" in ids`),
+    or in a citation that resolves to no single clause — a rename would leave those behind."""
+    from ..trace.citations import CitationScanner
+    from ..trace.repo_files import read_text
+    from ..trace.resolve import AMBIGUOUS, resolve
+
+    if not getattr(ws, "citations_loaded", False):
+        return
+    ws.refresh_code()
+    needle = cid.encode("utf-8")
+    places: list[str] = []
+    finder = CitationScanner()
+    for path in sorted(ws.code):
+        try:
+            with open(ws.root / path, "rb") as fh:
+                if needle not in fh.read():
+                    continue
+        except OSError:
+            continue
+        text = read_text(ws.root, path)
+        if text is None:
+            continue
+        cf = ws.code[path]
+        cited = {(c.line, c.start) for c in cf.citations if c.id == cid}
+        for ln, a, _b in finder.bare_occurrences(text, cid):
+            if (ln, a) not in cited:
+                places.append(f"{path}:{ln + 1}:{a + 1}")
+        for c in cf.citations:
+            if c.id == cid and c.form != "keyword" and resolve(ws, path, c)[0] == AMBIGUOUS:
+                places.append(f"{path}:{c.line + 1}:{c.start + 1} (ambiguous: qualify it)")
+    if places:
+        shown = "; ".join(places[:12]) + (f"; and {len(places) - 12} more" if len(places) > 12 else "")
+        raise RenameError(f"“{cid}” also occurs where it is not a recognised citation, so a rename would leave it behind: "
+                          f"{shown}. Make each one a citation (`[^{cid}]`, `# covers {cid}`, `@spec(\"{cid}\")`) or "
+                          "reword it, then rename again. Nothing was changed.")
 
 
 def _renamed_challenge_path(ws, old_path: str, old_id: str, new_id: str) -> str | None:
@@ -363,7 +465,7 @@ def _section_label(doc: SpecDocument, line: int) -> tuple[str, str | None]:
     return " › ".join(s.title for s in path), doc.sections[si].authority
 
 
-def clause_hover(ws, cid: str, base: tuple[str, dict[str, str]] | None = None) -> str:
+def clause_hover(ws, cid: str, base: tuple[str, dict[str, str]] | None = None, evals: dict | None = None) -> str:
     entries = ws.clause_entries(cid)
     lines: list[str] = []
     if not entries:
@@ -389,15 +491,26 @@ def clause_hover(ws, cid: str, base: tuple[str, dict[str, str]] | None = None) -
         lines.append(f"**{n} challenge prompt{'s' if n != 1 else ''}** in `{chs[0].path}`" + (": " + "; ".join(titles) + more if titles else ""))
     else:
         lines.append(f"**No challenge prompts** (expected `{ws.challenge_path_for(cid)}`)")
-    cites = [o for o in clause_occurrences(ws, cid) if o.role in ("mention", "header")]
+    if evals and cid in evals:  # pass rate from the last `spec-lsp evals run` report
+        passed, total, when = evals[cid]
+        lines.append("")
+        lines.append(f"**evals: {passed}/{total} passed**, run {when[:10] if when else 'date unknown'}")
+    if entries:
+        summary = evidence_summary(ws, evidence_of(ws, cid, None))
+        if summary:
+            lines += ["", summary[0].upper() + summary[1:] + "."]
+    occ = clause_occurrences(ws, cid)
+    cites = [o for o in occ if o.role in ("mention", "header")]
+    code = [o for o in occ if o.role == "citation"]
     lines.append("")
-    lines.append(f"Cited in {len(cites)} place{'s' if len(cites) != 1 else ''}.")
+    lines.append(f"Cited in {len(cites)} place{'s' if len(cites) != 1 else ''}"
+                 + (f" and {len(code)} in code, tests and other files" if code else "") + ".")
     if entries:  # versions: spec.lock status, and the clause against `diff.base` when the editor set one
         from ..versions.lock import base_status, lock_status
 
         lines += ["", lock_status(ws, entries[0][0], entries[0][1])]
         if base is not None:
-            lines += ["", base_status(base[0], base[1], entries[0][0], entries[0][1])]
+            lines += ["", base_status(ws, base[0], base[1], entries[0][0], entries[0][1])]
     return "\n".join(lines).strip()
 
 
@@ -442,7 +555,7 @@ def _first_lines(doc: SpecDocument, start: int, end: int, n: int) -> str:
 _PLURAL = {"criterion": "criteria", "property": "properties"}
 
 
-def scoped_clause_hover(ws, cid: str, scope: str) -> str:
+def scoped_clause_hover(ws, cid: str, scope: str, base: tuple[str, dict[str, str]] | None = None) -> str:
     """Hover of a clause of a format with scopes: `**FR-004** · feature 001-photo-albums · cited by T012, T015`."""
     entries = scoped_entries(ws, cid, scope)
     if not entries:
@@ -460,6 +573,8 @@ def scoped_clause_hover(ws, cid: str, scope: str) -> str:
     for kind, labels in kinds.items():
         if kind == "task":
             parts.append("cited by " + ", ".join(labels[:8]) + ("…" if len(labels) > 8 else ""))
+        elif kind == "test":
+            parts.append("tested by " + ", ".join(labels[:5]) + ("…" if len(labels) > 5 else ""))
         else:
             parts.append(f"{len(labels)} {kind if len(labels) == 1 else _PLURAL.get(kind, kind + 's')}")
     if not ev:
@@ -467,18 +582,25 @@ def scoped_clause_hover(ws, cid: str, scope: str) -> str:
     lines = [" · ".join(parts), "", "> " + c.sentence.replace("\n", " "), "", f"`{p}:{c.range.start.line + 1}` · {title}"]
     if len(entries) > 1:
         lines += ["", f"⚠ defined {len(entries)} times in this scope"]
+    from ..versions.lock import base_status, lock_status  # versions: spec.lock status, and against `diff.base`
+
+    lines += ["", lock_status(ws, p, c)]
+    if base is not None:
+        lines += ["", base_status(ws, base[0], base[1], p, c)]
     return "\n".join(lines)
 
 
-def hover(ws, path: str, pos: Position, base: tuple[str, dict[str, str]] | None = None) -> tuple[str, Range] | None:
-    """`base`: (label, clause key -> sentence hash) of a base revision (`diff.base`), when the edge has one."""
+def hover(ws, path: str, pos: Position, base: tuple[str, dict[str, str]] | None = None,
+          evals: dict | None = None) -> tuple[str, Range] | None:
+    """`base`: (label, clause key -> sentence hash) of a base revision (`diff.base`), when the edge has one;
+    `evals`: clause ID -> (passed, graded, run date) of the last evals report (read by the edge: no I/O here)."""
     sym = symbol_at(ws, path, pos)
     if sym is None:
         return None
     if sym.kind == "clause" and sym.scope is not None:
-        return scoped_clause_hover(ws, sym.name, sym.scope), sym.range
+        return scoped_clause_hover(ws, sym.name, sym.scope, base), sym.range
     if sym.kind == "clause":
-        text = clause_hover(ws, sym.name, base)
+        text = clause_hover(ws, sym.name, base, evals)
         if sym.role == "header":
             text = "Challenge prompts for this clause:\n\n" + text
         return text, sym.range

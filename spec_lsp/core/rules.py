@@ -30,10 +30,17 @@ STRUCTURE_RULES: tuple[Rule, ...] = (
     _r("SPEC122", "unknown-clause-mention", W, "Text mentions a clause ID that no clause carries."),
     _r("SPEC130", "unknown-attribute-value", E, "A section attribute has a value outside its allowed list (e.g. `authority=admin`)."),
     _r("SPEC140", "unclosed-code-fence", W, "A code fence is never closed, so the rest of the document is code."),
+    # traceability (spec_lsp/trace/): citations in code, tests and other files
+    _r("SPEC500", "unknown-citation", W, "A code, test or other file cites a clause ID that no clause carries (or that spec.lock retired)."),
+    _r("SPEC501", "ambiguous-citation", W, "A file cites an ID defined in several scopes (spec-kit features) without saying which."),
     # spec versions (spec_lsp/versions/): spec.lock
     _r("SPEC520", "stale-evidence", W, "A clause was reworded since spec.lock while its challenge prompts were not: they may no longer test it."),
     _r("SPEC521", "reused-id", E, "A clause ID that spec.lock records as retired is back on a different sentence."),
     _r("SPEC522", "invalid-lock-file", E, "spec.lock cannot be read (bad TOML or a malformed entry); it is ignored where broken."),
+    # eval material (spec_lsp/core/eval_checks.py)
+    _r("SPEC540", "challenge-without-user-turn", W, "A challenge conversation has no user turn (nor a closing developer request) for a model to answer."),
+    _r("SPEC541", "comparison-without-good-answer", W, "A `<comparison>` has no `<!-- GOOD -->` answer, so a grader has no example of what passes."),
+    _r("SPEC542", "examples-without-challenge-file", W, "A clause has no challenge file although its section has examples (replaces SPEC101 for that clause)."),
 )
 
 

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .checks import apply_waivers, check_challenge, check_spec, make
-from .config import (DEFAULT_EXCLUDE, Config, ConfigProblem, _glob_match, challenge_id, include_dot_dirs,
-                     is_excluded_dir, path_included)
+from .config import (DEFAULT_EXCLUDE, Config, ConfigProblem, NotRegularFile, TooLarge, _glob_match, challenge_id,
+                     include_dot_dirs, is_excluded_dir, path_included, read_regular)
 from .document import ChallengeDocument, Clause, SpecDocument, parse_challenge, parse_spec
 from .model import Finding, Position, Range
 from .rules import RuleSettings
@@ -77,6 +77,13 @@ class Workspace:
         self.lock: _lock.LockFile | None = None
         self._lock_text: str | None = None
         self._lock_provided: dict[tuple, object] = {}
+        # citations in code, tests and other files (spec_lsp/trace): provides ("code", path) and
+        # ("cites", id) -> the qualifiers it cites `id` with; read by evidence and by SPEC500/501
+        self.code: dict = {}  # path -> trace.index.CodeFile
+        self._citing: dict[str, dict[str, tuple]] = defaultdict(dict)  # id -> path -> citations
+        self.citations_loaded = False
+        self.clause_generation = 0  # bumped when any ("clause", id) key changes (trace.resolve memoises on it)
+        self._resolve_cache: dict = {}
 
     # ------------------------------------------------------------------------------------
     # Loading
@@ -88,21 +95,53 @@ class Workspace:
         except ValueError:
             return p.as_posix()
 
+    def _real_root(self) -> str:
+        rr = getattr(self, "_rr", None)
+        if rr is None:
+            rr = self._rr = os.path.realpath(self.root)
+        return rr
+
+    def inside_root(self, path: Path | str) -> bool:
+        """Does `path`, with every symlink resolved, stay inside the workspace root?"""
+        real = os.path.realpath(path)
+        rr = self._real_root()
+        return real == rr or real.startswith(rr.rstrip(os.sep) + os.sep)
+
     def discover(self) -> tuple[list[str], list[str]]:
         """Walk the root: (spec files to index, other files) as workspace-relative paths.
 
         Dot-directories are skipped unless a format reads them (`.specify`, `.kiro`…) or `include`
-        names them; the formats are detected from the paths found (unless `format` forces them)."""
+        names them; the formats are detected from the paths found (unless `format` forces them).
+        Symlinked files that lead outside the root are skipped, and symlinked directories are not
+        walked, unless the user-level `follow-symlinks` setting is on (then each real directory is
+        walked once: a symlink loop ends there)."""
         from ..formats import detect, wanted_dot_dirs
 
         allowed = wanted_dot_dirs() | self._dot_dirs
         files: list[str] = []
         root = str(self.root)
-        for dirpath, dirnames, filenames in os.walk(root):
-            dirnames[:] = sorted(d for d in dirnames if not is_excluded_dir(d) or (d in allowed and d not in DEFAULT_EXCLUDE))
+        follow = self.config.follow_symlinks
+        seen_dirs: set[str] = {os.path.realpath(root)}
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+            keep = []
+            for d in sorted(dirnames):
+                if is_excluded_dir(d) and not (d in allowed and d not in DEFAULT_EXCLUDE):
+                    continue
+                full = os.path.join(dirpath, d)
+                if os.path.islink(full):
+                    # (not followed by default, as before: a link to a sibling would index it twice)
+                    real = os.path.realpath(full)
+                    if not follow or real in seen_dirs:
+                        continue
+                    seen_dirs.add(real)
+                keep.append(d)
+            dirnames[:] = keep
             rel_dir = os.path.relpath(dirpath, root)
             rel_dir = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
-            files.extend(rel_dir + fn for fn in sorted(filenames))
+            for fn in sorted(filenames):
+                if not follow and os.path.islink(os.path.join(dirpath, fn)) and not self.inside_root(os.path.join(dirpath, fn)):
+                    continue  # a symlink out of the workspace: never read, never listed
+                files.append(rel_dir + fn)
         self.formats = detect(files, self.config.formats)
         self._fmt_of.clear()
         specs: list[str] = []
@@ -191,12 +230,20 @@ class Workspace:
         return got
 
     def read_file(self, rel_path: str) -> str | None:
+        """The text of a workspace file, or None when it must not or cannot be read.
+
+        Only regular files are read, at most MAX_FILE_BYTES (a FIFO, a device or a file that is too
+        large gives an empty document and a SPEC002 finding that says so, never a hang); a path that
+        leads outside the root through a symlink is refused (None) unless `follow-symlinks` is set."""
         p = self.root / rel_path
+        if not self.config.follow_symlinks and not self.inside_root(p):
+            self.read_errors[rel_path] = "leads outside the workspace through a symlink; not read"
+            return None
         try:
-            if p.stat().st_size > MAX_FILE_BYTES:
-                self.read_errors[rel_path] = f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; not indexed"
-                return ""
-            data = p.read_bytes()
+            data = read_regular(p, MAX_FILE_BYTES)
+        except (NotRegularFile, TooLarge) as e:
+            self.read_errors[rel_path] = f"{e}; not read"
+            return ""
         except OSError as e:
             self.read_errors[rel_path] = f"cannot read: {e.strerror or e}"
             return None
@@ -223,6 +270,7 @@ class Workspace:
             if text is not None:
                 self._install_lock(text)
         self.recheck_all()
+        self._refinalize(_lock.LOCK_FILE)
 
     # ------------------------------------------------------------------------------------
     # Updating
@@ -237,6 +285,8 @@ class Workspace:
     def remove_document(self, rel_path: str) -> set[str]:
         if rel_path == _lock.LOCK_FILE:
             return self.set_lock(None)
+        if rel_path in self.code:
+            return self.set_code(rel_path, None)
         self.other_files.discard(rel_path)
         self.read_errors.pop(rel_path, None)
         if rel_path not in self.docs:
@@ -262,10 +312,127 @@ class Workspace:
         return self._after_change(None, {("file", rel_path), ("paths",)})
 
     # ------------------------------------------------------------------------------------
+    # Citations in code, tests and other files (spec_lsp/trace): scanned files are documents of their own
+    # kind; they provide ("cites", id) keys and are checked by trace.resolve.check_code
+
+    def scan_spec(self):
+        """The citation patterns in force: the active formats' distinctive IDs and `citation-patterns`."""
+        from ..trace.index import ScanSpec
+
+        dist: list[str] = []
+        for f in self.formats:
+            for pat in f.citation_patterns(self.config):
+                if pat not in dist:
+                    dist.append(pat)
+        return ScanSpec(tuple(dist), tuple(self.config.citation_patterns))
+
+    def is_code_path(self, rel_path: str) -> bool:
+        """A file scanned for citations: any repository text file the index does not parse as a spec, and
+        that `exclude` does not name (excluded drafts are left alone entirely)."""
+        from ..core.config import CONFIG_FILES
+
+        if rel_path in self.docs or rel_path in CONFIG_FILES or rel_path == _lock.LOCK_FILE or self.is_spec_path(rel_path):
+            return False
+        return not any(_glob_match(rel_path, g) or _glob_match(rel_path, g.rstrip("/") + "/**") for g in self.config.exclude)
+
+    def load_citations(self, jobs: int | None = None) -> set[str]:
+        """Scan every repository text file (git's view: .gitignore respected) that is not a spec document;
+        returns the paths whose findings changed."""
+        from ..trace.index import repo_files, scan_files
+
+        rels = [p for p in repo_files(self.root) if self.is_code_path(p)]
+        got = scan_files(self.root, rels, self.scan_spec(), jobs)
+        return self.install_code(got, replace_all=True)
+
+    def install_code(self, files: dict, replace_all: bool = False) -> set[str]:
+        """Install scanned files (path -> CodeFile, or None to drop one) in one step."""
+        changed: set[tuple] = set()
+        touched: set[str] = set()
+        if replace_all:
+            for p in list(self.code):
+                if p not in files:
+                    changed |= self._put_code(p, None)
+                    touched.add(p)
+        for p, cf in files.items():
+            old = self.code.get(p)
+            if old is not None and cf is not None and old.citations == cf.citations and old.kind == cf.kind:
+                self.code[p] = cf  # same citations (a new stamp): nothing to re-check
+                continue
+            changed |= self._put_code(p, cf)
+            touched.add(p)
+        self.citations_loaded = True
+        affected = {p for p in touched if p in self.code}
+        for k in changed:
+            affected |= self._dependents.get(k, set())
+        dropped = {p for p in touched if p not in self.code}
+        out = self._recheck(affected) | dropped
+        if self.paranoid:
+            self.verify_against_fresh()
+        return out
+
+    def set_code(self, rel_path: str, cf) -> set[str]:
+        return self.install_code({rel_path: cf})
+
+    def rescan_code(self, rel_path: str) -> set[str]:
+        """Re-read one file from disk (changed, created or deleted) and update its citations."""
+        from ..trace.index import scan_path
+
+        cf = scan_path(self.root, rel_path, self.scan_spec()) if (self.root / rel_path).is_file() else None
+        if cf is None and rel_path not in self.code:
+            return set()
+        return self.set_code(rel_path, cf)
+
+    def refresh_code(self) -> set[str]:
+        """Re-read every scanned file whose modification time or size changed since it was scanned."""
+        from ..trace.index import scan_path, stamp_of
+
+        spec = self.scan_spec()
+        got = {}
+        for p, cf in list(self.code.items()):
+            if cf.stamp != (0, 0) and stamp_of(self.root, p) != cf.stamp:
+                got[p] = scan_path(self.root, p, spec)
+        return self.install_code(got) if got else set()
+
+    def _put_code(self, rel_path: str, cf) -> set[tuple]:
+        old = self.code.pop(rel_path, None)
+        if cf is not None:
+            self.code[rel_path] = cf
+        before = self._provided.get(rel_path, {}) if old is not None else {}
+        after: dict[tuple, object] = {}
+        per_id: dict[str, list] = defaultdict(list)
+        if cf is not None:
+            after[("code", rel_path)] = cf.kind
+            for c in cf.citations:
+                per_id[c.id].append(c)
+            for cid, lst in per_id.items():
+                after[("cites", cid)] = frozenset(c.qualifier for c in lst)
+        if old is not None:
+            for c in old.citations:
+                t = self._citing.get(c.id)
+                if t is not None:
+                    t.pop(rel_path, None)
+                    if not t:
+                        del self._citing[c.id]
+        for cid, lst in per_id.items():
+            self._citing[cid][rel_path] = tuple(lst)
+        changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+        if after:
+            self._provided[rel_path] = after
+        else:
+            self._provided.pop(rel_path, None)
+        if cf is None:
+            self._structural.pop(rel_path, None)
+            self._final.pop(rel_path, None)
+            for k in self._deps.pop(rel_path, frozenset()):
+                self._dependents[k].discard(rel_path)
+        return changed
+
+    # ------------------------------------------------------------------------------------
     # spec.lock: its entries are keys like any other, so an edit re-checks only the clauses it touches
 
     def set_lock(self, text: str | None) -> set[str]:
-        """Install (or, with None, remove) spec.lock's text; returns the paths whose findings changed."""
+        """Install (or, with None, remove) spec.lock's text; returns the paths whose findings changed
+        (spec.lock itself when its own findings, SPEC522, changed)."""
         had = _lock.LOCK_FILE in self.other_files
         changed = self._install_lock(text)
         if text is not None:
@@ -274,7 +441,10 @@ class Workspace:
             self.other_files.discard(_lock.LOCK_FILE)
         if had != (text is not None):
             changed |= {("file", _lock.LOCK_FILE), ("paths",)}
-        return self._after_change(None, changed)
+        out = self._after_change(None, changed)
+        if self._refinalize(_lock.LOCK_FILE):
+            out.add(_lock.LOCK_FILE)
+        return out
 
     def _install_lock(self, text: str | None) -> set[tuple]:
         self._lock_text = text
@@ -288,6 +458,13 @@ class Workspace:
                 after[("lock-retired", k)] = r
         before = self._lock_provided
         self._lock_provided = after
+        # spec.lock's own findings (invalid-lock-file): findings of the path spec.lock, like a document's
+        # (so the editor shows them on spec.lock and `findings(LOCK_FILE)` answers pull requests)
+        probs = self.lock.problems if self.lock is not None else ()
+        self._structural[_lock.LOCK_FILE] = tuple(
+            make("SPEC522", _lock.LOCK_FILE, Range(Position(line, 0), Position(line, 0)),
+                 f"{msg}; fix it, or delete {_lock.LOCK_FILE} and run `spec-lsp lock` again.", _lock.LOCK_FILE)
+            for line, msg in probs)
         return {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
 
     def _put(self, rel_path: str, text: str) -> set[tuple]:
@@ -331,8 +508,16 @@ class Workspace:
                 si = doc.section_at(c.range.start.line)
                 acc[c.id].append((c, doc.sections[si].title if si is not None else doc.title))
             for cid, lst in acc.items():
-                d[("clause", cid)] = tuple(lst)
+                # What dependents read through clause_facts: that it exists, how many definitions, their
+                # section titles -- not where it sits, nor its sentence (no check reads it): pressing Enter
+                # above a clause, or typing inside it, must not re-check its challenge file.  Lookups that
+                # hand out clauses (clause_defs: positions, sentences) also record ("clause-pos", id),
+                # which changes with any change to a definition, so findings that embed another
+                # document's location still update when it moves.
+                d[("clause", cid)] = tuple(title for _c, title in lst)
+                d[("clause-pos", cid)] = tuple(lst)
             d[("anchors", doc.path)] = frozenset(doc.anchor_map)
+            d[("content", doc.path)] = doc.text  # read only by evidence hashes (versions/identity.py)
             fmt = self.format_of(doc.path)
             if not fmt.fallback:  # what the document cites (no positions): read by evidence checks
                 d[("refs", doc.path)] = frozenset(r.id for r in fmt.references(doc))
@@ -354,7 +539,8 @@ class Workspace:
                 continue
             changed.add(key)
             kind = key[0]
-            if kind == "clause":
+            if kind == "clause-pos":  # the full value (clauses with positions, titles) is the table's
+                self.clause_generation += 1  # (memoised citation resolution, spec_lsp/trace/resolve.py)
                 table = self._clauses[key[1]]
                 had = bool(table)
                 if b is None:
@@ -408,8 +594,19 @@ class Workspace:
         if self._reading is not None:
             self._reading.add(key)
 
-    def clause_defs(self, clause_id: str) -> list[tuple[str, Clause]]:
+    def clause_facts(self, clause_id: str) -> list[tuple[str, str]]:
+        """(path, section title) of each definition: no positions, so the caller is not re-checked when a
+        definition only moves (records ("clause", id) only)."""
         self._read(("clause", clause_id))
+        out = []
+        for p, lst in sorted(self._clauses.get(clause_id, {}).items()):
+            out.extend((p, t) for _c, t in lst)
+        return out
+
+    def clause_defs(self, clause_id: str) -> list[tuple[str, Clause]]:
+        """(path, clause) of each definition, positions included: records ("clause-pos", id) too."""
+        self._read(("clause", clause_id))
+        self._read(("clause-pos", clause_id))
         out = []
         for p, lst in sorted(self._clauses.get(clause_id, {}).items()):
             out.extend((p, c) for c, _t in lst)
@@ -417,6 +614,7 @@ class Workspace:
 
     def clause_defs_with_titles(self, clause_id: str) -> list[tuple[str, Clause, str]]:
         self._read(("clause", clause_id))
+        self._read(("clause-pos", clause_id))
         out = []
         for p, lst in sorted(self._clauses.get(clause_id, {}).items()):
             out.extend((p, c, t) for c, t in lst)
@@ -495,6 +693,20 @@ class Workspace:
         self._read(("lock-retired", key))
         return self.lock.retired.get(key) if self.lock is not None else None
 
+    def content_of(self, rel_path: str) -> str | None:
+        """A document's text, recording ("content", path): a reader is re-checked on any edit of it."""
+        self._read(("content", rel_path))
+        d = self.docs.get(rel_path)
+        return d.text if isinstance(d, SpecDocument) else None
+
+    def citations_of(self, clause_id: str) -> list:
+        """(path, CodeCitation) of every citation of an ID in code, tests and other files; records the key."""
+        self._read(("cites", clause_id))
+        out = []
+        for p, lst in sorted(self._citing.get(clause_id, {}).items()):
+            out.extend((p, c) for c in lst)
+        return out
+
     def evidence_digest(self, path: str, clause: Clause) -> str:
         """The hash of everything that tests `clause` of document `path` (spec_lsp/versions/identity.py)."""
         self._read(("evidence", clause.id))
@@ -507,17 +719,23 @@ class Workspace:
     # Findings
 
     def recheck_all(self) -> set[str]:
-        return self._recheck(list(self.docs))
+        return self._recheck(list(self.docs) + list(self.code))
 
     def _recheck(self, paths: Iterable[str]) -> set[str]:
         changed: set[str] = set()
         for p in sorted(set(paths)):
             doc = self.docs.get(p)
-            if doc is None:
+            cf = self.code.get(p) if doc is None else None
+            if doc is None and cf is None:
                 continue
             self._reading = set()
             try:
-                raw = check_spec(doc, self) if isinstance(doc, SpecDocument) else check_challenge(doc, self)
+                if cf is not None:
+                    from ..trace.resolve import check_code
+
+                    raw = check_code(cf, self)
+                else:
+                    raw = check_spec(doc, self) if isinstance(doc, SpecDocument) else check_challenge(doc, self)
             finally:
                 deps = frozenset(self._reading)
                 self._reading = None
@@ -568,13 +786,11 @@ class Workspace:
                             f"{p.key}: {p.reason}; the default is used.", p.key))
         sev = self.settings.severity("SPEC001")
         out = [replace(f, severity=sev) for f in out] if sev else []
-        sev = self.settings.severity("SPEC522")
-        if sev and self.lock is not None:
-            for line, msg in self.lock.problems:
-                out.append(replace(make("SPEC522", _lock.LOCK_FILE, Range(Position(line, 0), Position(line, 0)),
-                                        f"{msg}; fix it, or delete {_lock.LOCK_FILE} and run `spec-lsp lock` again.",
-                                        _lock.LOCK_FILE), severity=sev))
-        return out
+        return out  # spec.lock's own findings (SPEC522) are findings of the path spec.lock (see _install_lock)
+
+    def finding_paths(self) -> list[str]:
+        """Every path that has findings now (documents, and spec.lock)."""
+        return sorted(p for p, fs in self._final.items() if fs)
 
     def all_findings(self, include_waived: bool = False) -> list[Finding]:
         out = list(self.config_findings())
@@ -588,7 +804,12 @@ class Workspace:
     def text(self, rel_path: str) -> str | None:
         if rel_path == _lock.LOCK_FILE:
             return self._lock_text
-        return self._texts.get(rel_path)
+        got = self._texts.get(rel_path)
+        if got is None and rel_path in self.code:  # scanned files' texts are not kept: read on demand
+            from ..trace.repo_files import read_text
+
+            got = read_text(self.root, rel_path)
+        return got
 
     def spec_docs(self) -> Iterator[SpecDocument]:
         for d in self.docs.values():
@@ -636,7 +857,11 @@ class Workspace:
         for p, t in self._texts.items():
             ws._put(p, t)
         ws._install_lock(self._lock_text)
+        for p, cf in self.code.items():
+            ws._put_code(p, cf)
+        ws.citations_loaded = self.citations_loaded
         ws.recheck_all()
+        ws._refinalize(_lock.LOCK_FILE)
         for p, fs in self._language.items():
             ws.set_language_findings(p, fs)
         return ws

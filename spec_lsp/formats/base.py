@@ -175,6 +175,18 @@ class Format:
         """The evidence of a clause defined in `path` (reads through `ws`, recording dependencies)."""
         return []
 
+    # -- citations in code, tests and other files (spec_lsp/trace) -----------------------------
+    def citation_patterns(self, config: "Config") -> tuple[str, ...]:
+        """Regexes of this format's *distinctive* IDs (`FR-\\d{3}`): IDs that cannot be part of an ordinary
+        word, so that a whole-word match anywhere in any file is a citation.  Default: none, i.e. only the
+        explicit forms (`[^id]`, `@spec("id")`, `spec: id`) and the configured `citation-patterns` cite."""
+        return ()
+
+    def citable(self, rel_path: str) -> bool:
+        """Whether code and tests can cite the clauses of `rel_path` (spec-kit templates: no; their FR-001
+        is an example)."""
+        return True
+
     # -- presentation ------------------------------------------------------------------------
     def display_id(self, clause_id: str) -> str:
         return clause_id

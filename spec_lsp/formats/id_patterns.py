@@ -22,6 +22,9 @@ class IdPatternsFormat(Format):
     def definition_patterns(self, rel_path, config):
         return config.id_patterns
 
+    def citation_patterns(self, config):
+        return config.id_patterns  # configured requirement IDs (REQ-12) are distinctive by construction
+
     def symbol_name(self, clause) -> str:
         return f"[^{clause.id}]"
 

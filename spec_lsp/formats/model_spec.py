@@ -33,5 +33,10 @@ class ModelSpecFormat(IdPatternsFormat):
     def detect(self, files: Sequence[str]) -> bool:
         return any(f.startswith("examples/") and f.endswith(".md") for f in files)
 
+    def citation_patterns(self, config):
+        # short tags (`sy73`) only in explicit forms: `sy73` inside a hash or a word is never a citation;
+        # `id-patterns`, when configured, still cite as whole words
+        return config.id_patterns
+
     def display_id(self, clause_id: str) -> str:
         return f"[^{clause_id}]"

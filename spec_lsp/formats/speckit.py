@@ -172,6 +172,14 @@ class SpecKitFormat(Format):
                     seen[key] = Evidence("task", tp, r.range, r.by or f"{tp}:{r.range.start.line + 1}")
         return list(seen.values())
 
+    def citation_patterns(self, config):
+        # FR-001 / SC-001 / NFR-001 are distinctive; R001-style IDs are not (a register, a row) and cite
+        # only in explicit forms
+        return (r"(?:FR|SC|NFR)-\d{3}[a-z]?",)
+
+    def citable(self, rel_path: str) -> bool:
+        return not _is_template(rel_path)
+
     def keep_language_hit(self, rule_name: str, text: str) -> bool:
         # SPEC402 knows a marker used from a marker named ("No [NEEDS CLARIFICATION] markers remain")
         return not (rule_name == "placeholder" and "NEEDS CLARIFICATION" in text.upper())
@@ -203,6 +211,7 @@ class SpecKitFormat(Format):
 
     def check(self, doc, ws):
         from ..core.checks import make
+        from ..trace.resolve import code_evidence
 
         out = []
         path = doc.path
@@ -228,7 +237,7 @@ class SpecKitFormat(Format):
                 cited = ws.references_from(tp)
                 if any(_is_requirement(x) for x in cited):
                     for c in doc.clauses:
-                        if _is_requirement(c.id) and not cites(cited, c.id):
+                        if _is_requirement(c.id) and not cites(cited, c.id) and not code_evidence(ws, path, c):
                             out.append(make("SPEC401", path, c.range,
                                             f"{c.id} is cited by no task in {tp}; add a task that implements it "
                                             f"(cite it as `({c.id})`) or drop the requirement.", c.id))

@@ -8,7 +8,7 @@ from ..core.document import SpecDocument
 from ..core.model import Position, Range
 from .code_lens import create_file_edit
 from .common import at, crange
-from .convert import from_client_pos, to_client_pos
+from .rename import refresh_closed
 from .server import SpecServer
 
 LOCK_CODES = ("SPEC520", "SPEC521")
@@ -16,18 +16,19 @@ LOCK_CODES = ("SPEC520", "SPEC521")
 
 def accept_action(ls: SpecServer, r, d: T.Diagnostic) -> T.CodeAction | None:
     """An edit of spec.lock, computed on its current text, that accepts the diagnostic's clause."""
-    from ..versions.lock import LOCK_FILE, accept_edit
+    from ..versions.lock import LOCK_FILE, accept_edit, accept_title
 
     cid = d.data["subject"]
+    # an edit of another file: computed on its text as it is on disk now (re-read and re-indexed if it
+    # changed without a watcher event), never on a stale index
+    refresh_closed(ls, r, {LOCK_FILE})
     got = accept_edit(r.ws, [cid])
     if got is None:
         return None
     rng, text = got
-    lines = (r.ws.text(LOCK_FILE) or "").split("\n")
-    codec = ls.workspace.position_codec
-    edit = T.TextEdit(range=T.Range(start=to_client_pos(codec, lines, rng.start), end=to_client_pos(codec, lines, rng.end)), new_text=text)
-    what = "reviewed the prompts" if d.code == "SPEC520" else "reuse is deliberate"
-    return T.CodeAction(title=f"Accept [^{cid}] in {LOCK_FILE} ({what})", kind=T.CodeActionKind.QuickFix, diagnostics=[d],
+    ix = ls.index_of(r, LOCK_FILE)
+    edit = T.TextEdit(range=ix.to_client_range(rng), new_text=text)
+    return T.CodeAction(title=accept_title(r.ws, cid, d.code), kind=T.CodeActionKind.QuickFix, diagnostics=[d],
                         edit=T.WorkspaceEdit(changes={ls.uri_of(r, LOCK_FILE): [edit]}))
 
 
@@ -40,8 +41,7 @@ def register(server: SpecServer) -> None:
         r, rel, _ = got
         uri = params.text_document.uri
         doc = r.ws.docs.get(rel)
-        lines = ls.lines_of(r, rel)
-        codec = ls.workspace.position_codec
+        ix = ls.index_of(r, rel)
         out: list[T.CodeAction] = []
         seen_create: set[str] = set()
         for d in params.context.diagnostics:
@@ -64,22 +64,22 @@ def register(server: SpecServer) -> None:
                 if act is not None:
                     out.append(act)
             if isinstance(doc, SpecDocument) and d.data.get("category") in ("language", "consistency"):
-                start = from_client_pos(codec, lines, d.range.start)
+                line = min(max(d.range.start.line, 0), ix.line_count() - 1)
                 comment = f"<!-- spec-lsp: allow {d.code} -- TODO: say why this rule does not apply here -->"
                 if rel.endswith(".mdx"):  # MDX has no HTML comments; `{/* spec-lsp: … */}` is the waiver there
                     comment = f"{{/* spec-lsp: allow {d.code} -- TODO: say why this rule does not apply here */}}"
-                line = min(start.line, len(lines) - 1)
-                if lines[line].lstrip().startswith("#"):  # a heading: a waiver line directly above it
-                    indent = len(lines[line]) - len(lines[line].lstrip())
+                lt = ix.line_text(line)
+                if lt.lstrip().startswith("#"):  # a heading: a waiver line directly above it
+                    indent = len(lt) - len(lt.lstrip())
                     ins, text = T.Position(line=line, character=0), " " * indent + comment + "\n"
                 else:  # at the end of the finding's line: invisible when rendered, never splits a paragraph or list
-                    ins = to_client_pos(codec, lines, Position(line, len(lines[line].rstrip())))
+                    ins = ix.client_position(ix.starts[line] + len(lt.rstrip()))
                     text = " " + comment
                 edit = T.WorkspaceEdit(changes={uri: [T.TextEdit(range=T.Range(start=ins, end=ins), new_text=text)]})
                 out.append(T.CodeAction(title=f"Waive {d.code} ({d.data.get('rule')}) here, with a reason", kind=T.CodeActionKind.QuickFix, diagnostics=[d], edit=edit))
         # a clause under the cursor without challenge prompts, even when SPEC101 is turned off
         if isinstance(doc, SpecDocument):
-            pos = from_client_pos(codec, lines, params.range.start)
+            pos = ix.from_client(params.range.start)
             for c in doc.clauses:
                 if c.tag_range.start <= pos <= c.tag_range.end and c.id not in seen_create and not r.ws.challenges_for(c.id):
                     edit = create_file_edit(ls, r, rel, c.id)

@@ -6,7 +6,6 @@ from lsprotocol import types as T
 
 from ..core import navigation
 from .common import at
-from .convert import to_client_pos
 from .server import SpecServer
 
 
@@ -17,18 +16,17 @@ def register(server: SpecServer) -> None:
         if got is None:
             return None
         r, rel, pos = got
-        lines = ls.lines_of(r, rel)
-        if pos.line >= len(lines):
-            return None
-        line = lines[pos.line].rstrip("\r\n")
+        ix = ls.index_of(r, rel)
+        off = ix.offset_at(params.position)
+        cp = ix.client_position(off)
+        line_start = ix.starts[cp.line]
+        line = ix.text[line_start:ix.line_end(cp.line)]
         fmt = r.ws.format_of(rel)
-        ctx = navigation.completion_context(line, pos.character, _prefix_re(fmt.completion_prefix))
+        ctx = navigation.completion_context(line, off - line_start, _prefix_re(fmt.completion_prefix))
         if ctx is None:
             return None
         kind, prefix, file_part = ctx
-        from ..core.model import Position
-
-        start = to_client_pos(ls.workspace.position_codec, lines, Position(pos.line, pos.character - len(prefix)))
+        start = ix.client_position(off - len(prefix))
         end = params.position
         items = []
         if kind == "clause":

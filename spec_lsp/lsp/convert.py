@@ -11,6 +11,7 @@ from pygls.uris import from_fs_path
 from ..core.model import Finding, Position, Range
 from ..core.rule_docs import doc_url
 from ..core.rules import find_rule
+from .textdoc import LineIndex
 
 
 def uri_to_path(uri: str) -> Path | None:
@@ -24,39 +25,16 @@ def path_to_uri(path: Path) -> str:
     return from_fs_path(str(path)) or path.as_uri()
 
 
-class Lines:
-    """Lines of a text as pygls's position codec wants them (line endings kept)."""
-
-    __slots__ = ("lines",)
-
-    def __init__(self, text: str) -> None:
-        self.lines = text.splitlines(True) or [""]
+def to_client_pos(ix: LineIndex, p: Position) -> T.Position:
+    return ix.to_client(p)
 
 
-def to_client_pos(codec, lines: list[str], p: Position) -> T.Position:
-    line = min(p.line, max(len(lines) - 1, 0))
-    text = lines[line] if lines else ""
-    if p.line >= len(lines):
-        return T.Position(line=p.line, character=0)
-    ch = p.character
-    if ch and not text[:ch].isascii():
-        return codec.position_to_client_units(lines, T.Position(line=p.line, character=ch))
-    return T.Position(line=p.line, character=ch)
+def to_client_range(ix: LineIndex, r: Range) -> T.Range:
+    return ix.to_client_range(r)
 
 
-def to_client_range(codec, lines: list[str], r: Range) -> T.Range:
-    return T.Range(start=to_client_pos(codec, lines, r.start), end=to_client_pos(codec, lines, r.end))
-
-
-def from_client_pos(codec, lines: list[str], p: T.Position) -> Position:
-    if p.line >= len(lines):
-        last = max(len(lines) - 1, 0)
-        return Position(last, len(lines[last].rstrip("\r\n")) if lines else 0)
-    text = lines[p.line]
-    if text.isascii():
-        return Position(p.line, min(p.character, len(text.rstrip("\r\n"))))
-    sp = codec.position_from_client_units(lines, T.Position(line=p.line, character=p.character))
-    return Position(sp.line, sp.character)
+def from_client_pos(ix: LineIndex, p: T.Position) -> Position:
+    return ix.from_client(p)
 
 
 def doc_href(code: str, docs_url: str | None = None) -> str | None:
@@ -65,19 +43,19 @@ def doc_href(code: str, docs_url: str | None = None) -> str | None:
     return doc_url(r, docs_url) if r is not None else None
 
 
-def diagnostic(f: Finding, codec, lines: list[str], lines_of, uri_of, docs_url: str | None = None) -> T.Diagnostic:
+def diagnostic(f: Finding, ix: LineIndex, index_of, uri_of, docs_url: str | None = None) -> T.Diagnostic:
     href = doc_href(f.code, docs_url)
     related = []
     for r in f.related:
         try:
             related.append(T.DiagnosticRelatedInformation(
-                location=T.Location(uri=uri_of(r.path), range=to_client_range(codec, lines_of(r.path), r.range)),
+                location=T.Location(uri=uri_of(r.path), range=index_of(r.path).to_client_range(r.range)),
                 message=r.message))
         except Exception:  # a related file that vanished must not lose the diagnostic
             continue
     tags = None
     return T.Diagnostic(
-        range=to_client_range(codec, lines, f.range),
+        range=ix.to_client_range(f.range),
         message=f.message,
         severity=T.DiagnosticSeverity(int(f.severity)),
         code=f.code,

@@ -14,12 +14,12 @@ def register(server: SpecServer) -> None:
     @server.feature(T.TEXT_DOCUMENT_DIAGNOSTIC, opts)
     async def document_diagnostic(ls: SpecServer, params: T.DocumentDiagnosticParams):
         got = await at(ls, params.text_document.uri)
-        if got is None:
-            return T.RelatedFullDocumentDiagnosticReport(items=[])
+        if got is None:  # not a document; spec.lock (invalid-lock-file) has findings all the same
+            loc = ls.locate(params.text_document.uri)
+            if loc is None or not loc[0].ready.is_set() or loc[1] in loc[0].ws.docs or not loc[0].ws.is_spec_path(loc[1]):
+                return T.RelatedFullDocumentDiagnosticReport(items=[])
+            got = (*loc, None)
         r, rel, _ = got
-        # make sure the latest edit is in (a pending debounced check runs now)
-        if (r.path, rel) in ls.pending:
-            ls.check_now(r, rel)
         uri = ls.uri_of(r, rel)
         diags = ls.diagnostics_for(r, rel)
         prev = ls.pull_results.get(uri)
@@ -40,7 +40,8 @@ def register(server: SpecServer) -> None:
         for r in list(ls.roots.values()):
             if not r.ready.is_set():
                 await r.ready.wait()
-            for rel in sorted(r.ws.docs):
+            ls.flush(r)
+            for rel in sorted(set(r.ws.docs) | set(r.ws.finding_paths())):  # (spec.lock's findings too)
                 uri = ls.uri_of(r, rel)
                 diags = ls.diagnostics_for(r, rel)
                 prev = ls.pull_results.get(uri)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from . import code_actions, code_lens, completion, definition, diagnostics, hover, rename, symbols
+from . import code_actions, code_lens, completion, definition, diagnostics, evals_lens, hover, rename, symbols
 
 
 def register(server) -> None:
-    for mod in (hover, definition, rename, symbols, completion, code_lens, code_actions, diagnostics):
+    for mod in (hover, definition, rename, symbols, completion, code_lens, code_actions, diagnostics, evals_lens):
         mod.register(server)

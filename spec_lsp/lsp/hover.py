@@ -9,6 +9,7 @@ from ..core import navigation
 from ..core.model import Position
 from ..core.rule_docs import hover_markdown
 from ..core.rules import find_rule
+from ..evals.editor import pass_rates
 from .common import at, crange
 from .server import SpecServer
 
@@ -37,7 +38,7 @@ def register(server: SpecServer) -> None:
         if got is None:
             return None
         r, rel, pos = got
-        h = navigation.hover(r.ws, rel, pos, await _base(ls, r))
+        h = navigation.hover(r.ws, rel, pos, await _base(ls, r), evals=pass_rates(r.path))  # + last `evals run` report
         notes, frange = _rule_notes(ls, r, rel, pos)
         if h is None and not notes:
             return None

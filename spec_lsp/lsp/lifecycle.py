@@ -9,6 +9,7 @@ from lsprotocol import types as T
 from ..core.config import CONFIG_FILES
 from .convert import uri_to_path
 from .server import SpecServer, isolated
+from .textdoc import SpecWorkspace
 
 WATCH_GLOBS = ["**/*.md", "**/*.markdown", "**/.spec-lsp.toml", "**/pyproject.toml", "**/*"]
 
@@ -16,6 +17,9 @@ WATCH_GLOBS = ["**/*.md", "**/*.markdown", "**/.spec-lsp.toml", "**/pyproject.to
 def register(server: SpecServer) -> None:
     @server.feature(T.INITIALIZE)
     def initialize(ls: SpecServer, params: T.InitializeParams) -> None:
+        # pygls has just created its workspace: the same one, creating documents that split lines as LSP does
+        old = ls.workspace
+        ls.protocol._workspace = SpecWorkspace(old.root_uri, old._sync_kind, list(old.folders.values()), old.position_encoding)
         opts = params.initialization_options
         ls.init_options = opts.get("specLsp", opts) if isinstance(opts, dict) else {}
         caps = params.capabilities
@@ -25,16 +29,17 @@ def register(server: SpecServer) -> None:
         folders = []
         for f in params.workspace_folders or []:
             p = uri_to_path(f.uri)
-            if p is not None:
-                folders.append(p.resolve())
+            if p is not None and p.is_dir():
+                folders.append(p)
         if not folders:
             root = params.root_uri or (params.root_path and f"file://{params.root_path}")
             p = uri_to_path(root) if root else None
-            if p is not None:
-                folders.append(p.resolve())
+            if p is not None and p.is_dir():
+                folders.append(p)
         ls.folders = folders
         for f in folders:
-            ls._make_root(f, scan=True)
+            if f.resolve() not in ls.roots:
+                ls._make_root(f, scan=True, editor_path=f)
 
     @server.feature(T.INITIALIZED)
     @isolated
@@ -56,15 +61,20 @@ def register(server: SpecServer) -> None:
     @server.feature(T.TEXT_DOCUMENT_DID_OPEN)
     @isolated
     def did_open(ls: SpecServer, params: T.DidOpenTextDocumentParams) -> None:
-        loc = ls.locate(params.text_document.uri)
+        loc = ls.locate(params.text_document.uri, create=True)
         if loc is None:
             return
         r, rel = loc
-        if not r.ws.is_spec_path(rel) or not r.ready.is_set():
+        if not r.ws.is_spec_path(rel):
+            return
+        if not r.ready.is_set():
+            # the index is still being built: the document's own findings now, the rest when it is ready
+            ls.publish_provisional(r, rel, params.text_document.text, params.text_document.version)
             return
         changed = set()
         if r.ws.text(rel) != params.text_document.text:
             changed = r.ws.set_document(rel, params.text_document.text)
+        r.versions[rel] = params.text_document.version
         ls.publish(r, changed | {rel})
         ls.schedule_language(r, [rel])
 
@@ -94,6 +104,7 @@ def register(server: SpecServer) -> None:
             changed = r.ws.set_document(rel, text or "") if text is not None and text != r.ws.text(rel) else set()
         else:
             changed = r.ws.remove_document(rel)
+        r.versions.pop(rel, None)
         ls.publish(r, changed | ({rel} if rel in r.ws.docs else set()))
 
     @server.feature(T.TEXT_DOCUMENT_DID_SAVE)
@@ -106,34 +117,11 @@ def register(server: SpecServer) -> None:
         touched: dict = {}
         rebuild = set()
         for ch in params.changes:
-            p = uri_to_path(ch.uri)
-            if p is None:
-                continue
-            r = ls.root_for(p)
-            if not r.ready.is_set():
-                continue
+            # each change on its own: one bad entry (a symlink loop, a vanished file) never drops the batch
             try:
-                rel = r.rel(p)
-            except ValueError:
-                continue
-            if rel in CONFIG_FILES:
-                rebuild.add(r.path)
-                continue
-            if ls.open_text(ch.uri) is not None:
-                continue  # an open buffer wins over the disk
-            changed: set[str] = set()
-            if ch.type == T.FileChangeType.Deleted:
-                changed = r.ws.remove_document(rel) if rel in r.ws.docs else r.ws.remove_other_file(rel)
-                if rel not in r.ws.docs:
-                    ls._publish_one(r, rel, [])
-            elif r.ws.is_spec_path(rel) and p.is_file():
-                text = r.ws.read_file(rel)
-                if text is not None and text != r.ws.text(rel):
-                    changed = r.ws.set_document(rel, text)
-                    changed.add(rel)
-            elif p.is_file():
-                changed = r.ws.add_other_file(rel)
-            touched.setdefault(r.path, set()).update(changed)
+                _watched_change(ls, ch, touched, rebuild)
+            except Exception as e:
+                ls.log(f"file change {ch.uri} skipped: {e}", T.MessageType.Info)
         for rp, rels in touched.items():
             r = ls.roots.get(rp)
             if r is not None and rels:
@@ -143,6 +131,43 @@ def register(server: SpecServer) -> None:
             r = ls.roots.get(rp)
             if r is not None:
                 await ls.rebuild_root(r)
+
+    def _watched_change(ls: SpecServer, ch, touched: dict, rebuild: set) -> None:
+        p = uri_to_path(ch.uri)
+        if p is None:
+            return
+        r = ls._known_root(p)
+        if r is None or not r.ready.is_set():
+            return
+        try:
+            rel = r.rel(p)
+        except ValueError:
+            return
+        if rel in CONFIG_FILES:
+            rebuild.add(r.path)
+            return
+        if ls.open_text(ch.uri) is not None:
+            return  # an open buffer wins over the disk
+        changed: set[str] = set()
+        if ch.type == T.FileChangeType.Deleted:
+            changed = r.ws.remove_document(rel) if rel in r.ws.docs else r.ws.remove_other_file(rel)
+            if rel in r.ws.code:
+                changed |= r.ws.set_code(rel, None)
+            if rel not in r.ws.docs:
+                ls._publish_one(r, rel, [])
+        elif r.ws.citations_loaded and (rel in r.ws.code or (r.ws.is_code_path(rel) and p.is_file() and _tracked(r, rel))):
+            # code, tests and other files: their citations (spec_lsp/trace)
+            if p.is_file():
+                r.ws.add_other_file(rel)
+            changed = r.ws.rescan_code(rel)
+        elif r.ws.is_spec_path(rel) and p.is_file():
+            text = r.ws.read_file(rel)
+            if text is not None and text != r.ws.text(rel):
+                changed = r.ws.set_document(rel, text)
+                changed.add(rel)
+        elif p.is_file():
+            changed = r.ws.add_other_file(rel)
+        touched.setdefault(r.path, set()).update(changed)
 
     @server.feature(T.WORKSPACE_DID_CHANGE_CONFIGURATION)
     @isolated
@@ -163,14 +188,21 @@ def register(server: SpecServer) -> None:
         for f in params.event.removed:
             p = uri_to_path(f.uri)
             if p is not None:
-                r = ls.roots.pop(p.resolve(), None)
+                r = ls.roots.pop(p.resolve(), None) if p.exists() else None
                 if r is not None:
                     for rel in r.ws.docs:
                         ls._publish_one(r, rel, [])
         for f in params.event.added:
             p = uri_to_path(f.uri)
-            if p is not None and p.resolve() not in ls.roots:
-                await ls.index_root(ls._make_root(p, scan=True))
+            if p is not None and p.is_dir() and p.resolve() not in ls.roots:
+                await ls.index_root(ls._make_root(p, scan=True, editor_path=p))
+
+
+def _tracked(r, rel: str) -> bool:
+    """Whether a new file is one the citation scan would list (not ignored by git, not a binary)."""
+    from ..trace.repo_files import is_ignored
+
+    return not is_ignored(r.path, rel)
 
 
 async def _register_watchers(ls: SpecServer) -> None:

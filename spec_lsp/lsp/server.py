@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import os
+import sys
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -18,16 +20,37 @@ from typing import Any, Callable
 from urllib.parse import unquote
 
 from lsprotocol import types as T
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams, JsonRpcInvalidRequest, JsonRpcServerNotInitialized
 from pygls.lsp.server import LanguageServer
+from cattrs import ClassValidationError, transform_error
+from pygls.protocol import JsonRPCRequestMessage, LanguageServerProtocol, default_converter
 
 from .. import __version__
-from ..core.config import CONFIG_FILES, Config, ConfigProblem, find_config_file, find_root, load_config, merged
+from ..core.config import CONFIG_FILES, Config, ConfigProblem, find_config_file, load_config, merged, read_regular
 from ..core.language_pass import LanguagePass
 from ..core.model import Finding
 from ..core.workspace import IncrementalMismatch, Workspace
-from .convert import Lines, diagnostic, path_to_uri, uri_to_path
+from .convert import diagnostic, path_to_uri, uri_to_path
+from .textdoc import LineIndex, SpecTextDocument, SpecWorkspace
 
 log = logging.getLogger("spec_lsp")
+
+
+# rules whose findings on a document depend on that document alone (safe to publish before the index is complete)
+LOCAL_RULES = frozenset({"SPEC002", "SPEC010", "SPEC011", "SPEC104", "SPEC111", "SPEC130", "SPEC140"})
+
+
+def project_root(d: Path) -> Path:
+    """A real root for a lone file in directory `d`: the nearest directory with a spec-lsp config, else
+    the enclosing git repository, else `d` itself (never above it). Lexical: symlinked paths are kept."""
+    d = Path(os.path.normpath(d))
+    for cand in (d, *d.parents):
+        try:
+            if find_config_file(cand) is not None or (cand / ".git").exists():
+                return cand
+        except (OSError, RecursionError):
+            break
+    return d
 
 
 @dataclass
@@ -39,14 +62,126 @@ class Root:
     lang_loading: bool = False
     problems: list[ConfigProblem] = field(default_factory=list)
     loaded_from_disk: bool = True
+    # the root as the editor names it (a workspace folder opened through a symlink keeps its own path):
+    # every URI sent to the client is built from it, every file read goes through `path` (resolved)
+    editor_path: Path | None = None
+    # the document version each open document's index entry was computed from
+    versions: dict[str, int | None] = field(default_factory=dict)
 
     def rel(self, p: Path) -> str:
+        """Workspace-relative path of `p`: lexically under the editor's root, else under the resolved root."""
+        for base in (self.editor_path, self.path):
+            if base is None:
+                continue
+            try:
+                rel = Path(os.path.normpath(p)).relative_to(base).as_posix()
+            except ValueError:
+                continue
+            if rel != "." and not rel.startswith("../"):
+                return rel
         return p.resolve().relative_to(self.path).as_posix()
+
+
+class Refusal(JsonRpcException):
+    """An ordinary refusal (a rename onto a taken name, a rename on plain text): the user's answer, not a
+    server fault. Sent as an error response with code RequestFailed, logged at info level, no traceback."""
+
+    CODE = -32803  # LSP RequestFailed
+
+
+class _Undeserializable:
+    """A request whose params did not deserialize: answered with InvalidParams, never handled."""
+
+    def __init__(self, msg_id, method: str, reason: str) -> None:
+        self.id, self.method, self.reason = msg_id, method, reason
+
+
+def _strict(kind: type, what: str):
+    def hook(v, t):
+        if t is not kind:  # an enum derived from int or str: lsprotocol's rule (the value must be a member)
+            return t(v)
+        if type(v) is not kind:
+            raise TypeError(f"expected {what}, got {type(v).__name__}")
+        return v
+    return hook
+
+
+def strict_converter():
+    """lsprotocol's converter, except that a string is never taken for an integer (or `null` for a string)."""
+    c = default_converter()
+    c.register_structure_hook(int, _strict(int, "an integer"))
+    c.register_structure_hook(str, _strict(str, "a string"))
+    c.register_structure_hook(bool, _strict(bool, "a boolean"))
+    return c
+
+
+class SpecProtocol(LanguageServerProtocol):
+    """LSP's lifecycle rules on top of pygls: every request gets an answer.
+
+    * params that do not deserialize (negative or too large positions, strings for integers, `null`) →
+      InvalidParams, with the request id;
+    * a request before `initialize` → ServerNotInitialized; a second `initialize` → InvalidRequest;
+    * a request after `shutdown` → InvalidRequest; `exit` without `shutdown` exits with code 1 (pygls);
+    * a refusal (`Refusal`) is an error response logged at info level, without a traceback.
+    """
+
+    def __init__(self, server, converter) -> None:
+        super().__init__(server, converter)
+        self._initialize_seen = False
+
+    def structure_message(self, data):
+        if isinstance(data, dict) and "jsonrpc" in data and "id" in data and "method" in data:
+            request_type = self.get_message_type(data["method"]) or JsonRPCRequestMessage
+            try:
+                return self._converter.structure(data, request_type)
+            except Exception as exc:  # answered with InvalidParams in handle_message, logged at info level
+                try:
+                    reason = "; ".join(transform_error(exc, path="$")) if isinstance(exc, ClassValidationError) else repr(exc)
+                except Exception:
+                    reason = repr(exc)
+                return _Undeserializable(data["id"], str(data["method"]), reason)
+        return super().structure_message(data)
+
+    def handle_message(self, message):
+        if isinstance(message, _Undeserializable):
+            log.info("invalid params for %s: %s", message.method, message.reason)
+            self._send_response(message.id, None, JsonRpcInvalidParams(f"Invalid params for {message.method}: {message.reason}").to_response_error())
+            return
+        method = getattr(message, "method", None)
+        is_request = method is not None and getattr(message, "id", None) is not None
+        if method == T.INITIALIZE and is_request:
+            if self._initialize_seen:
+                self._send_response(message.id, None, JsonRpcInvalidRequest("The server is already initialized.").to_response_error())
+                return
+            self._initialize_seen = True
+        elif method is not None and method != T.EXIT and not self._initialize_seen:
+            if is_request:
+                self._send_response(message.id, None, JsonRpcServerNotInitialized("The server is not initialized yet.").to_response_error())
+            return
+        if method == T.EXIT:
+            # LSP: exit code 0 after a shutdown request, 1 without one
+            self._server.exit_code = 0 if self._shutdown else 1
+        if self._shutdown and method is not None and method != T.EXIT:
+            if is_request:
+                self._send_response(message.id, None, JsonRpcInvalidRequest("The server is shutting down.").to_response_error())
+            return
+        return super().handle_message(message)
+
+    def _send_handler_result(self, future, *, msg_id):
+        if not future.cancelled():
+            exc = future.exception()
+            if isinstance(exc, Refusal):
+                self._request_futures.pop(msg_id, None)
+                log.info("request %s refused: %s", msg_id, exc.message)
+                self._send_response(msg_id, error=exc.to_response_error())
+                return
+        return super()._send_handler_result(future, msg_id=msg_id)
 
 
 class SpecServer(LanguageServer):
     def __init__(self, paranoid: bool = False) -> None:
-        super().__init__("spec-lsp", __version__, text_document_sync_kind=T.TextDocumentSyncKind.Incremental, max_workers=2)
+        super().__init__("spec-lsp", __version__, text_document_sync_kind=T.TextDocumentSyncKind.Incremental, max_workers=2,
+                         protocol_cls=SpecProtocol, converter_factory=strict_converter)
         self.paranoid = paranoid
         self.roots: dict[Path, Root] = {}
         self.folders: list[Path] = []
@@ -58,9 +193,10 @@ class SpecServer(LanguageServer):
         self._result_counter = 0
         self.lang_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spec-lsp-nlp")
         self.index_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spec-lsp-index")
-        self._lines_cache: dict[tuple[Path, str], tuple[str, list[str]]] = {}
+        self._index_cache: dict[tuple[Path, str], LineIndex] = {}
         self._lang_status_shown = False
         self._background: set[asyncio.Task] = set()
+        self.exit_code = 0
 
     # ------------------------------------------------------------------------------------
     # errors never take the server down
@@ -117,34 +253,64 @@ class SpecServer(LanguageServer):
     # ------------------------------------------------------------------------------------
     # roots and documents
 
-    def root_for(self, path: Path) -> Root:
-        path = path.resolve()
-        best = None
-        for rp in self.roots:
-            if path == rp or rp in path.parents:
-                if best is None or len(str(rp)) > len(str(best)):
-                    best = rp
-        if best is not None:
-            return self.roots[best]
-        # a file outside every workspace folder: its project (a spec-lsp config or a git repository
-        # above it) is indexed in the background; with no project, a single-file workspace
-        project = find_root(path.parent)
-        if project != path.parent.resolve() or find_config_file(project) or (project / ".git").exists():
-            r = self._make_root(project, scan=True)
+    def root_for(self, path: Path, create: bool = True) -> Root | None:
+        """The root a file belongs to; for a file outside every root, a new root: its project (the nearest
+        directory with a spec-lsp config, else its git repository), else the file's own directory, indexed
+        in the background. A file in a directory that does not exist belongs to no root: the server never
+        indexes a parent or `/` because of it."""
+        best = self._known_root(path)
+        if best is not None or not create:
+            return best
+        parent = path.parent
+        if not parent.is_dir():
+            return None
+        rp = project_root(parent)
+        if rp.resolve() in self.roots:
+            return self.roots[rp.resolve()]
+        # never index the whole file system or a home directory because a lone file was opened there
+        scan = rp.resolve() not in (Path(rp.anchor), Path.home().resolve())
+        r = self._make_root(rp, scan=scan)
+        if scan:
             self.spawn(self.index_root(r))
-            return r
-        return self._make_root(path.parent, scan=False)
+        return r
+
+    def _known_root(self, path: Path) -> Root | None:
+        lexical = Path(os.path.normpath(path))
+        best: Root | None = None
+        best_len = -1
+        resolved = None
+        for r in self.roots.values():
+            for base in (r.editor_path, r.path):
+                if base is None:
+                    continue
+                if lexical == base or base in lexical.parents:
+                    n = len(str(base))
+                    if n > best_len:
+                        best, best_len = r, n
+        if best is not None:
+            return best
+        try:
+            resolved = path.resolve()
+        except (OSError, RuntimeError):
+            return None
+        for r in self.roots.values():
+            if resolved == r.path or r.path in resolved.parents:
+                n = len(str(r.path))
+                if n > best_len:
+                    best, best_len = r, n
+        return best
 
     def _config_for(self, root: Path) -> tuple[Config, list[ConfigProblem]]:
         file_cfg, problems = load_config(root)
         settings = {**self.init_options, **self.editor_settings}
         return merged(file_cfg, settings, problems)
 
-    def _make_root(self, root: Path, scan: bool) -> Root:
+    def _make_root(self, root: Path, scan: bool, editor_path: Path | None = None) -> Root:
+        editor = Path(os.path.normpath(editor_path or root))
         root = root.resolve()
         cfg, problems = self._config_for(root)
         ws = Workspace(root, cfg, problems, paranoid=self.paranoid)
-        r = Root(root, ws, asyncio.Event(), problems=problems, loaded_from_disk=scan)
+        r = Root(root, ws, asyncio.Event(), problems=problems, loaded_from_disk=scan, editor_path=editor)
         self.roots[root] = r
         if not scan:
             r.ready.set()
@@ -156,40 +322,60 @@ class SpecServer(LanguageServer):
         r.ws = Workspace(r.path, cfg, problems, paranoid=self.paranoid)
         r.problems = problems
 
-    def locate(self, uri: str) -> tuple[Root, str] | None:
+    def locate(self, uri: str, create: bool = False) -> tuple[Root, str] | None:
+        """The root and relative path of a URI. Only opening a document (`create`) makes a new root for a
+        file outside every root; a request about some other file never starts indexing anything."""
         p = uri_to_path(uri)
         if p is None:
             return None
-        r = self.root_for(p)
+        if not create and self._known_root(p) is None and self.open_doc(uri) is not None:
+            create = True  # opened before: its root was refused or not made yet
+        r = self.root_for(p, create=create)
+        if r is None:
+            return None
         try:
             return r, r.rel(p)
-        except ValueError:
+        except (ValueError, OSError, RuntimeError):
             return None
 
     def uri_of(self, root: Root, rel: str) -> str:
-        return path_to_uri(root.path / rel)
+        return path_to_uri((root.editor_path or root.path) / rel)
+
+    def open_doc(self, uri: str):
+        return self.workspace.text_documents.get(unquote(uri))
 
     def open_text(self, uri: str) -> tuple[str, int | None] | None:
-        doc = self.workspace.text_documents.get(unquote(uri))
+        doc = self.open_doc(uri)
         if doc is None:
             return None
         return doc.source, doc.version
 
-    def lines_of(self, root: Root, rel: str) -> list[str]:
-        uri = self.uri_of(root, rel)
-        od = self.workspace.text_documents.get(unquote(uri))
+    def index_of(self, root: Root, rel: str) -> LineIndex:
+        """The line index of a document as the client sees it: the open buffer, else the indexed text."""
+        od = self.open_doc(self.uri_of(root, rel))
+        if isinstance(od, SpecTextDocument):
+            return od.index
         if od is not None:
-            return od.lines
+            return LineIndex(od.source, self.workspace.position_encoding)
         text = root.ws.text(rel)
         if text is None:
-            return [""]
+            text = ""
         key = (root.path, rel)
-        hit = self._lines_cache.get(key)
-        if hit is not None and hit[0] is text:
-            return hit[1]
-        lines = Lines(text).lines
-        self._lines_cache[key] = (text, lines)
-        return lines
+        hit = self._index_cache.get(key)
+        if hit is not None and hit.text is text:
+            return hit
+        ix = LineIndex(text, self.workspace.position_encoding)
+        self._index_cache[key] = ix
+        return ix
+
+    def flush(self, r: Root) -> None:
+        """Bring the index up to the latest text of every open document of the root (pending debounced
+        checks run now): any request that reads the index calls this first. Only publishing is debounced."""
+        for key in [k for k in self.pending if k[0] == r.path]:
+            h = self.pending.pop(key, None)
+            if h is not None:
+                h.cancel()
+                self.check_now(r, key[1])
 
     # ------------------------------------------------------------------------------------
     # indexing
@@ -219,20 +405,75 @@ class SpecServer(LanguageServer):
             if token:
                 self.work_done_progress.end(token, T.WorkDoneProgressEnd(message=f"{len(r.ws.docs)} files"))
         # open buffers win over disk
+        open_rels: list[str] = []
         for uri, od in list(self.workspace.text_documents.items()):
             p = uri_to_path(uri)
-            if p is not None and (r.path in p.resolve().parents):
+            if p is None or self._known_root(p) is not r:
+                continue
+            try:
                 rel = r.rel(p)
-                if r.ws.is_spec_path(rel) and r.ws.text(rel) != od.source:
+            except (ValueError, OSError, RuntimeError):
+                continue
+            if r.ws.is_spec_path(rel):
+                if r.ws.text(rel) != od.source:
                     r.ws.set_document(rel, od.source)
+                r.versions[rel] = od.version
+                open_rels.append(rel)
         r.ready.set()
-        self.publish(r, set(r.ws.docs), config_too=True)
+        # the open documents first, then the rest of the workspace
+        self.publish(r, set(open_rels))
+        await asyncio.sleep(0)
+        self.publish(r, set(r.ws.docs) - set(open_rels), config_too=True)
         self.start_language(r)
+        self.spawn(self.scan_citations(r))
+
+    async def scan_citations(self, r: Root) -> None:
+        """The citation scan of the repository's other files (spec_lsp/trace): listed, read and scanned in a
+        worker thread after the spec documents' first diagnostics are out; installed on the loop."""
+        from ..trace.index import repo_files, scan_files
+
+        ws = r.ws
+        loop = asyncio.get_running_loop()
+        spec = ws.scan_spec()
+
+        def work():
+            rels = repo_files(ws.root)
+            return scan_files(ws.root, [p for p in rels if ws.is_code_path(p)], spec, 1)
+
+        try:
+            got = await loop.run_in_executor(self.index_pool, work)
+        except Exception as e:  # never fatal: spec features work without citations
+            self.log(f"citation scan failed: {e}", T.MessageType.Warning)
+            return
+        if self.roots.get(r.path) is not r or r.ws is not ws:
+            return  # rebuilt meanwhile; the new root scans for itself
+        got = {p: cf for p, cf in got.items() if ws.is_code_path(p)}
+        try:
+            changed = ws.install_code(got, replace_all=True)
+        except IncrementalMismatch as e:
+            self.log(f"PARANOID: {e}", T.MessageType.Error)
+            changed = set(ws.docs) | set(ws.code)
+        self.publish(r, changed)
+
+    def publish_provisional(self, r: Root, rel: str, text: str, version: int | None) -> None:
+        """Before the root's index is ready: the opened document's own findings, from a workspace holding
+        only that document. Only rules that read nothing but the document itself are published (no
+        cross-file rule could be right yet); the full set follows when the index is complete."""
+        try:
+            ws = Workspace(r.path, r.ws.config, r.problems)
+            ws.set_document(rel, text)
+            fs = [f for f in ws.findings(rel) if f.code in LOCAL_RULES]
+        except Exception as e:  # never let a provisional check cost the real one
+            self.log(f"provisional check of {rel} failed: {e!r}")
+            return
+        ix = LineIndex(text, self.workspace.position_encoding)
+        diags = [diagnostic(f, ix, lambda p: ix, lambda p: self.uri_of(r, p)) for f in fs]
+        self._publish_one(r, rel, diags)
 
     async def rebuild_root(self, r: Root) -> None:
         """Configuration changed: build the workspace again (the old one keeps serving until then)."""
         old_paths = set(r.ws.docs)
-        new = self._make_root(r.path, scan=True)
+        new = self._make_root(r.path, scan=True, editor_path=r.editor_path)
         await self.index_root(new)
         gone = old_paths - set(new.ws.docs)
         for rel in gone:
@@ -260,6 +501,7 @@ class SpecServer(LanguageServer):
             return
         try:
             changed = r.ws.set_document(rel, ot[0])
+            r.versions[rel] = ot[1]
         except IncrementalMismatch as e:
             self.log(f"PARANOID: {e}", T.MessageType.Error)
             self.window_show_message(T.ShowMessageParams(type=T.MessageType.Error, message="spec-lsp: incremental index mismatch (see log)"))
@@ -271,10 +513,9 @@ class SpecServer(LanguageServer):
     # publishing
 
     def diagnostics_for(self, r: Root, rel: str, findings: list[Finding] | None = None) -> list[T.Diagnostic]:
-        codec = self.workspace.position_codec
         fs = findings if findings is not None else r.ws.findings(rel)
-        lines = self.lines_of(r, rel)
-        return [diagnostic(f, codec, lines, lambda p: self.lines_of(r, p), lambda p: self.uri_of(r, p), r.ws.config.docs_url) for f in fs]
+        ix = self.index_of(r, rel)
+        return [diagnostic(f, ix, lambda p: self.index_of(r, p), lambda p: self.uri_of(r, p), r.ws.config.docs_url) for f in fs]
 
     def _config_diagnostics(self, r: Root) -> dict[str, list[Finding]]:
         out: dict[str, list[Finding]] = {}
@@ -284,8 +525,10 @@ class SpecServer(LanguageServer):
 
     def publish(self, r: Root, rels: set[str], config_too: bool = False) -> None:
         refresh = False
+        if config_too:  # with the config files: findings of files that are not documents (spec.lock's SPEC522)
+            rels = set(rels) | {p for p in r.ws.finding_paths() if p not in r.ws.docs}
         for rel in sorted(rels):
-            if rel not in r.ws.docs:
+            if rel not in r.ws.docs and rel not in r.ws.code and not r.ws.findings(rel):  # (spec.lock has findings, not a document)
                 self._publish_one(r, rel, [])
                 continue
             diags = self.diagnostics_for(r, rel)
@@ -296,10 +539,12 @@ class SpecServer(LanguageServer):
                 if (r.path / name).exists() or name in cfg_files:
                     fs = cfg_files.get(name, [])
                     uri = self.uri_of(r, name)
-                    codec = self.workspace.position_codec
-                    text = (r.path / name).read_text(encoding="utf-8", errors="replace") if (r.path / name).exists() else ""
-                    lines = Lines(text).lines
-                    diags = [diagnostic(f, codec, lines, lambda p: lines, lambda p: self.uri_of(r, p)) for f in fs]
+                    try:  # a regular file only, bounded: a FIFO named .spec-lsp.toml must not block the loop
+                        text = read_regular(r.path / name, 1024 * 1024).decode("utf-8", errors="replace")
+                    except OSError:
+                        text = ""
+                    ix = LineIndex(text, self.workspace.position_encoding)
+                    diags = [diagnostic(f, ix, lambda p: ix, lambda p: self.uri_of(r, p)) for f in fs]
                     if fs or (uri in self.pull_results):
                         self._publish_one(r, name, diags)
         if refresh and self.pull_mode:
@@ -445,4 +690,4 @@ def run(tcp: str | None = None, log_file: str | None = None, paranoid: bool = Fa
         server.start_tcp(host or "127.0.0.1", int(port))
     else:
         server.start_io()
-    return 0
+    return server.exit_code

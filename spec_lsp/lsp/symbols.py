@@ -59,6 +59,7 @@ def register(server: SpecServer) -> None:
         for r in list(ls.roots.values()):
             if not r.ready.is_set():
                 continue
+            ls.flush(r)
             for doc in r.ws.spec_docs():
                 uri = ls.uri_of(r, doc.path)
                 for c in doc.clauses:

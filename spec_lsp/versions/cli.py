@@ -18,14 +18,18 @@ def register(sub) -> None:
     d.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     d.add_argument("--language", action="store_true", help="also compare language findings (runs spaCy on both sides)")
     d.add_argument("--alias", action="append", metavar="OLD=NEW", default=[],
-                   help="authority values that are the same level under another name (default: platform=root)")
+                   help="authority values that are the same level under another name (besides the format's own, "
+                        "platform=root for the Model Spec, and `[attribute-aliases] authority = {...}` in .spec-lsp.toml)")
+    d.add_argument("--no-history", action="store_true",
+                   help="do not walk `git log OLD..NEW` for IDs removed and brought back on other text (reuse without a spec.lock)")
     d.add_argument("--exit-code", action="store_true", help="exit 1 when anything changed")
     d.add_argument("--output", "-o", metavar="FILE")
 
     lk = sub.add_parser("lock", help="write spec.lock: each clause's sentence and evidence hashes, and retired IDs")
     lk.add_argument("path", nargs="?", default=".", metavar="PATH", help="the workspace (default: .)")
     lk.add_argument("--update", nargs="*", metavar="ID", default=None,
-                    help="accept reworded or reused clauses: these IDs, or every clause when none is given")
+                    help="accept reworded or reused clauses: these keys (an ID, or `<scope>#<id>` such as "
+                         "specs/001-photo-albums#FR-001 where IDs restart per scope), or every clause when none is given")
     lk.add_argument("--check", action="store_true", help="write nothing; exit 1 if spec.lock is not up to date")
 
 
@@ -45,19 +49,19 @@ def _err(msg: str) -> int:
 
 
 def cmd_diff(a) -> int:
-    from .diff import DEFAULT_AUTHORITY_ALIASES, compare, is_empty, render_json, render_markdown, render_text
+    from .diff import authority_aliases, compare, is_empty, render_json, render_markdown, render_text
     from .snapshot import load_workspace, snapshot
     from .sources import SourceError, open_side, workspace_root
 
     ws_dir = Path(a.workspace)
     if not ws_dir.is_dir():
         return _err(f"no such directory: {ws_dir}")
-    aliases = dict(DEFAULT_AUTHORITY_ALIASES)
+    extra: dict[str, str] = {}
     for al in a.alias:
         k, eq, v = al.partition("=")
         if not eq or not k.strip() or not v.strip():
             return _err(f"--alias {al!r}: expected OLD=NEW")
-        aliases[k.strip()] = v.strip()
+        extra[k.strip()] = v.strip()
     root = workspace_root(ws_dir)
     sides = []
     try:
@@ -78,7 +82,17 @@ def cmd_diff(a) -> int:
         old = snapshot(load_workspace(sides[0].root, a.language), sides[0].label)
         new = snapshot(load_workspace(new_side.root if new_side else root, a.language),
                        new_side.label if new_side else "working tree")
+        # authority vocabulary: the formats' own aliases (Model Spec: platform → root) and
+        # `[attribute-aliases]` of either side's configuration, then --alias
+        aliases = {**authority_aliases(old), **authority_aliases(new), **extra}
         res = compare(old, new, aliases)
+        if not a.no_history and sides[0].rev and (new_side is None or new_side.rev) and res["reworded"]:
+            from .diff import apply_history
+            from .history import find_reuse
+
+            found, info = find_reuse(root, sides[0].rev, new_side.rev if new_side else None, old, new,
+                                     [r["id"] for r in res["reworded"]])
+            apply_history(res, old, new, found, info)
         res["seconds"] = round(time.perf_counter() - t0, 3)
     except SourceError as e:
         return _err(str(e))
@@ -101,7 +115,7 @@ def cmd_diff(a) -> int:
 def cmd_lock(a) -> int:
     from ..core.config import find_root, load_config
     from ..core.workspace import Workspace
-    from .lock import LOCK_FILE, current_entries, render, updated
+    from .lock import LOCK_FILE, current_entries, render, resolve_keys, updated
 
     p = Path(a.path)
     if not p.exists():
@@ -116,9 +130,13 @@ def cmd_lock(a) -> int:
         return _err(f"{LOCK_FILE} has problems; fix them or delete it and run `spec-lsp lock` again")
     current = current_entries(ws)
     accept = None if a.update == [] else (a.update or ())
-    unknown = [k for k in (accept or ()) if k not in current]
-    if unknown:
-        return _err(f"no clause carries {', '.join(unknown)}")
+    if accept:
+        accept, unknown, ambiguous = resolve_keys(current, accept)
+        if unknown:
+            return _err(f"no clause carries {', '.join(unknown)}")
+        if ambiguous:
+            return _err("; ".join(f"{arg} is defined in several scopes: {', '.join(c)}" for arg, c in ambiguous.items())
+                        + " (name one)")
     new_lock, rep = updated(ws.lock, current, accept)
     text = render(new_lock)
     target = root / LOCK_FILE
@@ -142,9 +160,12 @@ def cmd_lock(a) -> int:
 
 
 def _report_pending(rep) -> None:
+    from .lock import shell_word
+
     if rep.stale:
-        sys.stderr.write(f"not accepted (reworded or prompts changed): {' '.join(rep.stale)}; review them, then "
-                         f"`spec-lsp lock --update {' '.join(rep.stale[:5])}`\n")
+        what = "prompts" if all("#" not in k for k in rep.stale) else "evidence"
+        sys.stderr.write(f"not accepted (reworded or {what} changed): {' '.join(rep.stale)}; review them, then "
+                         f"`spec-lsp lock --update {' '.join(shell_word(k) for k in rep.stale[:5])}`\n")
     if rep.reused:
         sys.stderr.write(f"retired IDs reused on a different sentence: {' '.join(rep.reused)}; give those clauses new IDs "
                          f"(or accept with `spec-lsp lock --update ID`)\n")

@@ -1,15 +1,22 @@
 """`spec.lock`: per clause, a hash of its normalised sentence and of its evidence; retired IDs.
 
-The file is TOML, one line per clause, sorted by ID, so that a pull request shows exactly which
+The file is TOML, one line per clause, sorted by key, so that a pull request shows exactly which
 clauses were re-accepted (and, through `text`, what they now say):
 
     version = 1
 
     [clauses]
     21ox = { sentence = "3f2a9c…", evidence = "9c1d…", text = "The assistant must …" }
+    "specs/001-photo-albums#FR-001" = { sentence = "…", evidence = "…", text = "System MUST …" }
 
     [retired]
     ab12 = { sentence = "77e1…", text = "What ab12 said when it was removed." }
+
+A key is the clause's identity (versions/identity.py `clause_key`): the bare ID for the Model Spec
+and `id-patterns` (unchanged since the first lock files), `<scope>#<id>` for a format with scopes
+(a spec-kit feature, an OpenSpec capability + requirement name, a Kiro feature + criterion).
+A lock written before scopes (bare `FR-001` keys in a spec-kit repository) is re-keyed by the next
+`spec-lsp lock`: a bare key that is now `<scope>#FR-001` is dropped, not retired.
 
 Reading never fails: problems are returned with the line they are on.  `updated()` is the only way a
 lock changes: new clauses are added, removed ones retired, a clause back on its retired sentence is
@@ -27,7 +34,9 @@ except ModuleNotFoundError:  # Python 3.10 (requires-python >= 3.10; the VS Code
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
 
-from .identity import NO_EVIDENCE, clause_key, evidence_hash, evidence_of, normalize, sentence_hash
+import shlex
+
+from .identity import SCOPE_SEP, NO_EVIDENCE, clause_key, evidence_hash, evidence_of, key_label, normalize, sentence_hash
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..core.document import Clause, SpecDocument
@@ -115,9 +124,12 @@ def _s(v: str) -> str:
 
 
 def render(lock: LockFile) -> str:
-    out = [
-        "# spec.lock: what each clause said when its evidence (challenge prompts) was last reviewed.",
-        "# Written by `spec-lsp lock`; accept a reviewed clause with `spec-lsp lock --update ID`.",
+    scoped = any(SCOPE_SEP in k for k in (*lock.clauses, *lock.retired))
+    out = [  # the first header is byte-for-byte the one of every lock written before scopes
+        "# spec.lock: what each clause said when its evidence (challenge prompts) was last reviewed."
+        if not scoped else "# spec.lock: what each clause said when its evidence (scenarios, criteria, citing tasks) was last reviewed.",
+        "# Written by `spec-lsp lock`; accept a reviewed clause with `spec-lsp lock --update ID`."
+        if not scoped else "# Written by `spec-lsp lock`; accept a reviewed clause with `spec-lsp lock --update '<scope>#<id>'`.",
         f"version = {VERSION}",
         "",
         "[clauses]",
@@ -136,15 +148,45 @@ def render(lock: LockFile) -> str:
 # the current state of a workspace, and updating a lock to it
 
 
-def current_entries(ws: "Workspace") -> dict[str, Entry]:
-    """Every clause of the workspace (its first definition) as a lock entry."""
-    out: dict[str, Entry] = {}
+def clause_index(ws: "Workspace") -> dict[str, tuple[str, "Clause"]]:
+    """key -> (path, clause) of every clause of the workspace (its first definition)."""
+    out: dict[str, tuple[str, "Clause"]] = {}
     for doc in sorted(ws.spec_docs(), key=lambda d: d.path):
         for c in doc.clauses:
-            k = clause_key(doc.path, c)
-            if k not in out:
-                out[k] = Entry(sentence_hash(c.sentence), evidence_hash(evidence_of(ws, doc.path, c)), normalize(c.sentence))
+            out.setdefault(clause_key(ws, doc.path, c), (doc.path, c))
     return out
+
+
+def current_entries(ws: "Workspace") -> dict[str, Entry]:
+    """Every clause of the workspace (its first definition) as a lock entry."""
+    return {k: Entry(sentence_hash(c.sentence), evidence_hash(evidence_of(ws, p, c)), normalize(c.sentence))
+            for k, (p, c) in clause_index(ws).items()}
+
+
+def resolve_keys(keys: Iterable[str], args: Iterable[str]) -> tuple[list[str], list[str], dict[str, list[str]]]:
+    """`lock --update ARG…`: (keys, unknown args, ambiguous arg -> candidates).  An argument is a key
+    (`specs/001-photo-albums#FR-001`, `sy73`), a key's end after a `/` (`001-photo-albums#FR-001`), or an ID
+    that only one scope defines (`FR-007`)."""
+    keys = list(keys)
+    got: list[str] = []
+    unknown: list[str] = []
+    ambiguous: dict[str, list[str]] = {}
+    for a in args:
+        if a in keys:
+            got.append(a)
+            continue
+        cands = [k for k in keys if k.endswith(SCOPE_SEP + a) or (SCOPE_SEP in a and k.endswith("/" + a))]
+        if len(cands) == 1:
+            got.append(cands[0])
+        elif cands:
+            ambiguous[a] = sorted(cands)
+        else:
+            unknown.append(a)
+    return got, unknown, ambiguous
+
+
+def shell_word(key: str) -> str:
+    return shlex.quote(key)
 
 
 @dataclass
@@ -160,6 +202,12 @@ class UpdateReport:
 def updated(old: LockFile | None, current: dict[str, Entry], accept: Iterable[str] | None = ()) -> tuple[LockFile, UpdateReport]:
     """The lock after `spec-lsp lock` (accept=()) or `lock --update` (accept=None: everything)."""
     rep = UpdateReport()
+    if old is not None:  # a lock written before scopes: bare `FR-001` that is now `<scope>#FR-001`
+        rekeyed = {k for k in old.clauses.keys() | old.retired.keys()
+                   if SCOPE_SEP not in k and k not in current and any(c.endswith(SCOPE_SEP + k) for c in current)}
+        if rekeyed:
+            old = LockFile({k: v for k, v in old.clauses.items() if k not in rekeyed},
+                           {k: v for k, v in old.retired.items() if k not in rekeyed}, old.problems)
     if old is None:
         return LockFile(dict(current), {}), UpdateReport(added=sorted(current))
     acc = None if accept is None else set(accept)
@@ -214,8 +262,9 @@ def lock_findings(doc: "SpecDocument", ws: "Workspace") -> list["Finding"]:
         return []
     out = []
     seen: set[str] = set()
+    fmt = ws.format_of(doc.path)
     for c in doc.clauses:
-        k = clause_key(doc.path, c)
+        k = clause_key(ws, doc.path, c)
         if k in seen:
             continue
         seen.add(k)
@@ -223,18 +272,33 @@ def lock_findings(doc: "SpecDocument", ws: "Workspace") -> list["Finding"]:
         if entry is not None:
             if ws.settings.enabled("SPEC520") and entry.evidence != NO_EVIDENCE and sentence_hash(c.sentence) != entry.sentence:
                 if ws.evidence_digest(doc.path, c) == entry.evidence:
-                    paths = [d.path for d in ws.challenges_for(k)] or [ws.challenge_path_for(k)]
-                    out.append(make("SPEC520", doc.path, c.tag_range,
-                                    f"Clause [^{k}] was reworded since its prompts were last reviewed: review "
-                                    f"{', '.join(paths)}, then run `spec-lsp lock --update {k}`.", k))
+                    if fmt.uses_challenge_files:
+                        paths = [d.path for d in ws.challenges_for(c.id)] or [ws.challenge_path_for(c.id)]
+                        msg = (f"Clause [^{k}] was reworded since its prompts were last reviewed: review "
+                               f"{', '.join(paths)}, then run `spec-lsp lock --update {k}`.")
+                    else:
+                        msg = (f"{key_label(ws, doc.path, k)} was reworded since its evidence was last reviewed: review "
+                               f"{_evidence_list(ws, doc.path, c)}, then run `spec-lsp lock --update {shell_word(k)}`.")
+                    out.append(make("SPEC520", doc.path, c.tag_range, msg, k))
             continue
         gone = ws.retired(k)
         if gone is not None and gone.sentence != sentence_hash(c.sentence):
             was = f" (it said: “{_short(gone.text)}”)" if gone.text else ""
+            what = f"ID [^{k}]" if fmt.fallback else f"{key_label(ws, doc.path, k)}"
             out.append(make("SPEC521", doc.path, c.tag_range,
-                            f"ID [^{k}] was retired{was}; anyone citing it means that policy, not this sentence. "
-                            f"Give this clause a new ID, or run `spec-lsp lock --update {k}` if the reuse is deliberate.", k))
+                            f"{what} was retired{was}; anyone citing it means that policy, not this sentence. "
+                            f"Give this clause a new ID, or run `spec-lsp lock --update {shell_word(k)}` if the reuse is deliberate.", k))
     return out
+
+
+def _evidence_list(ws: "Workspace", path: str, clause: "Clause") -> str:
+    """`specs/001-x/tasks.md (T012, T015)`: the evidence of a clause by file, with its labels."""
+    by: dict[str, list[str]] = {}
+    for e in ws.format_of(path).evidence(ws, path, clause):
+        by.setdefault(e.path, [])
+        if e.label and e.label != e.path and e.label not in by[e.path]:
+            by[e.path].append(e.label)
+    return "; ".join(p + (f" ({', '.join(ls[:6])}{'…' if len(ls) > 6 else ''})" if ls else "") for p, ls in by.items())
 
 
 def _short(s: str, n: int = 90) -> str:
@@ -243,32 +307,48 @@ def _short(s: str, n: int = 90) -> str:
 
 def lock_status(ws: "Workspace", path: str, clause: "Clause") -> str:
     """One line for the hover: how the clause stands against spec.lock."""
-    key, sentence = clause_key(path, clause), clause.sentence
+    key, sentence = clause_key(ws, path, clause), clause.sentence
+    ch = ws.format_of(path).uses_challenge_files
+    ev_word = "prompts" if ch else "evidence"
     if not ws.has_lock():
         return f"Not locked (no `{LOCK_FILE}`; `spec-lsp lock` creates it)."
     e = ws.lock.clauses.get(key)
     if e is None:
         r = ws.lock.retired.get(key)
         if r is not None and r.sentence != sentence_hash(sentence):
-            return f"**Reused ID**: [^{key}] was retired in `{LOCK_FILE}`."
+            return f"**Reused ID**: [^{key}] was retired in `{LOCK_FILE}`." if ch else \
+                f"**Reused ID**: `{key}` was retired in `{LOCK_FILE}`."
         return f"Not yet in `{LOCK_FILE}` (`spec-lsp lock` adds it)."
     ev = evidence_hash(evidence_of(ws, path, clause))
     same_s, same_e = e.sentence == sentence_hash(sentence), e.evidence == ev
+    upd = f"`spec-lsp lock --update {shell_word(key)}` records it"
     if same_s and same_e:
-        return f"Locked: sentence and prompts unchanged since `{LOCK_FILE}`."
+        return f"Locked: sentence and {ev_word} unchanged since `{LOCK_FILE}`."
     if not same_s and same_e and e.evidence != NO_EVIDENCE:
-        return f"**Stale evidence**: reworded since `{LOCK_FILE}`, prompts not reviewed since."
+        return f"**Stale evidence**: reworded since `{LOCK_FILE}`, {ev_word} not reviewed since."
     if not same_s:
-        return f"Reworded since `{LOCK_FILE}`; prompts changed too (`spec-lsp lock --update {key}` records it)."
-    return f"Prompts changed since `{LOCK_FILE}`; sentence unchanged (`spec-lsp lock --update {key}` records it)."
+        return f"Reworded since `{LOCK_FILE}`; {ev_word} changed too ({upd})."
+    return f"{ev_word.capitalize()} changed since `{LOCK_FILE}`; sentence unchanged ({upd})."
 
 
-def base_status(label: str, hashes: dict[str, str], path: str, clause: "Clause") -> str:
+def base_status(ws: "Workspace", label: str, hashes: dict[str, str], path: str, clause: "Clause") -> str:
     """One line for the hover: the clause against a base revision (`diff.base`)."""
-    h, sentence = hashes.get(clause_key(path, clause)), clause.sentence
+    h, sentence = hashes.get(clause_key(ws, path, clause)), clause.sentence
     if h is None:
         return f"New since `{label}`."
     return f"**Reworded since `{label}`**." if h != sentence_hash(sentence) else f"Unchanged since `{label}`."
+
+
+def accept_title(ws: "Workspace", key: str, code: str) -> str:
+    """The title of the editor's accept action for a SPEC520/SPEC521 finding about `key`."""
+    if SCOPE_SEP not in key:
+        what = "reviewed the prompts" if code == "SPEC520" else "reuse is deliberate"
+        return f"Accept [^{key}] in {LOCK_FILE} ({what})"
+    scope = key.partition(SCOPE_SEP)[0]
+    path = next((p for p in sorted(ws.docs) if ws.scope_of(p) == scope), None)
+    label = key_label(ws, path, key) if path is not None else key
+    what = "reviewed its evidence" if code == "SPEC520" else "reuse is deliberate"
+    return f"Accept {label} in {LOCK_FILE} ({what})"
 
 
 def accept_text(ws: "Workspace", keys: Iterable[str]) -> str:

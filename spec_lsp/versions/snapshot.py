@@ -9,7 +9,7 @@ from ..core.config import load_config
 from ..core.document import SpecDocument
 from ..core.model import Finding
 from ..core.workspace import Workspace
-from .identity import clause_key, evidence_hash, evidence_of, normalize, sentence_hash
+from .identity import clause_key, evidence_hash, evidence_of, key_label, normalize, sentence_hash
 from .lock import LockFile
 
 
@@ -25,6 +25,10 @@ class ClauseSnap:
     authority: str | None
     ehash: str
     evidence: tuple[str, ...]  # evidence paths
+    scope: str = ""  # the format's scope ("" for the Model Spec / id-patterns: bare keys)
+    cid: str = ""  # the clause's ID (or requirement name / criterion number) inside its scope
+    label: str = ""  # how reports name it: `[^sy73]`, `FR-001 (feature 001-photo-albums)`
+    evidence_labels: tuple[str, ...] = ()  # formats with scopes: "T020", "Scenario: Idle session ends"…
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +80,7 @@ def snapshot(ws: Workspace, label: str) -> Snapshot:
                 parent = doc.sections[s.parent].anchor if s.parent is not None else None
                 snap.sections[key] = SectionSnap(doc.path, s.anchor, s.title, s.authority, s.own_authority, parent, s.line)
         for c in doc.clauses:
-            k = clause_key(doc.path, c)
+            k = clause_key(ws, doc.path, c)
             if k in snap.clauses:
                 continue  # a duplicate ID: the first definition speaks for it (duplicate-clause-id reports it)
             snap.clauses[k] = _clause(ws, doc, c, k)
@@ -88,6 +92,10 @@ def _clause(ws: Workspace, doc: SpecDocument, c, k: str) -> ClauseSnap:
     si = doc.section_at(c.range.start.line)
     sec = doc.sections[si] if si is not None else None
     ev = evidence_of(ws, doc.path, c)
+    fmt = ws.format_of(doc.path)
+    scope = "" if fmt.fallback else fmt.scope(doc.path)
     return ClauseSnap(k, doc.path, c.range.start.line, normalize(c.sentence), sentence_hash(c.sentence),
                       (doc.path, sec.anchor if sec else ""), sec.title if sec else doc.title,
-                      sec.authority if sec else None, evidence_hash(ev), tuple(p for p, _ in ev))
+                      sec.authority if sec else None, evidence_hash(ev), tuple(dict.fromkeys(p for p, _ in ev)),
+                      scope, c.id, key_label(ws, doc.path, k),
+                      tuple(dict.fromkeys(e.label for e in fmt.evidence(ws, doc.path, c))) if scope else ())

@@ -18,9 +18,26 @@ mkdir "$WHEELS/src" && cp "$REPO/pyproject.toml" "$REPO/README.md" "$WHEELS/src/
 "$PY" -m pip wheel --disable-pip-version-check -q --no-deps -w "$WHEELS" "$WHEELS/src" >/dev/null
 # --platform any --abi none --implementation py: only pure-Python wheels are accepted, so a
 # dependency that needs a compiler or a platform wheel fails here instead of on the user's machine.
-"$PY" -m pip install --disable-pip-version-check -q --no-compile --target "$LIBS" \
-  --only-binary=:all: --python-version 3.10 --implementation py --abi none --platform any \
-  "$WHEELS"/spec_lsp-*.whl -r bundled-requirements.txt
+PURE=(--only-binary=:all: --python-version 3.10 --implementation py --abi none --platform any)
+WHL=$(ls "$WHEELS"/spec_lsp-*.whl)
+# spec-lsp's own dependencies, less the compiled ones it can do without (NOT_BUNDLED, below)
+mapfile -t REQS < <("$PY" - "$WHL" <<'PY'
+import re, sys, zipfile
+# regex: compiled; core/config.py falls back to `re` (user patterns then run without a time budget).
+# pyyaml: compiled; only `spec-lsp evals export` imports it.
+NOT_BUNDLED = {"regex", "pyyaml"}
+z = zipfile.ZipFile(sys.argv[1])
+meta = next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))
+for line in z.read(meta).decode().splitlines():
+    if line.startswith("Requires-Dist:"):
+        req = line.split(":", 1)[1].strip()
+        name = re.split(r"[ ;<>=!~\[(]", req, maxsplit=1)[0].lower()
+        if "extra ==" not in req and name not in NOT_BUNDLED:
+            print(req)
+PY
+)
+"$PY" -m pip install --disable-pip-version-check -q --no-compile --target "$LIBS" "${PURE[@]}" --no-deps "$WHL"
+"$PY" -m pip install --disable-pip-version-check -q --no-compile --target "$LIBS" "${PURE[@]}" "${REQS[@]}" -r bundled-requirements.txt
 # what the server never runs: test suites, console scripts, byte code
 find "$LIBS" -depth -type d \( -name tests -o -name __pycache__ \) -path "$LIBS/networkx/*" -exec rm -rf {} +
 find "$LIBS" -depth -type d -name __pycache__ -exec rm -rf {} +
