@@ -54,11 +54,15 @@ def test_health_reports_a_server_that_does_not_run(tmp_path):
 
 
 def test_health_ok_and_warns_without_spacy(tmp_path):
-    # spec_lsp importable (the checkout on PYTHONPATH), spaCy not (a fresh venv)
+    # spec_lsp and its pure-Python dependencies importable (the VS Code extension's bundled/libs, on a
+    # .pth), spaCy not (a fresh venv)
+    from test_vscode import build_vsix
+
+    build_vsix()
     venv = tmp_path / "nospacy"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     site = next((venv / "lib").glob("python3*/site-packages"))
-    (site / "checkout.pth").write_text(str(REPO) + "\n")
+    (site / "bundled.pth").write_text(str(REPO / "editors" / "vscode" / "bundled" / "libs") + "\n")
     text = checkhealth(tmp_path, [str(venv / "bin" / "python"), "-m", "spec_lsp", "serve"])
     assert "OK spec-lsp 0.1.0" in text, text
     assert "WARNING spaCy or its English model is missing" in text, text
