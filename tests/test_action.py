@@ -128,17 +128,18 @@ def test_action_fail_on_never_and_extra_args(tmp_path, runner_temp):
 @pytest.mark.slow
 def test_action_baseline_input(tmp_path, runner_temp):
     """`baseline` becomes `check --baseline FILE`: with every current finding recorded, the job passes;
-    a new error on top fails it, and only that one is reported."""
+    a new error on top fails it, and only that one is reported.  The baseline and SARIF files live outside
+    the checked tree: main's citation scan (SPEC500) reads every file, spec-lsp's own outputs included."""
     ws = workspace(tmp_path, "broken")
-    res = run_action(ws, runner_temp, {"extras": "", "fail-on": "never", "args": "--no-language --write-baseline spec-lsp-baseline.json"})
-    assert res["outputs"]["check"]["exit-code"] == "0" and (ws / "spec-lsp-baseline.json").is_file(), res["steps"]
-    res = run_action(ws, runner_temp, {"extras": "", "baseline": "spec-lsp-baseline.json", "args": "--no-language"})
+    res = run_action(ws, runner_temp, {"extras": "", "fail-on": "never", "sarif-file": "../out.sarif", "args": "--no-language --write-baseline ../spec-lsp-baseline.json"})
+    assert res["outputs"]["check"]["exit-code"] == "0" and (ws.parent / "spec-lsp-baseline.json").is_file(), res["steps"]
+    res = run_action(ws, runner_temp, {"extras": "", "baseline": "../spec-lsp-baseline.json", "sarif-file": "../out.sarif", "args": "--no-language"})
     check = res["steps"][1]
-    assert "--baseline spec-lsp-baseline.json" in check["stdout"].splitlines()[0], check["stdout"]
+    assert "--baseline ../spec-lsp-baseline.json" in check["stdout"].splitlines()[0], check["stdout"]
     assert res["outputs"]["check"]["exit-code"] == "0" and res["steps"][2]["code"] == 0, res["steps"]
-    assert json.loads((ws / "spec-lsp.sarif").read_text(encoding="utf-8"))["runs"][0]["results"] == []
+    assert json.loads((ws.parent / "out.sarif").read_text(encoding="utf-8"))["runs"][0]["results"] == []
     (ws / "new.md").write_text("# New\n\nSee [there](#nowhere-at-all).\n", encoding="utf-8")
-    res = run_action(ws, runner_temp, {"extras": "", "baseline": "spec-lsp-baseline.json", "args": "--no-language"})
+    res = run_action(ws, runner_temp, {"extras": "", "baseline": "../spec-lsp-baseline.json", "sarif-file": "../out.sarif", "args": "--no-language"})
     assert res["outputs"]["check"]["exit-code"] == "1" and res["steps"][2]["code"] == 1, res["steps"]
-    results = json.loads((ws / "spec-lsp.sarif").read_text(encoding="utf-8"))["runs"][0]["results"]
+    results = json.loads((ws.parent / "out.sarif").read_text(encoding="utf-8"))["runs"][0]["results"]
     assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]) for r in results] == [("SPEC120", "new.md")]
