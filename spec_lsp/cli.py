@@ -1,4 +1,4 @@
-"""Command line: `spec-lsp check | rules | graph | doctor | evals | serve`."""
+"""Command line: `spec-lsp check | rules | rule | graph | doctor | evals | serve`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from . import __version__
 from .core.config import ConfigProblem, find_root, load_config
 from .core.model import Severity
 from .core.output import rules_table, to_json, to_sarif, to_text
-from .core.workspace import Workspace
 from .versions import cli as versions_cli
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -59,6 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("rules", help="list every rule")
     r.add_argument("--format", choices=("text", "json"), default="text")
 
+    from . import rule_cmd  # `spec-lsp rule NAME|CODE`
+
+    rule_cmd.add_parser(sub)
+
     g = sub.add_parser("graph", help="print the cross-reference graph")
     g.add_argument("paths", nargs="*", metavar="PATH")
     g.add_argument("--format", choices=("json", "dot", "mermaid"), default="json")
@@ -103,6 +106,8 @@ def _progress_fn(enabled: bool):
 
 def _open_workspace(paths: list[str], config_file: str | None, select=(), ignore=(), paranoid=False, follow_symlinks=False):
     """One workspace for paths that share a root (the directory of the governing config file)."""
+    from .core.workspace import Workspace  # here, so that `spec-lsp rule` needs no dependency
+
     targets = [Path(p) for p in (paths or ["."])]
     for t in targets:
         if not t.exists():
@@ -307,6 +312,10 @@ def main(argv: list[str] | None = None) -> int:
         if a.command == "rules":
             sys.stdout.write(rules_table(a.format) + "\n")
             return EXIT_OK
+        if a.command == "rule":
+            from .rule_cmd import run as cmd_rule
+
+            return cmd_rule(a)
         if a.command == "graph":
             return cmd_graph(a)
         if a.command == "serve":

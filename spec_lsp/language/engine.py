@@ -172,6 +172,12 @@ class LanguageEngine:
         if os.environ.get("SPEC_LSP_NO_MODEL") == "1":
             names = []
             errors.append("SPEC_LSP_NO_MODEL=1")
+        no_spacy = False
+        if names:
+            try:
+                import spacy  # noqa: F401
+            except ImportError:  # a bundled or structural-only install: no NLP stack at all
+                no_spacy, names = True, []
         for name in names:
             meta = _model_meta(name)
             if meta is None:
@@ -181,7 +187,10 @@ class LanguageEngine:
             self.model_id = f"{meta.get('lang', 'en')}_{meta.get('name', name)}-{meta.get('version', '?')}"
             self._status = f"ready ({name} {meta.get('version', '')})".strip()
             break
-        if self._model is None:
+        if self._model is None and no_spacy:
+            self._status = ("spaCy is not installed, so the language rules that need a parser are off; the structural "
+                            'rules and the others still run. Install it with: pip install "spec-lsp[nlp]"')
+        elif self._model is None:
             tried = f"tried {', '.join(names)}" if names else "SPEC_LSP_NO_MODEL=1 is set"
             self._status = (f"No spaCy English model is installed ({tried}); the language rules that need a parser "
                             f"are off, the others still run. {INSTALL_HINT}")

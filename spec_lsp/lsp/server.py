@@ -548,7 +548,7 @@ class SpecServer(LanguageServer):
     def diagnostics_for(self, r: Root, rel: str, findings: list[Finding] | None = None) -> list[T.Diagnostic]:
         fs = findings if findings is not None else r.ws.findings(rel)
         ix = self.index_of(r, rel)
-        return [diagnostic(f, ix, lambda p: self.index_of(r, p), lambda p: self.uri_of(r, p)) for f in fs]
+        return [diagnostic(f, ix, lambda p: self.index_of(r, p), lambda p: self.uri_of(r, p), r.ws.config.docs_url) for f in fs]
 
     def _config_diagnostics(self, r: Root) -> dict[str, list[Finding]]:
         out: dict[str, list[Finding]] = {}
