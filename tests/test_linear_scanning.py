@@ -151,7 +151,8 @@ def test_contradiction_pairs_are_compared_once_without_a_pair_set():
     ix = ContradictionIndex()
     n = 60
     for i in range(n):
-        ix.update(("p.md", f"c{i}", 0), (Proposition("assistant", "reveal", ("key",), i % 2 == 1, "must"),),
+        # (distinct texts: the same statement written twice is not compared with itself)
+        ix.update(("p.md", f"c{i}", 0), (Proposition("assistant", "reveal", ("key",), i % 2 == 1, "must", text=f"s{i}"),),
                   ClauseMeta(clause_id=f"c{i}"))
     out = ix.conflicts()
     assert ix.comparisons == n * (n - 1) // 2
