@@ -65,12 +65,13 @@ def test_structure_hook_fails_on_a_broken_spec(tmp_path, pc_home):
 
 def test_language_hook_runs_the_parser_rules(tmp_path, pc_home):
     """The language hook's environment has spaCy and the model (the `nlp` extra): a parser rule
-    (vague-term needs part-of-speech tags) reports next to a structural error, which fails the hook."""
-    notes = "# Notes\n\nSee [the rules](#nowhere).\n\nThe assistant should give an appropriate answer.\n"
+    (subjective-language needs part-of-speech tags) reports next to a structural error, which fails the hook."""
+    # (a section titled "Notes" is not normative; subjective-language is on by default and needs the parser)
+    notes = "# Privacy\n\nSee [the rules](#nowhere).\n\nThe interface must be intuitive.\n"
     repo = git_repo(tmp_path, "model-spec", {"notes.md": notes})
     r = try_repo(repo, "spec-lsp-check-language", pc_home)
     out = r.stdout + r.stderr
     assert r.returncode == 1, out
     assert "notes.md:3:" in out and "SPEC120" in out, out
-    assert "notes.md:5:" in out and "SPEC201" in out, out  # only with spaCy and the model
+    assert "notes.md:5:" in out and "SPEC202" in out, out  # only with spaCy and the model
     assert "spaCy is not installed" not in out and "No spaCy English model" not in out
