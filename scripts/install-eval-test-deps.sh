@@ -16,19 +16,24 @@ OE_VENV="$CACHE/openai-evals-venv"
 # what `evals.data`, `evals.registry`, `evals.elsuite.modelgraded.classify` and `oaieval` import at run time
 OE_DEPS="blobfile lz4 pydantic zstandard pyyaml requests openai backoff tqdm tiktoken"
 mkdir -p "$CACHE"
-if [ ! -f "$OE_VENV/.installed-$OE_VERSION" ]; then
-  log "installing OpenAI Evals $OE_VERSION (--no-deps + $OE_DEPS) into $OE_VENV (under a minute)"
-  rm -rf "$OE_VENV"
-  python3 -m venv "$OE_VENV"
-  "$OE_VENV/bin/pip" install -q --disable-pip-version-check --no-deps "evals==$OE_VERSION"
+install_openai_evals() {   # an && chain: `set -e` does not apply inside a function called with ||
+  rm -rf "$OE_VENV" &&
+  python3 -m venv "$OE_VENV" &&
+  "$OE_VENV/bin/pip" install -q --disable-pip-version-check --no-deps "evals==$OE_VERSION" &&
   # the resolver complains that the rest of evals' declared deps are missing: expected, they are unused here
-  "$OE_VENV/bin/pip" install -q --disable-pip-version-check $OE_DEPS 2>&1 | grep -v -e "^ERROR: pip's dependency resolver" -e "^evals .* requires" || true
+  { "$OE_VENV/bin/pip" install -q --disable-pip-version-check $OE_DEPS 2>&1 |
+      grep -v -e "^ERROR: pip's dependency resolver" -e "^evals .* requires" -e "^WARNING: Location"; true; } &&
   # the wheel bundles ~720 MB of datasets for OpenAI's own evals; nothing here reads them
-  rm -rf "$OE_VENV"/lib/python3*/site-packages/evals/registry/data
-  OPENAI_API_KEY=sk-offline "$OE_VENV/bin/python" -c "import evals.data, evals.registry, evals.elsuite.modelgraded.classify, evals.cli.oaieval"
+  rm -rf "$OE_VENV"/lib/python3*/site-packages/evals/registry/data &&
+  OPENAI_API_KEY=sk-offline "$OE_VENV/bin/python" -c \
+    "import evals.data, evals.registry, evals.elsuite.modelgraded.classify, evals.cli.oaieval" &&
   touch "$OE_VENV/.installed-$OE_VERSION"
+}
+if [ ! -f "$OE_VENV/.installed-$OE_VERSION" ]; then
+  log "installing OpenAI Evals $OE_VERSION (--no-deps + $OE_DEPS) into $OE_VENV (about a minute)"
+  install_openai_evals || log "OpenAI Evals could not be installed: its tests will skip"
 fi
-log "ready: OpenAI Evals $("$OE_VENV/bin/pip" show evals 2>/dev/null | sed -n 's/^Version: //p') in $OE_VENV"
+if [ -f "$OE_VENV/.installed-$OE_VERSION" ]; then log "ready: OpenAI Evals $("$OE_VENV/bin/pip" show evals 2>/dev/null | sed -n 's/^Version: //p') in $OE_VENV"; fi
 
 command -v npm >/dev/null 2>&1 || { log "npm not found: the promptfoo tests will skip"; exit 0; }
 mkdir -p "$PF_DIR"

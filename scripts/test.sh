@@ -15,8 +15,8 @@ if command -v npm >/dev/null 2>&1; then
   (cd editors/vscode && npm ci --no-audit --no-fund --loglevel=error && npm test --silent && npm run --silent package >/dev/null)
 fi
 
-echo "== installing promptfoo for the eval-export tests (cached; skipped without npm)"
-bash scripts/install-eval-test-deps.sh || echo "promptfoo could not be installed: its tests will skip"
+echo "== installing promptfoo and OpenAI Evals for the eval-export tests (cached; promptfoo skipped without npm)"
+bash scripts/install-eval-test-deps.sh || echo "promptfoo / OpenAI Evals could not be installed: their tests will skip"
 
 if [ "${SPEC_LSP_EDITORS:-1}" != "0" ]; then
   echo "== installing the real editors for the end-to-end tests"

@@ -15,8 +15,10 @@ import pytest
 
 from tests.evals.test_evals_export import PF_CACHE, WS, export, read_jsonl
 
-OE_PY = PF_CACHE / "openai-evals-venv" / "bin" / "python"
-pytestmark = pytest.mark.skipif(not OE_PY.exists(), reason="OpenAI Evals venv not installed (bash scripts/install-eval-test-deps.sh)")
+OE_VENV = PF_CACHE / "openai-evals-venv"
+OE_PY = OE_VENV / "bin" / "python"
+# the marker is written only after the install script's import check passed
+pytestmark = pytest.mark.skipif(not OE_PY.exists() or not any(OE_VENV.glob(".installed-*")), reason="OpenAI Evals venv not installed (bash scripts/install-eval-test-deps.sh)")
 
 # Runs inside the evals venv. argv: registry dir, eval name. Prints one JSON report.
 SNIPPET = r'''
