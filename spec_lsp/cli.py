@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--follow-symlinks", action="store_true",
                    help="also index files reached through symlinks that lead outside the workspace (off by default)")
     c.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout")
+    c.add_argument("--explain-scope", action="append", metavar="FILE",
+                   help="print which sentences of FILE the language rules read (normative statements), and why")
     versions_cli.add_check_options(c)  # --baseline, --write-baseline, --since (spec_lsp/versions/)
 
     r = sub.add_parser("rules", help="list every rule")
@@ -134,6 +136,16 @@ def _group_by_root(paths: list[str]) -> list[list[str]]:
     return list(groups.values())
 
 
+def _nested_in_scope(ws, only: set[str] | None) -> list[Path]:
+    """The nested roots of a loaded workspace (sub-directories with a config file of their own) that the
+    arguments cover: `check .` checks them too, each with its own settings, as the server does."""
+    out = []
+    for n in ws.nested_roots:
+        if only is None or any(o == "" or (o.endswith("/") and (n + "/").startswith(o)) for o in only):
+            out.append(ws.root / n)
+    return out
+
+
 def _usage(msg: str) -> int:
     sys.stderr.write(f"spec-lsp: error: {msg}\n")
     return EXIT_USAGE
@@ -159,6 +171,10 @@ def _output_problem(path: str) -> str | None:
 
 
 def cmd_check(a) -> int:
+    if getattr(a, "explain_scope", None):
+        from .language.scope_cli import explain_scope
+
+        return explain_scope(a.explain_scope, lambda paths: _open_workspace(paths, a.config))
     if a.output:
         why = _output_problem(a.output)
         if why:
@@ -176,15 +192,21 @@ def cmd_check(a) -> int:
     all_problems = []
     n_files = 0
     lp = None
-    for group in _group_by_root(a.paths):
+    groups = _group_by_root(a.paths)
+    seen_roots = {find_root(Path(g[0])) for g in groups}
+    for group in groups:  # (grows: a sub-directory with its own config is a root of its own, checked too)
         ws, problems, only = _open_workspace(group, a.config, select, ignore, a.paranoid, a.follow_symlinks)
         all_problems.extend(problems)
         ws.load(progress=_progress_fn(tty))
+        for sub in _nested_in_scope(ws, only):
+            if sub.resolve() not in seen_roots:
+                seen_roots.add(sub.resolve())
+                groups.append([str(sub)])
         ws.load_citations(a.jobs if a.jobs and a.jobs > 1 else None)  # citations in code and tests (spec_lsp/trace)
         n_files += len(ws.docs)
         wants_nlp = ws.settings.any_enabled("language") or ws.settings.any_enabled("consistency")
         if not a.no_language and ws.config.language.enabled and wants_nlp:
-            from .core.language_pass import LanguagePass
+            from .language.langpass import LanguagePass
 
             if lp is None or lp.config.language != ws.config.language:
                 lp = LanguagePass(ws.config)
@@ -194,7 +216,7 @@ def cmd_check(a) -> int:
             else:
                 lp.reset(ws.config)
             if a.jobs and a.jobs > 1:
-                from .core.parallel import analyze_parallel
+                from .language.parallel import analyze_parallel
 
                 analyze_parallel(lp, ws, a.jobs)
             else:
