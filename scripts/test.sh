@@ -16,8 +16,8 @@ if command -v npm >/dev/null 2>&1; then
     && PYTHON="$PY" npm run --silent package >/dev/null && ls -l spec-lsp.vsix | awk '{print "   spec-lsp.vsix: " $5 " bytes"}')
 fi
 
-echo "== installing promptfoo for the eval-export tests (cached; skipped without npm)"
-bash scripts/install-eval-test-deps.sh || echo "promptfoo could not be installed: its tests will skip"
+echo "== installing promptfoo and OpenAI Evals for the eval-export tests (cached; promptfoo skipped without npm)"
+bash scripts/install-eval-test-deps.sh || echo "promptfoo / OpenAI Evals could not be installed: their tests will skip"
 
 if [ "${SPEC_LSP_EDITORS:-1}" != "0" ]; then
   echo "== installing the real editors for the end-to-end tests"
