@@ -49,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="processes for the language pass")
     c.add_argument("--show-waived", action="store_true", help="also list findings silenced by waivers, with their reasons")
     c.add_argument("--paranoid", action="store_true", help=argparse.SUPPRESS)
+    c.add_argument("--follow-symlinks", action="store_true",
+                   help="also index files reached through symlinks that lead outside the workspace (off by default)")
     c.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout")
     versions_cli.add_check_options(c)  # --baseline, --write-baseline, --since (spec_lsp/versions/)
 
@@ -97,7 +99,7 @@ def _progress_fn(enabled: bool):
     return progress
 
 
-def _open_workspace(paths: list[str], config_file: str | None, select=(), ignore=(), paranoid=False):
+def _open_workspace(paths: list[str], config_file: str | None, select=(), ignore=(), paranoid=False, follow_symlinks=False):
     """One workspace for paths that share a root (the directory of the governing config file)."""
     targets = [Path(p) for p in (paths or ["."])]
     for t in targets:
@@ -108,6 +110,10 @@ def _open_workspace(paths: list[str], config_file: str | None, select=(), ignore
     if cfg_path is not None and not cfg_path.is_file():
         raise SystemExit(_usage(f"no such config file: {cfg_path}"))
     cfg, problems = load_config(root, path=cfg_path)
+    if follow_symlinks:  # user-level: only the command line (or editor settings) may turn it on
+        from dataclasses import replace as _replace
+
+        cfg = _replace(cfg, follow_symlinks=True)
     ws = Workspace(root, cfg, problems, select=select, ignore=ignore, paranoid=paranoid)
     only: set[str] | None = None
     if any(t.resolve() != root for t in targets):
@@ -171,7 +177,7 @@ def cmd_check(a) -> int:
     n_files = 0
     lp = None
     for group in _group_by_root(a.paths):
-        ws, problems, only = _open_workspace(group, a.config, select, ignore, a.paranoid)
+        ws, problems, only = _open_workspace(group, a.config, select, ignore, a.paranoid, a.follow_symlinks)
         all_problems.extend(problems)
         ws.load(progress=_progress_fn(tty))
         ws.load_citations(a.jobs if a.jobs and a.jobs > 1 else None)  # citations in code and tests (spec_lsp/trace)

@@ -12,10 +12,12 @@ from .model import Position, Range
 # ---------------------------------------------------------------------------------------------
 # Challenge-prompt files
 
-_HEADER = re.compile(r"^Examples\s+for\s+\[\^(?P<id>[^\]\s]+)\](?:\s+in\s+(?P<title>.*?))?\s*:?\s*$")
-_EXAMPLE = re.compile(r"^\*\*Example\*\*\s*:?\s*(?P<title>.*?)\s*$")
+# (Titles are matched greedily and trimmed by hand: a lazy title followed by optional white space
+# would be quadratic in a long run of spaces.)
+_HEADER = re.compile(r"^Examples\s+for\s+\[\^(?P<id>[^\[\]\s]+)\](?:\s+in\s+(?P<title>.*)|\s*:?)$")
+_EXAMPLE = re.compile(r"^\*\*Example\*\*\s*:?\s*(?P<title>.*)$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*([\w+-]*)")
-_TAG = re.compile(r"^\s*<(/?)([A-Za-z_][\w.-]*)\b[^>]*?(/?)>")
+_TAG = re.compile(r"^\s*<(/?)([A-Za-z_][\w.-]*)(?![\w.-])([^>]*)>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,14 @@ class ChallengeDocument:
         return (self.path, self.file_id, self.header, self.examples, self.problems, self.mentions, self.line_count)
 
 
+def _trim_title(t: str) -> str:
+    """What a lazy `(?P<title>.*?)\\s*:?\\s*$` would have captured."""
+    t = t.rstrip()
+    if t.endswith(":"):
+        t = t[:-1].rstrip()
+    return t
+
+
 def parse_challenge(path: str, text: str, file_id: str, config: Config) -> ChallengeDocument:
     lines = [ln[:-1] if ln.endswith("\r") else ln for ln in text.split("\n")]
     header = None
@@ -67,9 +77,11 @@ def parse_challenge(path: str, text: str, file_id: str, config: Config) -> Chall
             lead = len(lines[first]) - len(lines[first].lstrip())
             idr = Range(Position(first, lead + m.start("id")), Position(first, lead + m.end("id")))
             tr = None
-            if m.group("title") is not None:
-                tr = Range(Position(first, lead + m.start("title")), Position(first, lead + m.end("title")))
-            header = ChallengeHeader(m.group("id"), idr, m.group("title"), tr, Range(Position(first, 0), Position(first, len(lines[first]))))
+            title = m.group("title")
+            if title is not None:
+                title = _trim_title(title)
+                tr = Range(Position(first, lead + m.start("title")), Position(first, lead + m.start("title") + len(title)))
+            header = ChallengeHeader(m.group("id"), idr, title, tr, Range(Position(first, 0), Position(first, len(lines[first]))))
     if header is None:
         r = Range(Position(first or 0, 0), Position(first or 0, len(lines[first]) if first is not None else 0))
         problems.append(Problem("no-header", r, f"the first line should be `Examples for [^{file_id}] in <section title>:`"))
@@ -101,7 +113,7 @@ def parse_challenge(path: str, text: str, file_id: str, config: Config) -> Chall
                 continue
             tm = _TAG.match(ln)
             if tm:
-                closing, name, selfclose = tm.group(1), tm.group(2), tm.group(3)
+                closing, name, selfclose = tm.group(1), tm.group(2), "/" if tm.group(3).endswith("/") else ""
                 if not depth or depth[-1] in containers:
                     if not closing:
                         if name in roles_allowed:
@@ -130,14 +142,14 @@ def parse_challenge(path: str, text: str, file_id: str, config: Config) -> Chall
         em = _EXAMPLE.match(ln)
         if em:
             close_example()
-            cur_title, cur_line, cur_roles, cur_block = em.group("title"), i, [], None
+            cur_title, cur_line, cur_roles, cur_block = em.group("title").rstrip(), i, [], None
             prose.append((i, em.start("title")))
             continue
         if header is not None and i == header.range.start.line:
             continue
         if ln.strip():
             prose.append((i, 0))
-        for mm in re.finditer(r"\[\^([^\]\s]+)\]", ln):
+        for mm in re.finditer(r"\[\^([^\[\]\s]+)\]", ln):
             mentions.append(Mention(mm.group(1), Range(Position(i, mm.start(1)), Position(i, mm.end(1))), -1))
     if fence is not None:
         problems.append(Problem("unclosed-block", Range(Position(fence[2], 0), Position(fence[2], len(lines[fence[2]]))),

@@ -15,7 +15,20 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
+from wcmatch import glob as _wcglob
+
 from .model import Severity
+
+try:  # user regular expressions run with a time budget (`regex`'s timeout=); `re` is the fallback
+    import regex as _regex
+except ImportError:  # pragma: no cover - a declared dependency
+    _regex = None
+try:  # the regular-expression parser, to inspect user patterns before they ever run
+    import re._parser as _sre_parse  # Python 3.11+
+    import re._constants as _sre_c
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+    import sre_constants as _sre_c  # type: ignore[no-redef]
 
 DEFAULT_AUTHORITIES = ("root", "system", "developer", "user", "guideline")
 DEFAULT_EXCLUDE = (
@@ -70,6 +83,8 @@ class Config:
     site_root: str | None = None  # MDX docs: the directory that site-absolute links (`/guide/x`) start from
     id_bold_lead: bool = False  # internal (set per format): `**ID** text` defines a clause without a separator
     no_indented_code: bool = False  # internal (set per format): MDX has no indented code blocks
+    # user-level settings (editor settings, `check --follow-symlinks`): a repository config cannot set them
+    follow_symlinks: bool = False  # index files reached through symlinks that point outside the root
     # server-only settings
     debounce_ms: int = 150
     diff_base: str | None = None  # `diff.base`: a git revision the editor compares clauses with (spec_lsp/versions/)
@@ -88,7 +103,7 @@ class Config:
             tuple(sorted((k, tuple(v)) for k, v in self.attributes.items())),
             tuple(sorted((k, tuple(sorted(v.items()))) for k, v in self.attribute_aliases.items())), self.roles,
             self.check_non_markdown_links, tuple(sorted(self.rules.items())), self.select, self.ignore,
-            self.formats, self.citation_patterns, self.site_root,
+            self.formats, self.citation_patterns, self.site_root, self.follow_symlinks,
         )
 
 
@@ -96,11 +111,107 @@ _pattern_cache: dict[tuple[str, ...], tuple[re.Pattern, ...]] = {}
 
 
 def _compile_patterns(pats: tuple[str, ...]) -> tuple[re.Pattern, ...]:
+    """Compiled id-patterns: with the `regex` module, whose matching takes a time budget
+    (markdown.ID_PATTERN_TIMEOUT), so that a pattern that slipped past `regex_risk` cannot freeze."""
     got = _pattern_cache.get(pats)
     if got is None:
-        got = tuple(re.compile(p) for p in pats)
+        out = []
+        for p in pats:
+            try:
+                out.append(_regex.compile(p) if _regex is not None else re.compile(p))
+            except Exception:  # valid for `re` (checked when loading), not for `regex`: fall back
+                out.append(re.compile(p))
+        got = tuple(out)
         _pattern_cache[pats] = got
     return got
+
+
+_UNBOUNDED = 100  # a repeat with more than this many iterations counts as unbounded
+
+
+def _subpatterns(av):
+    """The nested sub-patterns in a parsed node's argument, whatever the node (Python 3.10-3.13)."""
+    stack = [av]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, _sre_parse.SubPattern):
+            yield x
+        elif isinstance(x, (list, tuple)):
+            stack.extend(x)
+
+
+def regex_risk(pattern: str) -> str | None:
+    """Why a user pattern could backtrack catastrophically, or None.
+
+    Rejected: a repeat with an unbounded maximum (`+`, `*`, `{n,}`) around something that itself
+    holds an unbounded repeat (`(a+)+`, `(\\w*\\s?)*`): the classic exponential shapes.  Other slow
+    shapes (overlapping alternatives under a repeat) are stopped by the matching time budget."""
+    try:
+        tree = _sre_parse.parse(pattern)
+    except Exception:
+        return None
+    reps = {_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT}
+
+    def unbounded_inside(sp) -> bool:
+        for op, av in sp:
+            if op in reps and av[1] > _UNBOUNDED:
+                return True
+            if any(unbounded_inside(c) for c in _subpatterns(av)):
+                return True
+        return False
+
+    def walk(sp) -> str | None:
+        for op, av in sp:
+            if op in reps and av[1] > _UNBOUNDED and unbounded_inside(av[2]):
+                return "it nests unbounded repeats (like `(a+)+`), which can take exponential time"
+            for c in _subpatterns(av):
+                why = walk(c)
+                if why:
+                    return why
+        return None
+
+    return walk(tree)
+
+
+def id_group_optional(pattern: str) -> bool:
+    """True if the pattern has an `id` group that a match can leave unset (`(?P<id>FR-\\d+)?REQ`)."""
+    try:
+        tree = _sre_parse.parse(pattern)
+    except Exception:
+        return False
+    gid = tree.state.groupdict.get("id") if hasattr(tree, "state") else tree.pattern.groupdict.get("id")
+    if gid is None:
+        return False
+    sub = getattr(_sre_c, "SUBPATTERN")
+    branch = getattr(_sre_c, "BRANCH")
+    reps = {_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT} | ({_sre_c.POSSESSIVE_REPEAT} if hasattr(_sre_c, "POSSESSIVE_REPEAT") else set())
+    atomic = getattr(_sre_c, "ATOMIC_GROUP", None)
+    exists = getattr(_sre_c, "GROUPREF_EXISTS", None)
+    assert_ = getattr(_sre_c, "ASSERT", None)
+
+    def sets(sp) -> bool:  # does every match of sp set the group?
+        for op, av in sp:
+            if op is sub:
+                if av[0] == gid or sets(av[-1]):
+                    return True
+            elif op in reps:
+                if av[0] >= 1 and sets(av[2]):
+                    return True
+            elif op is branch:
+                if all(sets(b) for b in av[1]):
+                    return True
+            elif op is atomic and atomic is not None:
+                if sets(av):
+                    return True
+            elif op is exists and exists is not None:
+                if sets(av[1]) and av[2] is not None and sets(av[2]):
+                    return True
+            elif op is assert_ and assert_ is not None:
+                if av[0] == 1 and sets(av[1]):
+                    return True
+        return False
+
+    return not sets(tree)
 
 
 _challenge_cache: dict[tuple[str, ...], tuple[re.Pattern, ...]] = {}
@@ -116,6 +227,14 @@ def _challenge_regexes(templates: tuple[str, ...]) -> tuple[re.Pattern, ...]:
         got = tuple(out)
         _challenge_cache[templates] = got
     return got
+
+
+def template_escapes_root(t: str) -> bool:
+    """A challenge-file template that could name a path outside the workspace root."""
+    t2 = t.replace("\\", "/")
+    if t2.startswith(("/", "~")) or re.match(r"^[A-Za-z]:", t2):
+        return True
+    return any(part == ".." for part in t2.split("/"))
 
 
 def challenge_id(rel_path: str, config: Config) -> str | None:
@@ -168,40 +287,27 @@ def path_included(rel_path: str, config: Config) -> bool:
 
 
 def _glob_match(path: str, pattern: str) -> bool:
-    rx = _glob_regex(pattern)
-    return rx.match(path) is not None
+    return _glob_matcher(pattern).match(path)
 
 
-_glob_cache: dict[str, re.Pattern] = {}
+# Globs are matched by wcmatch (gitignore-style `**`; `*` and `?` never cross `/`; dot files
+# included), whose translation uses atomic groups: no backtracking, so a pattern with many `*` or
+# `**/` cannot freeze discovery.  A bare name (no `/`) matches at any depth, like .gitignore.
+_GLOB_FLAGS = _wcglob.GLOBSTAR | _wcglob.DOTGLOB | _wcglob.FORCEUNIX
+_glob_cache: dict[str, object] = {}
 
 
-def _glob_regex(pattern: str) -> re.Pattern:
-    rx = _glob_cache.get(pattern)
-    if rx is None:
-        p = pattern.lstrip("./") if pattern.startswith("./") else pattern
-        out = ""
-        i = 0
-        while i < len(p):
-            if p.startswith("**/", i):
-                out += "(?:.*/)?"
-                i += 3
-            elif p.startswith("**", i):
-                out += ".*"
-                i += 2
-            elif p[i] == "*":
-                out += "[^/]*"
-                i += 1
-            elif p[i] == "?":
-                out += "[^/]"
-                i += 1
-            else:
-                out += re.escape(p[i])
-                i += 1
+def _glob_matcher(pattern: str):
+    m = _glob_cache.get(pattern)
+    if m is None:
+        p = pattern
+        while p.startswith("./"):
+            p = p[2:]
         if "/" not in pattern.rstrip("/"):
-            out = "(?:.*/)?" + out  # a bare name matches at any depth, like .gitignore
-        rx = re.compile("^" + out + "$")
-        _glob_cache[pattern] = rx
-    return rx
+            p = "**/" + p
+        m = _wcglob.compile(p, flags=_GLOB_FLAGS)
+        _glob_cache[pattern] = m
+    return m
 
 
 # ------------------------------------------------------------------------------------------
@@ -230,9 +336,17 @@ class _Loader:
         return tuple(value)
 
 
+EDITOR_SOURCE = "<editor settings>"
+
+
 def apply_settings(base: Config, data: Mapping[str, Any], source: str) -> tuple[Config, list[ConfigProblem]]:
-    """Overlay `data` (a parsed TOML table or editor settings) on `base`; bad keys are reported and skipped."""
+    """Overlay `data` (a parsed TOML table or editor settings) on `base`; bad keys are reported and skipped.
+
+    Keys that decide what may be read or written outside the workspace (`follow-symlinks`,
+    `language.cache-dir`) are user-level: accepted from editor settings (source EDITOR_SOURCE),
+    refused from a repository's config file."""
     ld = _Loader(source)
+    user_level = source == EDITOR_SOURCE
     changes: dict[str, Any] = {}
     if not isinstance(data, Mapping):
         ld.bad("(root)", f"expected a table, got {type(data).__name__}")
@@ -277,9 +391,13 @@ def apply_settings(base: Config, data: Mapping[str, Any], source: str) -> tuple[
             v = ld.str_list(key, value)
             if v is not None:
                 bad = [t for t in v if t.count("{id}") != 1]
+                outside = [t for t in v if template_escapes_root(t)]
                 globby = [t for t in v if any(ch in t.replace("{id}", "") for ch in "*?[")]
                 if bad:
                     ld.bad(key, f"each template needs exactly one {{id}}: {', '.join(map(repr, bad))}")
+                elif outside:
+                    ld.bad(key, f"templates must be paths inside the workspace (no `..`, no absolute path): "
+                                f"{', '.join(map(repr, outside))}")
                 elif globby:
                     ld.bad(key, f"{', '.join(map(repr, globby))}: a template is a path with {{id}}, not a glob; "
                                 "`*`, `?` and `[` cannot name the one file of a clause")
@@ -297,6 +415,13 @@ def apply_settings(base: Config, data: Mapping[str, Any], source: str) -> tuple[
                         continue
                     if rx.match(""):
                         ld.bad(key, f"pattern {p!r} matches the empty string")
+                        continue
+                    risk = regex_risk(p)
+                    if risk:
+                        ld.bad(key, f"pattern {p!r} is rejected: {risk}; write it without a repeat inside a repeat")
+                        continue
+                    if id_group_optional(p):
+                        ld.bad(key, f"pattern {p!r}: its `id` group can be left unset by a match; make the group required")
                         continue
                     if _heading_only(p):
                         ld.bad(key, f"pattern {p!r} only matches headings, and IDs are read from the start of a "
@@ -319,6 +444,13 @@ def apply_settings(base: Config, data: Mapping[str, Any], source: str) -> tuple[
                         continue
                     if rx.match(""):
                         ld.bad(key, f"pattern {p!r} matches the empty string")
+                        continue
+                    risk = regex_risk(p)
+                    if risk:
+                        ld.bad(key, f"pattern {p!r} is rejected: {risk}; write it without a repeat inside a repeat")
+                        continue
+                    if id_group_optional(p):
+                        ld.bad(key, f"pattern {p!r}: its `id` group can be left unset by a match; make the group required")
                         continue
                     ok.append(p)
                 changes["citation_patterns"] = tuple(ok)
@@ -344,6 +476,14 @@ def apply_settings(base: Config, data: Mapping[str, Any], source: str) -> tuple[
                         continue
                     aliases[str(an)] = {str(k): v for k, v in table.items()}
                 changes["attribute_aliases"] = aliases
+        elif key == "follow-symlinks":
+            if not user_level:
+                ld.bad(key, "only user-level settings (editor settings, `check --follow-symlinks`) may follow symlinks "
+                            "out of the workspace; a repository's config cannot")
+            elif isinstance(value, bool):
+                changes["follow_symlinks"] = value
+            else:
+                ld.bad(key, "expected true or false")
         elif key == "check-non-markdown-links":
             if isinstance(value, bool):
                 changes["check_non_markdown_links"] = value
@@ -367,7 +507,7 @@ def apply_settings(base: Config, data: Mapping[str, Any], source: str) -> tuple[
                     rules[str(rk)] = rv.lower()
                 changes["rules"] = rules
         elif key == "language":
-            lang, probs = _language(base.language, value, source)
+            lang, probs = _language(base.language, value, source, user_level)
             ld.problems.extend(probs)
             changes["language"] = lang
         elif key == "diagnostics":
@@ -437,7 +577,7 @@ def attribute_aliases(fmt, config: "Config", key: str) -> Mapping[str, str]:
     return {**own, **extra} if extra else own
 
 
-def _language(base: LanguageConfig, value: Any, source: str) -> tuple[LanguageConfig, list[ConfigProblem]]:
+def _language(base: LanguageConfig, value: Any, source: str, user_level: bool = False) -> tuple[LanguageConfig, list[ConfigProblem]]:
     ld = _Loader(source)
     if not isinstance(value, Mapping):
         ld.bad("language", "expected a table")
@@ -450,6 +590,9 @@ def _language(base: LanguageConfig, value: Any, source: str) -> tuple[LanguageCo
                 ch[k.replace("-", "_")] = v
             else:
                 ld.bad(f"language.{raw}", "expected true or false")
+        elif k == "cache-dir" and not user_level:
+            ld.bad(f"language.{raw}", "only user-level settings (editor settings, SPEC_LSP_CACHE_DIR) may move the cache; "
+                                      "a repository's config cannot")
         elif k in ("model", "cache-dir"):
             if isinstance(v, str) or v is None:
                 ch[k.replace("-", "_")] = v or None
@@ -471,6 +614,50 @@ def _language(base: LanguageConfig, value: Any, source: str) -> tuple[LanguageCo
 
 
 CONFIG_FILES = (".spec-lsp.toml", "pyproject.toml")
+CONFIG_MAX_BYTES = 1024 * 1024
+
+
+class NotRegularFile(OSError):
+    pass
+
+
+class TooLarge(OSError):
+    pass
+
+
+def read_regular(path: Path | str, limit: int) -> bytes:
+    """Read a regular file, at most `limit` bytes, never blocking.
+
+    A FIFO, a device (a symlink to /dev/zero), a socket or a directory raises NotRegularFile, and a
+    file larger than `limit` raises TooLarge, before anything big is read: the file is opened
+    non-blocking (opening a FIFO would otherwise wait for a writer) and checked with fstat on the
+    open descriptor (no window between the check and the read)."""
+    import os
+    import stat as _stat
+
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        st = os.fstat(fd)
+        if not _stat.S_ISREG(st.st_mode):
+            kind = ("a named pipe (FIFO)" if _stat.S_ISFIFO(st.st_mode) else "a device" if _stat.S_ISCHR(st.st_mode) or _stat.S_ISBLK(st.st_mode)
+                    else "a socket" if _stat.S_ISSOCK(st.st_mode) else "a directory" if _stat.S_ISDIR(st.st_mode) else "not a regular file")
+            raise NotRegularFile(f"{kind}, not a regular file")
+        if st.st_size > limit:
+            raise TooLarge(f"larger than {limit // (1024 * 1024)} MiB")
+        chunks = []
+        total = 0
+        while True:
+            b = os.read(fd, min(1 << 20, limit + 1 - total))
+            if not b:
+                break
+            chunks.append(b)
+            total += len(b)
+            if total > limit:  # grew while we read it
+                raise TooLarge(f"larger than {limit // (1024 * 1024)} MiB")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def find_config_file(root: Path) -> Path | None:
@@ -481,8 +668,8 @@ def find_config_file(root: Path) -> Path | None:
     cand = root / "pyproject.toml"
     if cand.is_file():
         try:
-            data = tomllib.loads(cand.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            data = tomllib.loads(read_regular(cand, CONFIG_MAX_BYTES).decode("utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError, MemoryError):
             return cand  # let load_config report it
         if isinstance(data.get("tool"), dict) and "spec-lsp" in data["tool"]:
             return cand
@@ -513,14 +700,16 @@ def load_config(root: Path, text: str | None = None, path: Path | None = None) -
     except ValueError:
         rel = path.as_posix()
     try:
-        raw = text if text is not None else path.read_text(encoding="utf-8")
+        raw = text if text is not None else read_regular(path, CONFIG_MAX_BYTES).decode("utf-8")
     except (OSError, UnicodeDecodeError) as e:
-        return Config(source=rel), [ConfigProblem(rel, "(file)", f"cannot read: {e}")]
+        return Config(source=rel), [ConfigProblem(rel, "(file)", f"cannot read: {getattr(e, 'strerror', None) or e}")]
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as e:
         line = getattr(e, "lineno", None) or 1
         return Config(source=rel), [ConfigProblem(rel, "(syntax)", f"not valid TOML: {e}", line=line - 1)]
+    except (RecursionError, MemoryError):  # tomllib recurses per nesting level: [[[[…]]]] is not a config
+        return Config(source=rel), [ConfigProblem(rel, "(syntax)", "nested too deeply to read; the defaults are used")]
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("spec-lsp", {}) if isinstance(data.get("tool"), dict) else {}
     cfg, problems = apply_settings(Config(source=rel), data, rel)
@@ -538,13 +727,16 @@ def merged(file_cfg: Config, editor: Mapping[str, Any] | None, file_problems: li
     """Editor settings under the file: the repository's config file wins for rule behaviour."""
     if not editor:
         return file_cfg, file_problems
-    cfg, eprobs = apply_settings(Config(), editor, "<editor settings>")
+    cfg, eprobs = apply_settings(Config(), editor, EDITOR_SOURCE)
     if file_cfg.source is not None:
         # file wins: re-apply the file on top of the editor settings, keeping editor-only keys
-        base = replace(file_cfg, debounce_ms=cfg.debounce_ms, diff_base=file_cfg.diff_base or cfg.diff_base)
+        base = replace(file_cfg, debounce_ms=cfg.debounce_ms, diff_base=file_cfg.diff_base or cfg.diff_base,
+                       follow_symlinks=cfg.follow_symlinks)
         lang_editor = cfg.language
         if base.language == LanguageConfig() and lang_editor != LanguageConfig():
             base = replace(base, language=lang_editor)
+        elif lang_editor.cache_dir is not None:  # user-level: the editor's cache location stands
+            base = replace(base, language=replace(base.language, cache_dir=lang_editor.cache_dir))
         return base, file_problems + eprobs
     return cfg, file_problems + eprobs
 

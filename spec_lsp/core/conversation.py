@@ -16,6 +16,8 @@ Pure functions of the text: no I/O, never raise.
 
 from __future__ import annotations
 
+import weakref
+
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -341,12 +343,28 @@ def comparisons_without_good(doc: SpecDocument, roles) -> list[tuple[str, Range,
     return out
 
 
+_SECTION_EXAMPLES: "weakref.WeakKeyDictionary[SpecDocument, dict]" = weakref.WeakKeyDictionary()
+
+
 def section_examples(doc: SpecDocument, section: int | None, roles) -> tuple[Conversation, ...]:
     """The examples whose innermost section is `section` (a clause's own section). Scans only the
-    chunks inside that section's lines."""
+    chunks inside that section's lines, once per document version and section (memoised on the immutable
+    document: a section holding thousands of clauses is scanned once, not once per clause)."""
+    roles = tuple(sorted(roles))
+    memo = _SECTION_EXAMPLES.get(doc)
+    if memo is None:
+        memo = {}
+        _SECTION_EXAMPLES[doc] = memo
+    key = (section, roles)
+    got = memo.get(key)
+    if got is None:
+        got = memo[key] = _section_examples(doc, section, roles)
+    return got
+
+
+def _section_examples(doc: SpecDocument, section: int | None, roles: tuple) -> tuple[Conversation, ...]:
     import bisect
 
-    roles = tuple(sorted(roles))
     if section is None:
         lo, hi = 0, (doc.sections[0].line if doc.sections else doc.line_count)
     else:

@@ -8,6 +8,7 @@ re-exported here, so `from .document import Clause, parse_challenge` keeps worki
 
 from __future__ import annotations
 
+import bisect
 import operator
 import re
 from collections import OrderedDict
@@ -46,6 +47,8 @@ class ChunkAbs:
 
 _ABS_CACHE: "OrderedDict[tuple, ChunkAbs]" = OrderedDict()
 _ABS_MAX = 20_000
+_ABS_CHARS_MAX = 2_000_000  # bounded by the text it stands for too (see markdown._CACHE_CHARS_MAX)
+_abs_chars = [0]
 
 
 def _abs(chunk_text: str, kind: str, offset: int, bb: int, res: ChunkResult, pat_key: tuple) -> ChunkAbs:
@@ -58,9 +61,13 @@ def _abs(chunk_text: str, kind: str, offset: int, bb: int, res: ChunkResult, pat
     sh = offset
     blocks = tuple(AbsBlock(b, b.line + sh) for b in res.blocks)
     clauses = []
+    sentences: dict[int, list[tuple[int, int]]] = {}  # block -> its sentences, split once (not once per tag)
     for t in res.tags:
         b = blocks[t.block]
-        s0, s1 = _sentence_around(b.plain, t.plain_offset)
+        spans = sentences.get(t.block)
+        if spans is None:
+            spans = sentences[t.block] = split_sentences(b.plain)
+        s0, s1 = _sentence_around(b.plain, t.plain_offset, spans)
         clauses.append(Clause(t.id, "tag", t.range.shifted(sh), t.tag_range.shifted(sh), b.plain[s0:s1], b.range(s0, s1), t.block + bb, b.context))
     for d in res.id_defs:
         b = blocks[d.block]
@@ -101,24 +108,25 @@ def _abs(chunk_text: str, kind: str, offset: int, bb: int, res: ChunkResult, pat
         problems=tuple((ln + sh, k) for ln, k in res.problems),
     )
     _ABS_CACHE[key] = got
-    if len(_ABS_CACHE) > _ABS_MAX:
-        _ABS_CACHE.popitem(last=False)
+    _abs_chars[0] += len(chunk_text)
+    while len(_ABS_CACHE) > 1 and (len(_ABS_CACHE) > _ABS_MAX or _abs_chars[0] > _ABS_CHARS_MAX):
+        (old_text, *_), _v = _ABS_CACHE.popitem(last=False)
+        _abs_chars[0] -= len(old_text)
     return got
 
 
-def _sentence_around(plain: str, off: int) -> tuple[int, int]:
-    spans = split_sentences(plain)
-    for s, e in spans:
-        if s <= off <= e:
-            return s, e
-    # a tag after the last sentence's end or before the first: nearest sentence
-    best = None
-    for s, e in spans:
-        if e <= off:
-            best = (s, e)
-    if best:
-        return best
-    return spans[0] if spans else (0, len(plain))
+def _sentence_around(plain: str, off: int, spans: list[tuple[int, int]] | None = None) -> tuple[int, int]:
+    """The sentence of `plain` holding offset `off` (`spans`: its sentences, when already split).
+    A binary search: sentences are sorted and disjoint."""
+    if spans is None:
+        spans = split_sentences(plain)
+    if not spans:
+        return (0, len(plain))
+    k = bisect.bisect_right(spans, (off, float("inf"))) - 1  # the last sentence starting at or before off
+    if k >= 0 and off <= spans[k][1]:
+        return spans[k]
+    # a tag after the last sentence's end or before the first: nearest sentence before it, else the first
+    return spans[k] if k >= 0 else spans[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,18 +369,34 @@ def _assemble(path, text, chunks: tuple[Chunk, ...], parts: tuple[ChunkAbs, ...]
     else:
         real_clauses, footnotes = tuple(clauses), ()
     problems = []
+    starts = [c.start for c in chunks]
     for line, kind in cat("problems"):
-        ch = next(c for c in chunks if c.start <= line < c.start + max(c.n_lines, 1))
+        ci = max(0, bisect.bisect_right(starts, line) - 1)  # chunks are in line order: binary search
+        ch = chunks[ci]
         if kind == "unclosed-fence" and ch is not chunks[-1]:
             kind = "unclosed-fence-in-container"  # the next chunk starts outside it: a container closed it
-        ln = ch.text.split("\n")[line - ch.start]
-        problems.append(Problem(kind, Range(Position(line, 0), Position(line, len(ln)))))
+        ln = _nth_line(ch.text, line - ch.start)
+        detail = ""
+        if kind.startswith("id-pattern-timeout:"):
+            kind, detail = "id-pattern-timeout", kind.partition(":")[2]
+        problems.append(Problem(kind, Range(Position(line, 0), Position(line, len(ln))), detail))
     return SpecDocument(
         path=path, text=text, chunks=chunks, parts=parts, offsets=offsets, pat_key=pat_key, sections=sections, clauses=real_clauses,
         footnote_refs=footnotes, links=tuple(links), mentions=tuple(mentions), waivers=tuple(waivers),
         blocks=tuple(blocks), anchors=anchors, problems=tuple(problems), front_matter=tuple(front_matter),
         rfc2119=rfc, line_count=n_lines, heading_entries=headings, html_anchor_entries=html_anchors, groups=groups,
     )
+
+
+def _nth_line(text: str, k: int) -> str:
+    """Line k of text without splitting all of it."""
+    p = 0
+    for _ in range(k):
+        p = text.find("\n", p) + 1
+        if p == 0:
+            return ""
+    q = text.find("\n", p)
+    return text[p:] if q < 0 else text[p:q]
 
 
 def _sections(headings, html_anchors, n_lines):

@@ -31,7 +31,9 @@ def _sane(text):
     return text
 
 
-_QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"|‘[^’]*’(?!\w)|(?<!\w)'[^'\n]*'(?!\w)")
+# (a quote never spans another opening quote of its kind: an unclosed “ must not make every later
+# one scan to the end of the sentence)
+_QUOTED = re.compile(r"“[^“”]*”|\"[^\"\n]*\"|‘[^‘’]*’(?!\w)|(?<!\w)'[^'\n]*'(?!\w)")
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ class LanguagePass:
         self._keys: dict[str, set] = {}  # path -> clause keys in the contradiction index
         self._units: dict[tuple, ClauseUnit] = {}
         self._conflicts: dict[frozenset, object] = {}
+        self._conflicts_by_path: dict[str, set[frozenset]] = {}  # path -> its pairs in _conflicts
 
     # -- engine --------------------------------------------------------------------------
     @property
@@ -133,6 +136,7 @@ class LanguagePass:
         self._keys.clear()
         self._units.clear()
         self._conflicts.clear()
+        self._conflicts_by_path.clear()
         if self._index is not None:
             from ..language import ContradictionIndex
 
@@ -188,13 +192,23 @@ class LanguagePass:
                     continue
                 if any(x.startswith("admonition:") for x in ctx) and not lc.commentary:
                     continue
-                clauses_here = clause_blocks.get(bi, [])
+                clauses_here = sorted(clause_blocks.get(bi, []), key=lambda c: c.range.start)
                 if not lc.section_prose and not clauses_here:
                     continue
                 prev = ""
+                # clauses_here are in source order, and so are the sentences: a cursor, not a scan of
+                # every clause per sentence (5,000 tags in one paragraph)
                 lead = _id_lead(b.plain, clauses_here)
+                cur = 0
                 for s, e in split_sentences(b.plain):
-                    inside = [c for c in clauses_here if _in_sentence(b, c, s, e)]
+                    a0, a1 = b.position(s), b.position(e)
+                    while cur < len(clauses_here) and clauses_here[cur].range.start < a0:
+                        cur += 1
+                    inside = []
+                    k = cur
+                    while k < len(clauses_here) and clauses_here[k].range.start <= a1:
+                        inside.append(clauses_here[k])
+                        k += 1
                     if s < lead < e:
                         s = lead  # `FR-010: System SHOULD …` is analysed as `System SHOULD …`, like a paragraph
                     text = b.plain[s:e]
@@ -285,15 +299,24 @@ class LanguagePass:
             for p, keys in new_keys.items():
                 self._keys[p] = keys
             # drop old conflicts that involve the updated or removed clauses, add the new ones
-            gone_paths = set(job.paths)
-            for pair in list(self._conflicts):
-                if any(k[0] in gone_paths for k in pair):
+            # (through the per-path index: neither step scans every conflict of the workspace)
+            for gp in set(job.paths):
+                for pair in list(self._conflicts_by_path.get(gp, ())):
+                    if self._conflicts.pop(pair, None) is None:
+                        continue
                     for k in pair:
                         touched.add(k[0])
-                    del self._conflicts[pair]
-            for cf in self._index.conflicts(upd):
+                        bucket = self._conflicts_by_path.get(k[0])
+                        if bucket is not None:
+                            bucket.discard(pair)
+                            if not bucket:
+                                del self._conflicts_by_path[k[0]]
+            for cf in self._index.iter_conflicts(upd):  # streamed: no list of every candidate pair
                 if cf.a_key in self._units and cf.b_key in self._units:
-                    self._conflicts[frozenset((cf.a_key, cf.b_key))] = cf
+                    pair = frozenset((cf.a_key, cf.b_key))
+                    self._conflicts[pair] = cf
+                    self._conflicts_by_path.setdefault(cf.a_key[0], set()).add(pair)
+                    self._conflicts_by_path.setdefault(cf.b_key[0], set()).add(pair)
                     touched.add(cf.a_key[0])
                     touched.add(cf.b_key[0])
         for p in touched:
@@ -312,7 +335,8 @@ class LanguagePass:
         if r is None:
             return []
         out = []
-        for cf in self._conflicts.values():
+        pairs = self._conflicts_by_path.get(path, ())
+        for cf in sorted((self._conflicts[pr] for pr in pairs), key=lambda c: (str(c.a_key), str(c.b_key))):
             for mine, other, msg in ((cf.a_key, cf.b_key, cf.message_for_a), (cf.b_key, cf.a_key, cf.message_for_b)):
                 if mine[0] != path:
                     continue

@@ -251,51 +251,83 @@ _CODE_RUN = re.compile(r"`+")
 _INLINE = re.compile(
     r"""
     (?P<esc>\\[!-/:-@\[-`{-~])
-  | (?P<comment><!--.*?-->)
   | (?P<image>!\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\([^()\s]*(?:\s+"[^"]*")?\))
-  | (?P<tag>\[\^(?P<tagid>[^\]\s]+)\])
-  | (?P<link>\[(?P<ltext>(?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*(?P<lt><[^>\n]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+(?:"[^"]*"|'[^']*'))?\s*\))
-  | (?P<autolink><(?:https?|mailto|ftp):[^>\s]*>)
+  | (?P<tag>\[\^(?P<tagid>[^\[\]\s]+)\])
+  | (?P<link>\[(?P<ltext>(?:[^\[\]]|\[[^\[\]]*\])*)\]\((?=(?P<sp>\s*))(?P=sp)(?P<lt><[^<>\n]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+(?:"[^"]*"|'[^']*'))?\s*\))
+  | (?P<autolink><(?:https?|mailto|ftp):[^<>\s]*>)
   | (?P<html></?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>)
-  | (?P<emph>\*+|(?<![\w])_+|_+(?![\w]))
+  | (?P<emph>\*+|(?<![\w])_+|(?<!_)_+(?![\w]))
   | (?P<nl>\n)
     """,
     re.VERBOSE | re.DOTALL,
 )
 
-WAIVER = re.compile(r"<!--\s*spec-lsp:\s*allow\s+(?P<codes>[A-Za-z0-9_,\s-]*?)\s*(?:--\s*(?P<reason>.*?))?\s*-->", re.DOTALL)
+# a waiver is an HTML comment (found by `_comments`, linear) whose text starts like this
+_WAIVER_HEAD = re.compile(r"<!--\s*spec-lsp:\s*allow\s")
+_WAIVER_CODES = re.compile(r"[A-Za-z0-9_,\s-]*")
 _RFC2119 = re.compile(r"\bRFC\s*(?:2119|8174)\b")
-_HTML_ANCHOR = re.compile(r"<a\s+[^>]*?\b(?:name|id)\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
-_HEADING_ATTRS = re.compile(r"\s*\{([^{}]*)\}\s*$")
-_ATTR_ITEM = re.compile(r"""(#[^\s}]+)|(\.[^\s}]+)|([\w:-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s}]+)""")
+_HTML_ANCHOR = re.compile(r"<a\s[^<>]*?\b(?:name|id)\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
+_HEADING_ATTRS = re.compile(r"\{([^{}]*)\}\s*$")  # the white space before it is added by hand (linear)
+_ATTR_ITEM = re.compile(r"""(#[^\s}]+)|(\.[^\s}]+)|(?<![\w:-])([\w:-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s}]+)""")
 
 
 def _code_spans(s: str) -> list[tuple[int, int]]:
-    """CommonMark code spans: a backtick run closed by a run of the same length."""
+    """CommonMark code spans: a backtick run closed by the next run of the same length.
+
+    Linear: the runs of each length are listed once, and a per-length cursor only moves forward
+    (an opener whose length has no later run opens nothing, and neither does any later one)."""
     spans: list[tuple[int, int]] = []
     runs = [(m.start(), m.end()) for m in _CODE_RUN.finditer(s)]
+    if len(runs) < 2:
+        return spans
+    by_len: dict[int, list[int]] = {}
+    for k, (a, b) in enumerate(runs):
+        by_len.setdefault(b - a, []).append(k)
+    cursor: dict[int, int] = {}
     i = 0
     while i < len(runs):
         a0, a1 = runs[i]
-        if a0 > 0 and s[a0 - 1] == "\\" and not spans_cover(spans, a0 - 1):
+        if a0 > 0 and s[a0 - 1] == "\\" and not (spans and spans[-1][0] <= a0 - 1 < spans[-1][1]):
             # an escaped backtick opens nothing (only the first one is escaped)
             if a1 - a0 == 1:
                 i += 1
                 continue
             a0 += 1
         length = a1 - a0
-        for j in range(i + 1, len(runs)):
-            b0, b1 = runs[j]
-            if b1 - b0 == length:
-                spans.append((a0, b1))
-                i = j
-                break
+        lst = by_len.get(length, ())
+        c = cursor.get(length, 0)
+        while c < len(lst) and lst[c] <= i:
+            c += 1
+        cursor[length] = c
+        if c < len(lst):
+            j = lst[c]
+            spans.append((a0, runs[j][1]))
+            i = j
         i += 1
     return spans
 
 
 def spans_cover(spans: list[tuple[int, int]], pos: int) -> bool:
-    return any(a <= pos < b for a, b in spans)
+    """Is `pos` inside one of `spans` (sorted, disjoint)?  A binary search."""
+    k = bisect.bisect_right(spans, (pos, float("inf"))) - 1
+    return k >= 0 and spans[k][0] <= pos < spans[k][1]
+
+
+def _comments(s: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
+    """HTML comments ``<!-- … -->`` in s[lo:hi], linear: once one never closes, no later one can."""
+    hi = len(s) if hi is None else hi
+    out: list[tuple[int, int]] = []
+    i = lo
+    while True:
+        p = s.find("<!--", i, hi)
+        if p < 0:
+            break
+        q = s.find("-->", p + 4, hi)
+        if q < 0:
+            break
+        out.append((p, q + 3))
+        i = q + 3
+    return out
 
 
 class _Plain:
@@ -349,9 +381,16 @@ InlineEvent = TagEvent | LinkEvent
 
 
 def _to_plain(content: str, lo: int, hi: int, code: list[tuple[int, int]], out: _Plain, events: list[InlineEvent]) -> None:
-    """Strip inline markup from content[lo:hi] into `out`; record tags and links in `events`."""
+    """Strip inline markup from content[lo:hi] into `out`; record tags and links in `events`.
+
+    Linear in hi - lo: HTML comments are found with two cached `str.find` cursors (the next ``<!--``
+    and the next ``-->``), not by a regex that would rescan to the end for every unclosed ``<!--``."""
     i = lo
     ci = 0
+    c_open = -1  # next "<!--" at or after i (hi: none)
+    c_close = -1  # first "-->" at or after c_close_from (hi: none)
+    c_close_from = -1
+    m_next, m_from, m_stop = None, -1, -1
     while i < hi:
         # code span?
         while ci < len(code) and code[ci][1] <= i:
@@ -366,9 +405,28 @@ def _to_plain(content: str, lo: int, hi: int, code: list[tuple[int, int]], out: 
             i = b
             continue
         nxt_code = code[ci][0] if ci < len(code) else hi
-        m = _INLINE.search(content, i, min(hi, nxt_code))
+        stop = min(hi, nxt_code)
+        # the leftmost markup at or after i (cached across comments skipped before it: a comment must
+        # not make the next search rescan the same markup-free stretch)
+        if not (m_stop == stop and m_from <= i and (m_next is None or i <= m_next.start())):
+            m_next, m_from, m_stop = _INLINE.search(content, i, stop), i, stop
+        m = m_next
+        # an HTML comment before the next markup (closed before the next code span)?
+        if c_open < i:
+            c_open = content.find("<!--", i, hi)
+            if c_open < 0:
+                c_open = hi
+        if c_open < stop and (m is None or c_open <= m.start()):
+            if c_close_from < 0 or c_open + 4 < c_close_from or (c_close < hi and c_open + 4 > c_close):
+                c_close_from = c_open + 4
+                c_close = content.find("-->", c_close_from, hi)
+                if c_close < 0:
+                    c_close = hi
+            if c_close + 3 <= stop:
+                out.add(content[i:c_open], i)
+                i = c_close + 3
+                continue
         if m is None:
-            stop = min(hi, nxt_code)
             out.add(content[i:stop], i)
             i = stop
             continue
@@ -390,10 +448,12 @@ def _to_plain(content: str, lo: int, hi: int, code: list[tuple[int, int]], out: 
                 for ch in "that section":
                     out.add_char(ch, t0)
             else:
-                _to_plain(content, t0, t1, [c for c in code if t0 <= c[0] < t1], out, events)
+                k0 = bisect.bisect_left(code, (t0,))
+                k1 = bisect.bisect_left(code, (t1,))
+                _to_plain(content, t0, t1, code[k0:k1], out, events)
         elif kind == "nl":
             out.add_char(" ", m.start())
-        # comment, image, autolink, html, emph: dropped
+        # image, autolink, html, emph: dropped
         i = m.end()
 
 
@@ -412,6 +472,7 @@ class _ChunkBuilder:
     html_anchors: list = field(default_factory=list)
     blocks: list = field(default_factory=list)
     rfc2119: bool = False
+    problems: list = field(default_factory=list)  # (line, kind) found while scanning inline content
 
     def inline(self, content: str, line0: int, kind: str, context: tuple[str, ...]) -> None:
         """Process one inline token whose content starts on chunk line `line0`."""
@@ -456,9 +517,9 @@ class _ChunkBuilder:
                 self.tags.append(RawTag(ev.id, rng(ev.id_start, ev.id_end), rng(ev.start, ev.end), block_index, ev.plain_offset))
             else:
                 self.links.append(RawLink(ev.text, ev.target, rng(ev.start, ev.end), rng(ev.target_start, ev.target_end), block_index))
-        for wm in WAIVER.finditer(content):
-            if not spans_cover(code, wm.start()):
-                self._waiver(wm, lambda o: pos(o))
+        for a, z in _comments(content):
+            if not spans_cover(code, a):
+                self._waiver_comment(content, a, z, pos)
         for am in _HTML_ANCHOR.finditer(content):
             if not spans_cover(code, am.start()):
                 self.html_anchors.append((am.group(1), rng(am.start(1), am.end(1))))
@@ -467,38 +528,64 @@ class _ChunkBuilder:
             self.rfc2119 = True
         # requirement IDs: a definition at the start of a paragraph; mentions elsewhere
         if self.id_patterns:
+            stopped: set[str] = set()  # patterns stopped by their time budget in this paragraph
             defined_at = -1
             if kind == "paragraph":
                 lead = re.match(r"\s*(?:\*\*|__|`|\[)?", content).end()
                 for pat in self.id_patterns:
-                    dm = pat.match(content, lead)
+                    try:
+                        dm = _budgeted_match(pat, content, lead)
+                    except TimeoutError:
+                        stopped.add(pat.pattern)
+                        continue
                     if dm and (re.match(r"(?:\*\*|__|`|\])?\s*(?::|\s[-–—]\s|\.)|\*\*:|:\*\*", content[dm.end() : dm.end() + 4])
                                or (self.bold_lead and content.startswith("**", lead - 2) and content.startswith("**", dm.end()))):
                         gi = "id" if "id" in pat.groupindex else 0
+                        if dm.group(gi) is None:  # an optional `id` group (rejected by the config; never crash)
+                            continue
                         self.id_defs.append(RawIdDef(dm.group(gi), rng(dm.start(gi), dm.end(gi)), block_index))
                         defined_at = dm.start(gi)
                         break
+            in_target = _LinkTargets(content)
             for pat in self.id_patterns:
-                for mm in pat.finditer(content):
-                    gi = "id" if "id" in pat.groupindex else 0
-                    s = mm.start(gi)
-                    if s == defined_at or spans_cover(code, s):
-                        continue
-                    if (s > 0 and (content[s - 1].isalnum() or content[s - 1] in "-_/#")) or (
-                        mm.end(gi) < len(content) and (content[mm.end(gi)].isalnum() or content[mm.end(gi)] in "_")
-                    ):
-                        continue
-                    if _inside_link_target(content, s):
-                        continue
-                    self.mentions.append(RawMention(mm.group(gi), rng(s, mm.end(gi)), block_index))
+                gi = "id" if "id" in pat.groupindex else 0
+                try:
+                    for mm in _budgeted_finditer(pat, content):
+                        s = mm.start(gi)
+                        if s < 0 or s == defined_at or spans_cover(code, s):
+                            continue
+                        if (s > 0 and (content[s - 1].isalnum() or content[s - 1] in "-_/#")) or (
+                            mm.end(gi) < len(content) and (content[mm.end(gi)].isalnum() or content[mm.end(gi)] in "_")
+                        ):
+                            continue
+                        if in_target(s):
+                            continue
+                        self.mentions.append(RawMention(mm.group(gi), rng(s, mm.end(gi)), block_index))
+                except TimeoutError:
+                    stopped.add(pat.pattern)
+            for pt in sorted(stopped):  # one finding per paragraph and pattern
+                self.problems.append((line0, "id-pattern-timeout:" + pt))
         self.blocks.append(
             Block(kind, line0, plain, tuple(out.src), tuple(cstarts), tuple(cols), len(content), context, tuple(out.code))
         )
 
-    def _waiver(self, wm: re.Match, pos) -> None:
-        codes = tuple(c for c in re.split(r"[\s,]+", wm.group("codes") or "") if c)
-        reason = (wm.group("reason") or "").strip()
-        r = Range(pos(wm.start()), pos(wm.end()))
+    def _waiver_comment(self, content: str, a: int, z: int, pos) -> None:
+        """Record the waiver an HTML comment content[a:z] holds, if it is one.
+
+        `<!-- spec-lsp: allow CODES [-- reason] -->`: CODES are letters, digits, `_`, `,`, `-` and
+        white space, up to the first `--`; the reason is the rest.  (A plain string split, not a
+        regular expression with nested optional white space, so that it is linear in the comment.)"""
+        a = content.rfind("<!--", a, z - 3)  # a comment opened inside another one starts at its last `<!--`
+        hm = _WAIVER_HEAD.match(content, a, z)
+        if hm is None:
+            return
+        body = content[hm.end() - 1 : z - 3]
+        codes_txt, sep, reason = body.partition("--")
+        if _WAIVER_CODES.fullmatch(codes_txt) is None:
+            return
+        codes = tuple(c for c in re.split(r"[\s,]+", codes_txt) if c)
+        reason = reason.strip() if sep else ""
+        r = Range(pos(a), pos(z))
         self.waivers.append(RawWaiver(r.end.line, r.start.line, codes, reason, r))
 
     def heading(self, content: str, line: int, level: int) -> None:
@@ -511,9 +598,12 @@ class _ChunkBuilder:
         block_range = None
         am = _HEADING_ATTRS.search(content)
         if am:
-            title_raw = content[: am.start()]
+            a0 = am.start()
+            while a0 > 0 and content[a0 - 1].isspace():
+                a0 -= 1
+            title_raw = content[:a0]
             inner0 = col0 + am.start(1)
-            block_range = Range(Position(line, col0 + am.start()), Position(line, col0 + am.end()))
+            block_range = Range(Position(line, col0 + a0), Position(line, col0 + am.end()))
             for item in _ATTR_ITEM.finditer(am.group(1)):
                 if item.group(1):
                     attrs.append(("#", item.group(1)[1:], Range(Position(line, inner0 + item.start(1) + 1), Position(line, inner0 + item.end(1)))))
@@ -546,15 +636,74 @@ class _ChunkBuilder:
             base = src.find(content[starts[li] : starts[li + 1] - 1 if li + 1 < len(starts) else len(content)])
             return Position(line0 + li, max(base, 0) + len(seg))
 
-        for wm in WAIVER.finditer(content):
-            self._waiver(wm, pos)
+        for a, z in _comments(content):
+            self._waiver_comment(content, a, z, pos)
         for am in _HTML_ANCHOR.finditer(content):
             self.html_anchors.append((am.group(1), Range(pos(am.start(1)), pos(am.end(1)))))
 
 
+class _LinkTargets:
+    """Is offset s inside a link target, i.e. after the last `](` before it with no `)` or line end
+    between?  Both lists are built once per block, so each question is two binary searches."""
+
+    __slots__ = ("_opens", "_closes", "_content")
+
+    def __init__(self, content: str) -> None:
+        self._content = content
+        self._opens: list[int] | None = None
+        self._closes: list[int] = []
+
+    def __call__(self, s: int) -> bool:
+        if self._opens is None:
+            c = self._content
+            self._opens = [m.start() for m in re.finditer(r"\]\(", c)]
+            self._closes = [m.start() for m in re.finditer(r"[)\n]", c)] if self._opens else []
+        k = bisect.bisect_left(self._opens, s - 1) - 1  # the last `](` that ends at or before s
+        if k < 0:
+            return False
+        o = self._opens[k]
+        j = bisect.bisect_left(self._closes, o)  # the first `)` or line end at or after it
+        return j >= len(self._closes) or self._closes[j] >= s
+
+
 def _inside_link_target(content: str, s: int) -> bool:
-    k = content.rfind("](", 0, s)
-    return k >= 0 and ")" not in content[k:s] and "\n" not in content[k:s]
+    return _LinkTargets(content)(s)
+
+
+# User regular expressions (id-patterns) run with a time budget (the `regex` module's timeout):
+# a pattern that backtracks catastrophically is stopped and reported at the paragraph (SPEC001); after
+# a few such stops it is skipped for the rest of the process, so one bad pattern never freezes the
+# server or `check` (nor floods every paragraph with findings).
+ID_PATTERN_TIMEOUT = 0.05  # seconds per paragraph and pattern
+_SLOW_LIMIT = 3
+_slow_patterns: dict[str, int] = {}
+
+
+def _budgeted_match(pat, content: str, pos: int):
+    if _slow_patterns.get(pat.pattern, 0) >= _SLOW_LIMIT:
+        return None  # given up on: the paragraphs where it was stopped carry the finding
+    try:
+        return pat.match(content, pos, timeout=ID_PATTERN_TIMEOUT) if _HAS_TIMEOUT(pat) else pat.match(content, pos)
+    except TimeoutError:
+        _slow_patterns[pat.pattern] = _slow_patterns.get(pat.pattern, 0) + 1
+        raise
+
+
+def _budgeted_finditer(pat, content: str):
+    if _slow_patterns.get(pat.pattern, 0) >= _SLOW_LIMIT:
+        return
+    try:
+        if _HAS_TIMEOUT(pat):
+            yield from pat.finditer(content, timeout=ID_PATTERN_TIMEOUT)
+        else:
+            yield from pat.finditer(content)
+    except TimeoutError:
+        _slow_patterns[pat.pattern] = _slow_patterns.get(pat.pattern, 0) + 1
+        raise
+
+
+def _HAS_TIMEOUT(pat) -> bool:
+    return not isinstance(pat, re.Pattern)  # a `regex` pattern (its class lives in `_regex`)
 
 
 def _closes(line: str, markup: str) -> bool:
@@ -567,6 +716,13 @@ _FM_LINE = re.compile(r"^([A-Za-z0-9_-]+)\s*:\s*(.*)$")
 
 _CACHE: "OrderedDict[tuple, ChunkResult]" = OrderedDict()
 _CACHE_MAX = 50_000
+# also bounded by the characters it holds (a result costs ~10-20 bytes per character of its chunk):
+# every keystroke makes a new chunk text, so an edit session would otherwise fill it with old versions
+# (measured: 8 M characters let an edit session grow by ~390 MB; parse results cost ~15 bytes per
+# character with document._ABS_CACHE).  2 M characters: the Model Spec many times over; a larger
+# workspace re-parses part of itself when rebuilt after a config change.
+_CACHE_CHARS_MAX = 2_000_000
+_cache_chars = [0]
 cache_stats = {"hits": 0, "misses": 0}
 
 
@@ -583,8 +739,10 @@ def parse_chunk(text: str, kind: str, id_patterns: tuple[re.Pattern, ...] = (), 
     cache_stats["misses"] += 1
     res = _parse_chunk(text, kind, id_patterns, bold_lead, no_indented_code)
     _CACHE[key] = res
-    if len(_CACHE) > _CACHE_MAX:
-        _CACHE.popitem(last=False)
+    _cache_chars[0] += len(text)
+    while len(_CACHE) > 1 and (len(_CACHE) > _CACHE_MAX or _cache_chars[0] > _CACHE_CHARS_MAX):
+        (old_text, *_), _v = _CACHE.popitem(last=False)
+        _cache_chars[0] -= len(old_text)
     return res
 
 
@@ -693,7 +851,7 @@ def _parse_chunk(text: str, kind: str, id_patterns: tuple[re.Pattern, ...], bold
         html_anchors=tuple(b.html_anchors),
         blocks=tuple(b.blocks),
         rfc2119=b.rfc2119,
-        problems=tuple(problems),
+        problems=tuple(problems + b.problems),
     )
 
 

@@ -36,7 +36,9 @@ _ABBREVIATIONS = {
     "al", "approx", "sec", "ch", "vol", "resp", "incl", "esp", "viz", "jr", "sr", "inc", "ltd", "co",
 }
 # A candidate sentence end: terminal punctuation, optional closing quotes/brackets, then white space.
-_SENT_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+|$)")
+# (Only at the start of a run of terminal punctuation: trying every position inside a long run of
+# `?!?!…` would make the scan quadratic.)
+_SENT_END = re.compile(r"(?<![.!?])[.!?]+[\"'”’)\]]*(?=\s|$)")
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .checks import apply_waivers, check_challenge, check_spec, make
-from .config import (DEFAULT_EXCLUDE, Config, ConfigProblem, _glob_match, challenge_id, include_dot_dirs,
-                     is_excluded_dir, path_included)
+from .config import (DEFAULT_EXCLUDE, Config, ConfigProblem, NotRegularFile, TooLarge, _glob_match, challenge_id,
+                     include_dot_dirs, is_excluded_dir, path_included, read_regular)
 from .document import ChallengeDocument, Clause, SpecDocument, parse_challenge, parse_spec
 from .model import Finding, Position, Range
 from .rules import RuleSettings
@@ -95,21 +95,53 @@ class Workspace:
         except ValueError:
             return p.as_posix()
 
+    def _real_root(self) -> str:
+        rr = getattr(self, "_rr", None)
+        if rr is None:
+            rr = self._rr = os.path.realpath(self.root)
+        return rr
+
+    def inside_root(self, path: Path | str) -> bool:
+        """Does `path`, with every symlink resolved, stay inside the workspace root?"""
+        real = os.path.realpath(path)
+        rr = self._real_root()
+        return real == rr or real.startswith(rr.rstrip(os.sep) + os.sep)
+
     def discover(self) -> tuple[list[str], list[str]]:
         """Walk the root: (spec files to index, other files) as workspace-relative paths.
 
         Dot-directories are skipped unless a format reads them (`.specify`, `.kiro`…) or `include`
-        names them; the formats are detected from the paths found (unless `format` forces them)."""
+        names them; the formats are detected from the paths found (unless `format` forces them).
+        Symlinked files that lead outside the root are skipped, and symlinked directories are not
+        walked, unless the user-level `follow-symlinks` setting is on (then each real directory is
+        walked once: a symlink loop ends there)."""
         from ..formats import detect, wanted_dot_dirs
 
         allowed = wanted_dot_dirs() | self._dot_dirs
         files: list[str] = []
         root = str(self.root)
-        for dirpath, dirnames, filenames in os.walk(root):
-            dirnames[:] = sorted(d for d in dirnames if not is_excluded_dir(d) or (d in allowed and d not in DEFAULT_EXCLUDE))
+        follow = self.config.follow_symlinks
+        seen_dirs: set[str] = {os.path.realpath(root)}
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+            keep = []
+            for d in sorted(dirnames):
+                if is_excluded_dir(d) and not (d in allowed and d not in DEFAULT_EXCLUDE):
+                    continue
+                full = os.path.join(dirpath, d)
+                if os.path.islink(full):
+                    # (not followed by default, as before: a link to a sibling would index it twice)
+                    real = os.path.realpath(full)
+                    if not follow or real in seen_dirs:
+                        continue
+                    seen_dirs.add(real)
+                keep.append(d)
+            dirnames[:] = keep
             rel_dir = os.path.relpath(dirpath, root)
             rel_dir = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
-            files.extend(rel_dir + fn for fn in sorted(filenames))
+            for fn in sorted(filenames):
+                if not follow and os.path.islink(os.path.join(dirpath, fn)) and not self.inside_root(os.path.join(dirpath, fn)):
+                    continue  # a symlink out of the workspace: never read, never listed
+                files.append(rel_dir + fn)
         self.formats = detect(files, self.config.formats)
         self._fmt_of.clear()
         specs: list[str] = []
@@ -198,12 +230,20 @@ class Workspace:
         return got
 
     def read_file(self, rel_path: str) -> str | None:
+        """The text of a workspace file, or None when it must not or cannot be read.
+
+        Only regular files are read, at most MAX_FILE_BYTES (a FIFO, a device or a file that is too
+        large gives an empty document and a SPEC002 finding that says so, never a hang); a path that
+        leads outside the root through a symlink is refused (None) unless `follow-symlinks` is set."""
         p = self.root / rel_path
+        if not self.config.follow_symlinks and not self.inside_root(p):
+            self.read_errors[rel_path] = "leads outside the workspace through a symlink; not read"
+            return None
         try:
-            if p.stat().st_size > MAX_FILE_BYTES:
-                self.read_errors[rel_path] = f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; not indexed"
-                return ""
-            data = p.read_bytes()
+            data = read_regular(p, MAX_FILE_BYTES)
+        except (NotRegularFile, TooLarge) as e:
+            self.read_errors[rel_path] = f"{e}; not read"
+            return ""
         except OSError as e:
             self.read_errors[rel_path] = f"cannot read: {e.strerror or e}"
             return None
@@ -468,7 +508,14 @@ class Workspace:
                 si = doc.section_at(c.range.start.line)
                 acc[c.id].append((c, doc.sections[si].title if si is not None else doc.title))
             for cid, lst in acc.items():
-                d[("clause", cid)] = tuple(lst)
+                # What dependents read through clause_facts: that it exists, how many definitions, their
+                # section titles -- not where it sits, nor its sentence (no check reads it): pressing Enter
+                # above a clause, or typing inside it, must not re-check its challenge file.  Lookups that
+                # hand out clauses (clause_defs: positions, sentences) also record ("clause-pos", id),
+                # which changes with any change to a definition, so findings that embed another
+                # document's location still update when it moves.
+                d[("clause", cid)] = tuple(title for _c, title in lst)
+                d[("clause-pos", cid)] = tuple(lst)
             d[("anchors", doc.path)] = frozenset(doc.anchor_map)
             d[("content", doc.path)] = doc.text  # read only by evidence hashes (versions/identity.py)
             fmt = self.format_of(doc.path)
@@ -492,8 +539,8 @@ class Workspace:
                 continue
             changed.add(key)
             kind = key[0]
-            if kind == "clause":
-                self.clause_generation += 1
+            if kind == "clause-pos":  # the full value (clauses with positions, titles) is the table's
+                self.clause_generation += 1  # (memoised citation resolution, spec_lsp/trace/resolve.py)
                 table = self._clauses[key[1]]
                 had = bool(table)
                 if b is None:
@@ -547,8 +594,19 @@ class Workspace:
         if self._reading is not None:
             self._reading.add(key)
 
-    def clause_defs(self, clause_id: str) -> list[tuple[str, Clause]]:
+    def clause_facts(self, clause_id: str) -> list[tuple[str, str]]:
+        """(path, section title) of each definition: no positions, so the caller is not re-checked when a
+        definition only moves (records ("clause", id) only)."""
         self._read(("clause", clause_id))
+        out = []
+        for p, lst in sorted(self._clauses.get(clause_id, {}).items()):
+            out.extend((p, t) for _c, t in lst)
+        return out
+
+    def clause_defs(self, clause_id: str) -> list[tuple[str, Clause]]:
+        """(path, clause) of each definition, positions included: records ("clause-pos", id) too."""
+        self._read(("clause", clause_id))
+        self._read(("clause-pos", clause_id))
         out = []
         for p, lst in sorted(self._clauses.get(clause_id, {}).items()):
             out.extend((p, c) for c, _t in lst)
@@ -556,6 +614,7 @@ class Workspace:
 
     def clause_defs_with_titles(self, clause_id: str) -> list[tuple[str, Clause, str]]:
         self._read(("clause", clause_id))
+        self._read(("clause-pos", clause_id))
         out = []
         for p, lst in sorted(self._clauses.get(clause_id, {}).items()):
             out.extend((p, c, t) for c, t in lst)

@@ -58,14 +58,81 @@ def default_cache_dir() -> Path:
         return Path.home() / ".cache" / "spec-lsp"
 
 
+class SizedLRU:
+    """A dict-like LRU cache bounded by the approximate size of what it holds (bytes), not by count.
+
+    The engine's in-memory caches key on sentence text: every distinct sentence typed in an edit
+    session adds an entry, so unbounded they grow for as long as the server runs (+57 MB over 4,000
+    edits).  Least recently used entries are dropped once the estimate exceeds `max_bytes`; the
+    on-disk cache still has them."""
+
+    __slots__ = ("_d", "_sizes", "max_bytes", "size", "_lock")
+
+    def __init__(self, max_bytes: int) -> None:
+        from collections import OrderedDict
+
+        self._d: "OrderedDict[str, object]" = OrderedDict()
+        self._sizes: dict[str, int] = {}
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._lock = threading.Lock()  # the engine runs on worker threads
+
+    @staticmethod
+    def _estimate(key: str, value) -> int:
+        n = 200 + len(key)  # entry, key object, tuple
+        for v in value if isinstance(value, tuple) else (value,):
+            n += 120  # the record itself
+            for f in getattr(v, "__dict__", {}).values() if hasattr(v, "__dict__") else ():
+                n += len(f) + 50 if isinstance(f, str) else 32 if not isinstance(f, tuple) else 56 + 8 * len(f)
+        return n
+
+    def get(self, key: str, default=None):
+        with self._lock:
+            v = self._d.get(key)
+            if v is None:
+                return default
+            self._d.move_to_end(key)
+            return v
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._d
+
+    def __setitem__(self, key: str, value) -> None:
+        n = self._estimate(key, value)
+        with self._lock:
+            if key in self._d:
+                self.size -= self._sizes[key]
+            self._d[key] = value
+            self._d.move_to_end(key)
+            self._sizes[key] = n
+            self.size += n
+            while self.size > self.max_bytes and len(self._d) > 1:
+                old, _ = self._d.popitem(last=False)
+                self.size -= self._sizes.pop(old)
+
+    def __len__(self) -> int:
+        return len(self._d)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._d.clear()
+            self._sizes.clear()
+            self.size = 0
+
+
+# in-memory cache budgets (the on-disk cache is unbounded by design: it is keyed by content and model)
+MEM_CACHE_BYTES = 16 * 1024 * 1024
+PROPS_CACHE_BYTES = 8 * 1024 * 1024
+
+
 class LanguageEngine:
     def __init__(self, settings: LanguageSettings | None = None) -> None:
         self.settings = settings or LanguageSettings()
         self.nlp = None
         self.model_id = "none"
         self._status = "not loaded"
-        self._mem: dict[str, tuple[LangHit, ...]] = {}
-        self._mem_props: dict[str, tuple[Proposition, ...]] = {}
+        self._mem = SizedLRU(MEM_CACHE_BYTES)  # sentence key -> hits (bounded: LRU by size)
+        self._mem_props = SizedLRU(PROPS_CACHE_BYTES)  # sentence key -> propositions
         self._db: sqlite3.Connection | None = None
         self._lock = threading.Lock()
         self._pending: list[tuple[str, str]] = []

@@ -26,7 +26,7 @@ from cattrs import ClassValidationError, transform_error
 from pygls.protocol import JsonRPCRequestMessage, LanguageServerProtocol, default_converter
 
 from .. import __version__
-from ..core.config import CONFIG_FILES, Config, ConfigProblem, find_config_file, load_config, merged
+from ..core.config import CONFIG_FILES, Config, ConfigProblem, find_config_file, load_config, merged, read_regular
 from ..core.language_pass import LanguagePass
 from ..core.model import Finding
 from ..core.workspace import IncrementalMismatch, Workspace
@@ -539,7 +539,10 @@ class SpecServer(LanguageServer):
                 if (r.path / name).exists() or name in cfg_files:
                     fs = cfg_files.get(name, [])
                     uri = self.uri_of(r, name)
-                    text = (r.path / name).read_text(encoding="utf-8", errors="replace") if (r.path / name).is_file() else ""
+                    try:  # a regular file only, bounded: a FIFO named .spec-lsp.toml must not block the loop
+                        text = read_regular(r.path / name, 1024 * 1024).decode("utf-8", errors="replace")
+                    except OSError:
+                        text = ""
                     ix = LineIndex(text, self.workspace.position_encoding)
                     diags = [diagnostic(f, ix, lambda p: ix, lambda p: self.uri_of(r, p)) for f in fs]
                     if fs or (uri in self.pull_results):

@@ -5,7 +5,7 @@ SPEC104 malformed-challenge-file (the header checks of 103/104 exclude each othe
 
 from __future__ import annotations
 
-from ..core.document import ChallengeDocument, Clause, SpecDocument
+from ..core.document import ChallengeDocument, Clause
 from ..core.model import Finding, Fix, Position, Range, Related
 from ..core.text import closest, normalize_title
 from ..formats.base import fix_for
@@ -54,7 +54,9 @@ def check_clause(ctx: SpecContext, c: Clause) -> None:
 def check_challenge(doc: ChallengeDocument, ws, out: list[Finding]) -> None:
     """SPEC102, SPEC103, SPEC104 of one challenge file."""
     path = doc.path
-    defs = ws.clause_defs(doc.file_id)
+    # what the clause is and its section title, not where it sits: a challenge file is re-checked when its
+    # clause moves only if a finding here embeds the clause's location (SPEC103's related place)
+    defs = ws.clause_facts(doc.file_id)
     head_rng = doc.header.id_range if doc.header else Range(Position(0, 0), Position(0, 0))
     if not defs:
         sugg = closest(doc.file_id, ws.clause_ids(), cutoff=0.7)
@@ -68,22 +70,17 @@ def check_challenge(doc: ChallengeDocument, ws, out: list[Finding]) -> None:
                         f"The header names [^{h.id}] but this file holds the prompts of “{doc.file_id}” (its file name).",
                         doc.file_id, (), [Fix(f"Change to {doc.file_id}", "replace", doc.file_id, h.id_range)]))
     elif h is not None and defs and h.section_title is not None and h.title_range is not None:
-        dpath, clause = defs[0]
-        sdoc = ws.doc(dpath)
-        if isinstance(sdoc, SpecDocument):
-            si = sdoc.section_at(clause.range.start.line)
-            current = sdoc.sections[si].title if si is not None else sdoc.title
-            if normalize_title(current) != normalize_title(h.section_title):
-                out.append(make("SPEC103", path, h.title_range,
-                                f"The header says “{h.section_title}” but clause “{h.id}” is now in section “{current}”.",
-                                h.id, [Related(dpath, clause.range, f"clause “{h.id}” is here, in “{current}”")],
-                                [Fix(f"Change to “{current}”", "replace", current, h.title_range)]))
+        dpath, current = defs[0]
+        if normalize_title(current) != normalize_title(h.section_title):
+            _dp, clause = ws.clause_defs(doc.file_id)[0]  # the related place: its position is read (recorded)
+            out.append(make("SPEC103", path, h.title_range,
+                            f"The header says “{h.section_title}” but clause “{h.id}” is now in section “{current}”.",
+                            h.id, [Related(dpath, clause.range, f"clause “{h.id}” is here, in “{current}”")],
+                            [Fix(f"Change to “{current}”", "replace", current, h.title_range)]))
     for pr in doc.problems:
         fixes = []
         if pr.kind == "no-header" and defs:
-            dpath, clause = defs[0]
-            sdoc = ws.doc(dpath)
-            title = sdoc.sections[sdoc.section_at(clause.range.start.line) or 0].title if isinstance(sdoc, SpecDocument) and sdoc.sections else ""
+            title = defs[0][1]
             fixes.append(Fix("Insert the header line", "replace", f"Examples for [^{doc.file_id}] in {title}:\n\n",
                              Range(Position(0, 0), Position(0, 0))))
         out.append(make("SPEC104", path, pr.range, _problem_message(pr.kind, pr.detail), doc.file_id, (), fixes))

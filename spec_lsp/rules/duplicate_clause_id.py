@@ -12,10 +12,13 @@ RULES = (declare("SPEC110", "duplicate-clause-id", E, "Two clauses carry the sam
 def check_clause(ctx: SpecContext, c: Clause) -> None:
     """Called once per clause from the one clause loop of `core.checks.check_spec`."""
     ws, path, scope = ctx.ws, ctx.path, ctx.scope
-    defs = ws.clause_defs(c.id)
-    if len(defs) > 1 and scope:  # equal IDs in different scopes (spec-kit features) are different clauses
-        defs = [d for d in defs if ws.scope_of(d[0]) == scope]
-    if len(defs) > 1:
+    facts = ws.clause_facts(c.id)
+    if len(facts) > 1 and scope:  # equal IDs in different scopes (spec-kit features) are different clauses
+        facts = [f for f in facts if ws.scope_of(f[0]) == scope]
+    if len(facts) > 1:  # positions of the others only when they are reported
+        defs = ws.clause_defs(c.id)
+        if scope:
+            defs = [d for d in defs if ws.scope_of(d[0]) == scope]
         others = [Related(p2, c2.range, f"“{c.id}” is also defined here") for p2, c2 in defs if not (p2 == path and c2.range == c.range)]
         where = f" in {ctx.fmt.scope_label(scope)}" if scope else ""
         ctx.out.append(make("SPEC110", path, c.range,

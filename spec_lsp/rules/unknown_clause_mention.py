@@ -20,7 +20,7 @@ def check(ctx: SpecContext) -> None:
         out.extend(own)
         return
     for m in doc.mentions:
-        if not ws.clause_defs(m.id):
+        if not ws.clause_facts(m.id):
             sugg = closest(m.id, ws.clause_ids(), cutoff=0.7)
             out.append(make("SPEC122", ctx.path, m.range,
                             f"“{m.id}” looks like a clause ID but no clause carries it"
@@ -29,5 +29,5 @@ def check(ctx: SpecContext) -> None:
 
 def check_challenge(doc: ChallengeDocument, ws, out: list[Finding]) -> None:
     for m in doc.mentions:
-        if not ws.clause_defs(m.id):
+        if not ws.clause_facts(m.id):
             out.append(make("SPEC122", doc.path, m.range, f"“{m.id}” looks like a clause ID but no clause carries it.", m.id))

@@ -25,6 +25,7 @@ def apply_waivers(doc: SpecDocument | ChallengeDocument, findings: list[Finding]
 
     extra: list[Finding] = []
     targets: list[tuple[int, int, set[str], str]] = []
+    ix = _SpanIndex(doc)
     for w in doc.waivers:
         codes: set[str] = set()
         for c in w.codes:
@@ -38,16 +39,18 @@ def apply_waivers(doc: SpecDocument | ChallengeDocument, findings: list[Finding]
             extra.append(make("SPEC010", doc.path, w.range,
                               f"This waiver {what}; write why the rule does not apply: `<!-- spec-lsp: allow "
                               + (" ".join(w.codes) or "CODE") + " -- reason -->`.", " ".join(w.codes)))
-        lo, hi = _waiver_span(doc, w.first_line, w.line)
+        lo, hi = _waiver_span(doc, w.first_line, w.line, ix)
         targets.append((lo, hi, codes, w.reason))
+    # (code, line) -> the reason of the first waiver covering it: one lookup per finding, not a scan
+    # of every waiver per finding
+    covered: dict[tuple[str, int], str] = {}
+    for lo, hi, codes, why in targets:
+        for code in codes:
+            for line in range(lo, hi + 1):
+                covered.setdefault((code, line), why or "(no reason given)")
     out = []
     for f in findings:
-        line = f.range.start.line
-        reason = None
-        for lo, hi, codes, why in targets:
-            if lo <= line <= hi and f.code in codes:
-                reason = why or "(no reason given)"
-                break
+        reason = covered.get((f.code, f.range.start.line)) if covered else None
         out.append(replace(f, waived=reason) if reason is not None else f)
     return out + extra
 
@@ -55,7 +58,41 @@ def apply_waivers(doc: SpecDocument | ChallengeDocument, findings: list[Finding]
 _PLACEHOLDER_REASON = re.compile(r"\s*(?:TODO|TBD|FIXME|XXX)\b", re.IGNORECASE)
 
 
-def _waiver_span(doc: SpecDocument, first: int, last: int) -> tuple[int, int]:
+class _SpanIndex:
+    """Per-document lookups for waiver spans, built once per `apply_waivers` call (not once per
+    waiver: 5,000 waivers over 5,000 clauses must not be 25 million steps, nor 5,000 text splits)."""
+
+    def __init__(self, doc: SpecDocument) -> None:
+        import bisect
+        from itertools import accumulate
+
+        self.bisect = bisect
+        self.lines = doc.text.split("\n")
+        self.blocks = doc.blocks
+        ends = [b.line + len(b.raw.cstarts) - 1 for b in doc.blocks]
+        self.block_max_end = list(accumulate(ends, max))
+        self.block_ends = ends
+        sr = sorted((c.sentence_range for c in doc.clauses), key=lambda r: (r.start.line, r.start.character))
+        self.sent = sr
+        self.sent_start_lines = [r.start.line for r in sr]
+        self.sent_max_end = list(accumulate((r.end.line for r in sr), max))
+        self.starting: dict[int, list[Range]] = {}
+        for c in doc.clauses:
+            self.starting.setdefault(c.sentence_range.start.line, []).append(c.sentence_range)
+
+    def sentence_lines(self, lo: int, hi: int) -> tuple[int, int]:
+        """Widen a line span to the whole clause sentences that touch it (a sentence may wrap)."""
+        lo0, hi0 = lo, hi
+        k = self.bisect.bisect_left(self.sent_max_end, lo0)  # before k, every sentence ends above lo0
+        while k < len(self.sent) and self.sent_start_lines[k] <= hi0:
+            r = self.sent[k]
+            if r.end.line >= lo0:
+                lo, hi = min(lo, r.start.line), max(hi, r.end.line)
+            k += 1
+        return lo, hi
+
+
+def _waiver_span(doc: SpecDocument, first: int, last: int, ix: "_SpanIndex | None" = None) -> tuple[int, int]:
     """The lines a waiver covers: the clause it sits on or directly above, not the whole paragraph.
 
     * Inside a block (at the end of a clause's line, or alone on a line within a list item): the
@@ -63,30 +100,29 @@ def _waiver_span(doc: SpecDocument, first: int, last: int) -> tuple[int, int]:
     * A block of its own, directly above a block: the first clause sentence of that block (with
       the lines it wraps over), or the whole block when it carries no clause (prose, a list).
     """
-    for b in doc.blocks:
-        b_end = b.line + len(b.raw.cstarts) - 1
+    ix = ix or _SpanIndex(doc)
+    k = ix.bisect.bisect_left(ix.block_max_end, first)  # blocks before k end above `first`
+    while k < len(ix.blocks) and ix.blocks[k].line <= last + 1:
+        b = ix.blocks[k]
+        b_end = ix.block_ends[k]
         if b.line <= first <= b_end:
             lo, hi = first, last
-            lines = doc.text.split("\n")
-            if first == last and _alone_on_line(lines[first] if first < len(lines) else ""):
+            if first == last and _alone_on_line(ix.lines[first] if first < len(ix.lines) else ""):
                 lo = hi = min(last + 1, b_end)
-            return min(first, _sentence_lines(doc, lo, hi)[0]), _sentence_lines(doc, lo, hi)[1]
+            sl = ix.sentence_lines(lo, hi)
+            return min(first, sl[0]), sl[1]
         if b.line == last + 1:
-            starting = [c.sentence_range for c in doc.clauses if c.sentence_range.start.line == b.line]
+            starting = ix.starting.get(b.line, ())
             if starting:
                 return b.line, max(b.line, min(starting, key=lambda r: r.start.character).end.line)
             return b.line, b_end
+        k += 1
     return first, last + 1
 
 
 def _sentence_lines(doc: SpecDocument, lo: int, hi: int) -> tuple[int, int]:
     """Widen a line span to the whole clause sentences that touch it (a sentence may wrap)."""
-    lo0, hi0 = lo, hi
-    for c in doc.clauses:
-        r = c.sentence_range
-        if r.start.line <= hi0 and r.end.line >= lo0:
-            lo, hi = min(lo, r.start.line), max(hi, r.end.line)
-    return lo, hi
+    return _SpanIndex(doc).sentence_lines(lo, hi)
 
 
 def _alone_on_line(line: str) -> bool:
