@@ -5,7 +5,8 @@ Checks read other documents through the workspace's recording lookups (`ws.claus
 `ws.doc`, …), so the index knows what to re-check after an edit.  Features run outside any check:
 they need no dependency bookkeeping and must not change the index.  `ws.view` gives them exactly
 that: the same answers, no recording, no mutators, and mappings that cannot be written.
-Documents themselves are immutable.
+Documents themselves are immutable.  (Not to be confused with `formats.base.WorkspaceView`, the
+protocol of the *recording* lookups a format's `check` may use.)
 """
 
 from __future__ import annotations
