@@ -134,6 +134,16 @@ def _group_by_root(paths: list[str]) -> list[list[str]]:
     return list(groups.values())
 
 
+def _nested_in_scope(ws, only: set[str] | None) -> list[Path]:
+    """The nested roots of a loaded workspace (sub-directories with a config file of their own) that the
+    arguments cover: `check .` checks them too, each with its own settings, as the server does."""
+    out = []
+    for n in ws.nested_roots:
+        if only is None or any(o == "" or (o.endswith("/") and (n + "/").startswith(o)) for o in only):
+            out.append(ws.root / n)
+    return out
+
+
 def _usage(msg: str) -> int:
     sys.stderr.write(f"spec-lsp: error: {msg}\n")
     return EXIT_USAGE
@@ -176,10 +186,16 @@ def cmd_check(a) -> int:
     all_problems = []
     n_files = 0
     lp = None
-    for group in _group_by_root(a.paths):
+    groups = _group_by_root(a.paths)
+    seen_roots = {find_root(Path(g[0])) for g in groups}
+    for group in groups:  # (grows: a sub-directory with its own config is a root of its own, checked too)
         ws, problems, only = _open_workspace(group, a.config, select, ignore, a.paranoid, a.follow_symlinks)
         all_problems.extend(problems)
         ws.load(progress=_progress_fn(tty))
+        for sub in _nested_in_scope(ws, only):
+            if sub.resolve() not in seen_roots:
+                seen_roots.add(sub.resolve())
+                groups.append([str(sub)])
         ws.load_citations(a.jobs if a.jobs and a.jobs > 1 else None)  # citations in code and tests (spec_lsp/trace)
         n_files += len(ws.docs)
         wants_nlp = ws.settings.any_enabled("language") or ws.settings.any_enabled("consistency")

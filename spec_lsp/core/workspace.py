@@ -23,7 +23,7 @@ from typing import Callable, Iterable, Iterator
 
 from .checks import apply_waivers, check_challenge, check_spec, make
 from .config import (DEFAULT_EXCLUDE, Config, ConfigProblem, NotRegularFile, TooLarge, _glob_match, challenge_id,
-                     include_dot_dirs, is_excluded_dir, path_included, read_regular)
+                     find_config_file, include_dot_dirs, is_excluded_dir, path_included, read_regular)
 from .document import ChallengeDocument, Clause, SpecDocument, parse_challenge, parse_spec
 from .model import Finding, Position, Range
 from .rules import RuleSettings
@@ -73,6 +73,8 @@ class Workspace:
         self._fmt_of: dict[str, object] = {}
         self._parse_cfgs: dict[tuple, Config] = {}
         self._dot_dirs = include_dot_dirs(self.config)
+        # sub-directories with a config file of their own (found by `discover`): roots of their own
+        self.nested_roots: tuple[str, ...] = ()
         # spec.lock (spec_lsp/versions/lock.py): provides ("lock-present",), ("lock", id), ("lock-retired", id)
         self.lock: _lock.LockFile | None = None
         self._lock_text: str | None = None
@@ -120,6 +122,7 @@ class Workspace:
         allowed = wanted_dot_dirs() | self._dot_dirs
         files: list[str] = []
         root = str(self.root)
+        nested: list[str] = []
         follow = self.config.follow_symlinks
         seen_dirs: set[str] = {os.path.realpath(root)}
         for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
@@ -135,6 +138,13 @@ class Workspace:
                         continue
                     seen_dirs.add(real)
                 keep.append(d)
+            # a sub-directory with a config file of its own is a root of its own (README: Configuration)
+            own = [d for d in keep if find_config_file(Path(dirpath) / d) is not None]
+            if own:
+                rel_here = os.path.relpath(dirpath, root)
+                rel_here = "" if rel_here == "." else rel_here.replace(os.sep, "/") + "/"
+                nested.extend(rel_here + d for d in own)
+                keep = [d for d in keep if d not in own]
             dirnames[:] = keep
             rel_dir = os.path.relpath(dirpath, root)
             rel_dir = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
@@ -142,6 +152,7 @@ class Workspace:
                 if not follow and os.path.islink(os.path.join(dirpath, fn)) and not self.inside_root(os.path.join(dirpath, fn)):
                     continue  # a symlink out of the workspace: never read, never listed
                 files.append(rel_dir + fn)
+        self.nested_roots = tuple(nested)
         self.formats = detect(files, self.config.formats)
         self._fmt_of.clear()
         specs: list[str] = []
@@ -150,8 +161,15 @@ class Workspace:
             (specs if rp != _lock.LOCK_FILE and self.is_spec_path(rp) else others).append(rp)
         return specs, others
 
+    def in_nested_root(self, rel_path: str) -> bool:
+        """Whether a path lies in a sub-directory that is a root of its own (it has its own config file):
+        that root indexes and checks it, with its own settings; this one neither reads nor checks it."""
+        return any(rel_path.startswith(n + "/") for n in self.nested_roots)
+
     def is_spec_path(self, rel_path: str) -> bool:
         """A file whose text the index tracks: a spec document, a challenge file, or spec.lock."""
+        if self.in_nested_root(rel_path):
+            return False
         if rel_path == _lock.LOCK_FILE or path_included(rel_path, self.config):
             return True
         # a file in a dot-directory that `include` names, or that an active (or newly detected) format reads
@@ -215,6 +233,28 @@ class Workspace:
             old = self.docs[p]
             f = self.format_of(p)
             if getattr(old, "format", None) != f.name and p != rel_path:
+                self._put(p, self._texts[p])
+                self._recheck_all_pending = True
+
+    def _deactivate_for(self, rel_path: str) -> None:
+        """`rel_path` left the workspace: a format detected only through it is no longer used (the last
+        `specs/001-x/spec.md`, the last `.mdx` page); deactivate it and re-parse the documents it owned,
+        so that the index equals detecting over the remaining files (detection is by path, per file)."""
+        if self.config.formats:
+            return
+        gone = [f for f in self.formats if not f.fallback and f.detect((rel_path,))]
+        if not gone:
+            return
+        rest = [p for p in (*self.docs, *self.other_files) if p != rel_path]
+        gone = [f for f in gone if not any(f.detect((p,)) for p in rest)]
+        if not gone:
+            return
+        self.formats = tuple(f for f in self.formats if f not in gone)
+        self._fmt_of.clear()
+        for p in list(self.docs):
+            if p == rel_path:
+                continue
+            if getattr(self.docs[p], "format", None) != self.format_of(p).name:
                 self._put(p, self._texts[p])
                 self._recheck_all_pending = True
 
@@ -292,6 +332,7 @@ class Workspace:
         if rel_path not in self.docs:
             return set()
         changed_keys = self._drop(rel_path)
+        self._deactivate_for(rel_path)
         return self._after_change(rel_path, changed_keys)
 
     def add_other_file(self, rel_path: str) -> set[str]:
@@ -300,6 +341,7 @@ class Workspace:
             return self.set_lock(text) if text is not None and text != self._lock_text else set()
         if rel_path in self.other_files or rel_path in self.docs:
             return set()
+        self._activate_for(rel_path)  # `.specify/memory/constitution.md`, `docs/x.mdx`: detection is by path
         self.other_files.add(rel_path)
         return self._after_change(None, {("file", rel_path), ("paths",)})
 
@@ -309,6 +351,7 @@ class Workspace:
         if rel_path not in self.other_files:
             return set()
         self.other_files.discard(rel_path)
+        self._deactivate_for(rel_path)
         return self._after_change(None, {("file", rel_path), ("paths",)})
 
     # ------------------------------------------------------------------------------------
@@ -333,6 +376,8 @@ class Workspace:
 
         if rel_path in self.docs or rel_path in CONFIG_FILES or rel_path == _lock.LOCK_FILE or self.is_spec_path(rel_path):
             return False
+        if self.in_nested_root(rel_path):
+            return False  # the nested root scans its own files
         return not any(_glob_match(rel_path, g) or _glob_match(rel_path, g.rstrip("/") + "/**") for g in self.config.exclude)
 
     def load_citations(self, jobs: int | None = None) -> set[str]:
@@ -861,8 +906,13 @@ class Workspace:
 
     def fresh_copy(self) -> "Workspace":
         ws = Workspace(self.root, self.config, self.config_problems, select=self._select, ignore=self._ignore)
-        ws.formats = self.formats
+        from ..formats import detect
+
+        # detected again from the files, as `discover` does: an incremental activation or deactivation
+        # that a fresh build would not reproduce is a mismatch
+        ws.formats = detect(sorted({*self._texts, *self.other_files}), self.config.formats)
         ws.other_files = set(self.other_files)
+        ws.nested_roots = self.nested_roots
         ws.read_errors = dict(self.read_errors)
         for p, t in self._texts.items():
             ws._put(p, t)

@@ -6,7 +6,7 @@ import asyncio
 
 from lsprotocol import types as T
 
-from ..core.config import CONFIG_FILES
+from ..core.config import CONFIG_FILES, find_config_file
 from .convert import uri_to_path
 from .server import SpecServer, isolated
 from .textdoc import SpecWorkspace
@@ -146,6 +146,9 @@ def register(server: SpecServer) -> None:
         if rel in CONFIG_FILES:
             rebuild.add(r.path)
             return
+        if p.name in CONFIG_FILES and (find_config_file(p.parent) is not None) != (rel.rsplit("/", 1)[0] in r.ws.nested_roots):
+            rebuild.add(r.path)  # a sub-directory gained a config file of its own: a nested root (README: Configuration)
+            return
         if ls.open_text(ch.uri) is not None:
             return  # an open buffer wins over the disk
         changed: set[str] = set()
@@ -188,10 +191,9 @@ def register(server: SpecServer) -> None:
         for f in params.event.removed:
             p = uri_to_path(f.uri)
             if p is not None:
-                r = ls.roots.pop(p.resolve(), None) if p.exists() else None
+                r = ls.roots.get(p.resolve()) if p.exists() else None
                 if r is not None:
-                    for rel in r.ws.docs:
-                        ls._publish_one(r, rel, [])
+                    ls.drop_root(r)
         for f in params.event.added:
             p = uri_to_path(f.uri)
             if p is not None and p.is_dir() and p.resolve() not in ls.roots:

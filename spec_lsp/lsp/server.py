@@ -67,6 +67,8 @@ class Root:
     editor_path: Path | None = None
     # the document version each open document's index entry was computed from
     versions: dict[str, int | None] = field(default_factory=dict)
+    # a sub-directory of another root with a config file of its own: that root's path (README: Configuration)
+    parent: Path | None = None
 
     def rel(self, p: Path) -> str:
         """Workspace-relative path of `p`: lexically under the editor's root, else under the resolved root."""
@@ -426,6 +428,20 @@ class SpecServer(LanguageServer):
         self.publish(r, set(r.ws.docs) - set(open_rels), config_too=True)
         self.start_language(r)
         self.spawn(self.scan_citations(r))
+        self.add_nested_roots(r)
+
+    def add_nested_roots(self, r: Root) -> None:
+        """The sub-directories with a config file of their own that the root's walk found (and left out):
+        each is a root of its own, with its own settings, as `spec-lsp check` makes it."""
+        if self.roots.get(r.path) is not r:
+            return
+        for n in r.ws.nested_roots:
+            sub = r.path / n
+            if sub in self.roots:
+                continue
+            nr = self._make_root(sub, scan=True, editor_path=(r.editor_path or r.path) / n)
+            nr.parent = r.path
+            self.spawn(self.index_root(nr))
 
     async def scan_citations(self, r: Root) -> None:
         """The citation scan of the repository's other files (spec_lsp/trace): listed, read and scanned in a
@@ -473,11 +489,28 @@ class SpecServer(LanguageServer):
     async def rebuild_root(self, r: Root) -> None:
         """Configuration changed: build the workspace again (the old one keeps serving until then)."""
         old_paths = set(r.ws.docs)
+        if r.parent is not None and find_config_file(r.path) is None:
+            # a nested root's config file is gone: its files belong to the enclosing root again
+            self.drop_root(r)
+            outer = self.roots.get(r.parent)
+            if outer is not None:
+                await self.rebuild_root(outer)
+            return
         new = self._make_root(r.path, scan=True, editor_path=r.editor_path)
+        new.parent = r.parent
         await self.index_root(new)
         gone = old_paths - set(new.ws.docs)
         for rel in gone:
             self._publish_one(new, rel, [])
+
+    def drop_root(self, r: Root) -> None:
+        """Forget a root (and the nested roots inside it), clearing the diagnostics it published."""
+        for other in [o for o in self.roots.values() if o.parent == r.path]:
+            self.drop_root(other)
+        if self.roots.get(r.path) is r:
+            del self.roots[r.path]
+        for rel in set(r.ws.docs) | set(r.ws.finding_paths()):
+            self._publish_one(r, rel, [])
 
     # ------------------------------------------------------------------------------------
     # checking after edits

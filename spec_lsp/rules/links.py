@@ -46,6 +46,8 @@ def check(ctx: SpecContext) -> None:
             continue
         if target is None:
             tdoc: SpecDocument | ChallengeDocument | None = doc
+        elif ws.in_nested_root(target):
+            continue  # into a sub-directory with its own config: another root, not checked from here
         else:
             tdoc = ws.doc(target)
             if tdoc is None:

@@ -133,10 +133,13 @@ def test_vsix_missing_server_shows_one_clear_message(tmp_path):
 
 @needs_vscode
 def test_vsix_attaches_to_mdx(tmp_path):
-    """An `.mdx` spec gets squiggles, hover and F12 like a `.md` one (the extension's selector and `mdx` language)."""
+    """An `.mdx` spec gets squiggles, hover and F12 like a `.md` one (the extension's selector and `mdx` language).
+
+    Zero-config, `.mdx` files belong to the MDX doc-spec format (no challenge files); this Model Spec-style
+    document in `.mdx` asks for the Model Spec format explicitly, as a user would (`format = [...]`)."""
     def to_mdx(ws: Path) -> None:
         (ws / "spec.md").rename(ws / "spec.mdx")
-        (ws / ".spec-lsp.toml").write_text('include = ["**/*.mdx", "**/*.md"]\n')
+        (ws / ".spec-lsp.toml").write_text('include = ["**/*.mdx", "**/*.md"]\nformat = ["model-spec"]\n')
 
     res = drive_code_server(tmp_path, "broken", {
         "specLsp.server.command": [sys.executable, "-m", "spec_lsp", "serve"],
