@@ -77,7 +77,7 @@ sys.path.insert(0, {repo!r})
 from pathlib import Path
 from spec_lsp.core.config import Config
 from spec_lsp.core.workspace import Workspace
-from spec_lsp.core.language_pass import LanguagePass
+from spec_lsp.language.langpass import LanguagePass
 def rss():
     with open("/proc/self/status") as f:
         for line in f:

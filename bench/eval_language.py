@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from spec_lsp.core.config import load_config  # noqa: E402
-from spec_lsp.core.language_pass import LanguagePass  # noqa: E402
+from spec_lsp.language.langpass import LanguagePass  # noqa: E402
 from spec_lsp.core.text import split_sentences  # noqa: E402
 from spec_lsp.core.workspace import Workspace  # noqa: E402
 from spec_lsp.language import LanguageEngine, LanguageSettings, SentenceInput  # noqa: E402

@@ -11,8 +11,9 @@ echo "== installing spec-lsp with the spaCy model and the test dependencies"
 "$PY" -m pip install --disable-pip-version-check -q -e ".[nlp,test]"
 
 if command -v npm >/dev/null 2>&1; then
-  echo "== VS Code extension: type check and unit tests (npm test), then the .vsix"
-  (cd editors/vscode && npm ci --no-audit --no-fund --loglevel=error && npm test --silent && npm run --silent package >/dev/null)
+  echo "== VS Code extension: type check and unit tests (npm test), then the .vsix with the bundled server (bundled/libs)"
+  (cd editors/vscode && npm ci --no-audit --no-fund --loglevel=error && npm test --silent \
+    && PYTHON="$PY" npm run --silent package >/dev/null && ls -l spec-lsp.vsix | awk '{print "   spec-lsp.vsix: " $5 " bytes"}')
 fi
 
 echo "== installing promptfoo for the eval-export tests (cached; skipped without npm)"

@@ -1,4 +1,4 @@
-"""Command line: `spec-lsp check | rules | graph | doctor | evals | serve`."""
+"""Command line: `spec-lsp check | rules | rule | graph | doctor | evals | serve`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from . import __version__
 from .core.config import ConfigProblem, find_root, load_config
 from .core.model import Severity
 from .core.output import rules_table, to_json, to_sarif, to_text
-from .core.workspace import Workspace
 from .versions import cli as versions_cli
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -52,10 +51,16 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--follow-symlinks", action="store_true",
                    help="also index files reached through symlinks that lead outside the workspace (off by default)")
     c.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout")
+    c.add_argument("--explain-scope", action="append", metavar="FILE",
+                   help="print which sentences of FILE the language rules read (normative statements), and why")
     versions_cli.add_check_options(c)  # --baseline, --write-baseline, --since (spec_lsp/versions/)
 
     r = sub.add_parser("rules", help="list every rule")
     r.add_argument("--format", choices=("text", "json"), default="text")
+
+    from . import rule_cmd  # `spec-lsp rule NAME|CODE`
+
+    rule_cmd.add_parser(sub)
 
     g = sub.add_parser("graph", help="print the cross-reference graph")
     g.add_argument("paths", nargs="*", metavar="PATH")
@@ -101,6 +106,8 @@ def _progress_fn(enabled: bool):
 
 def _open_workspace(paths: list[str], config_file: str | None, select=(), ignore=(), paranoid=False, follow_symlinks=False):
     """One workspace for paths that share a root (the directory of the governing config file)."""
+    from .core.workspace import Workspace  # here, so that `spec-lsp rule` needs no dependency
+
     targets = [Path(p) for p in (paths or ["."])]
     for t in targets:
         if not t.exists():
@@ -169,6 +176,10 @@ def _output_problem(path: str) -> str | None:
 
 
 def cmd_check(a) -> int:
+    if getattr(a, "explain_scope", None):
+        from .language.scope_cli import explain_scope
+
+        return explain_scope(a.explain_scope, lambda paths: _open_workspace(paths, a.config))
     if a.output:
         why = _output_problem(a.output)
         if why:
@@ -200,7 +211,7 @@ def cmd_check(a) -> int:
         n_files += len(ws.docs)
         wants_nlp = ws.settings.any_enabled("language") or ws.settings.any_enabled("consistency")
         if not a.no_language and ws.config.language.enabled and wants_nlp:
-            from .core.language_pass import LanguagePass
+            from .language.langpass import LanguagePass
 
             if lp is None or lp.config.language != ws.config.language:
                 lp = LanguagePass(ws.config)
@@ -210,7 +221,7 @@ def cmd_check(a) -> int:
             else:
                 lp.reset(ws.config)
             if a.jobs and a.jobs > 1:
-                from .core.parallel import analyze_parallel
+                from .language.parallel import analyze_parallel
 
                 analyze_parallel(lp, ws, a.jobs)
             else:
@@ -301,6 +312,10 @@ def main(argv: list[str] | None = None) -> int:
         if a.command == "rules":
             sys.stdout.write(rules_table(a.format) + "\n")
             return EXIT_OK
+        if a.command == "rule":
+            from .rule_cmd import run as cmd_rule
+
+            return cmd_rule(a)
         if a.command == "graph":
             return cmd_graph(a)
         if a.command == "serve":

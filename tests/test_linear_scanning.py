@@ -162,3 +162,25 @@ def test_contradiction_pairs_are_compared_once_without_a_pair_set():
     sub = list(ix.iter_conflicts(some + some))  # duplicates in the request are compared once
     assert ix.comparisons == 5 * (n - 1) - 10
     assert len(sub) == len({frozenset((c.a_key, c.b_key)) for c in sub})
+
+
+# -- the language pass: tags of a sentence by binary search, not a scan of the block's tags ------
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["The system must keep it", "Done", "A “quoted” one", "Émoji 😀 here", "x"]),
+                          st.sampled_from([".", "!", "", "?"]), st.booleans()), min_size=1, max_size=25))
+def test_clause_locator_matches_the_scan_it_replaced(parts):
+    from spec_lsp.language import prose
+    from spec_lsp.core.text import split_sentences
+    from helpers import memory_workspace
+
+    body = " ".join(f"{t}{'[^t%03d]' % i if tag else ''}{end}" for i, (t, end, tag) in enumerate(parts))
+    ws = memory_workspace({"spec.md": "# S {#s}\n\n" + body + "\n"})
+    doc = ws.docs["spec.md"]
+    for bi, b in enumerate(doc.blocks):
+        clauses = [c for c in doc.clauses if c.block == bi]
+        loc = prose.ClauseLocator(b, clauses)
+        for s, e in split_sentences(b.plain):
+            want = [c.id for c in clauses if prose._in_sentence(b, c, s, e)]
+            assert sorted(c.id for c in loc.inside(s, e)) == sorted(want)

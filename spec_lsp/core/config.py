@@ -79,6 +79,7 @@ class Config:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     language: LanguageConfig = field(default_factory=LanguageConfig)
+    docs_url: str | None = None  # rule page URL template ({name}, {code}) or base; None: the project's pages
     formats: tuple[str, ...] = ()  # `format = [...]`: force these formats instead of detecting them
     site_root: str | None = None  # MDX docs: the directory that site-absolute links (`/guide/x`) start from
     id_bold_lead: bool = False  # internal (set per format): `**ID** text` defines a clause without a separator
@@ -522,6 +523,11 @@ def apply_settings(base: Config, data: Mapping[str, Any], source: str) -> tuple[
                         ld.bad(f"diagnostics.{dk}", "unknown key")
             else:
                 ld.bad(key, "expected a table")
+        elif key == "docs-url":
+            if isinstance(value, str) and (not value.strip() or value.strip().startswith(("https://", "http://"))):
+                changes["docs_url"] = value.strip() or None
+            else:
+                ld.bad(key, "expected an http(s) URL, optionally with {name} or {code}")
         elif key == "diff":
             if isinstance(value, Mapping):
                 for dk, dv in value.items():
@@ -731,7 +737,7 @@ def merged(file_cfg: Config, editor: Mapping[str, Any] | None, file_problems: li
     if file_cfg.source is not None:
         # file wins: re-apply the file on top of the editor settings, keeping editor-only keys
         base = replace(file_cfg, debounce_ms=cfg.debounce_ms, diff_base=file_cfg.diff_base or cfg.diff_base,
-                       follow_symlinks=cfg.follow_symlinks)
+                       docs_url=file_cfg.docs_url or cfg.docs_url, follow_symlinks=cfg.follow_symlinks)
         lang_editor = cfg.language
         if base.language == LanguageConfig() and lang_editor != LanguageConfig():
             base = replace(base, language=lang_editor)

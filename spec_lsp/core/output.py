@@ -7,6 +7,7 @@ from typing import Iterable
 
 from .. import __version__
 from .model import Finding, Rule, Severity
+from .rule_docs import doc_url, page
 from .rules import all_rules
 
 REPO_URL = "https://github.com/spec-lsp/spec-lsp"
@@ -43,13 +44,14 @@ def _region(rng) -> dict:
 
 
 def _rule_desc(r: Rule) -> dict:
+    text = page(r.name)
     return {
         "id": r.code,
         "name": "".join(part.capitalize() for part in r.name.split("-")),
         "shortDescription": {"text": r.summary},
         "fullDescription": {"text": r.summary},
-        "helpUri": f"{REPO_URL}/blob/main/{r.doc}" if r.doc else REPO_URL,
-        "help": {"text": r.summary},
+        "helpUri": doc_url(r),
+        "help": {"text": r.summary, **({"markdown": text} if text else {})},
         "defaultConfiguration": {"level": _SARIF_LEVEL[r.severity], "enabled": r.enabled},
         "properties": {"category": r.category, "tags": [r.category, r.name]},
     }

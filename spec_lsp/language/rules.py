@@ -19,13 +19,18 @@ from typing import Iterable, Mapping
 # Lexicons (lemmas unless noted); a project extends them with [language.words]
 
 VAGUE = {
+    # adjectives and adverbs that leave the requirement's criterion open: who decides what is "appropriate"?
     "appropriate", "appropriately", "adequate", "adequately", "reasonable", "reasonably", "sufficient", "sufficiently",
-    "suitable", "suitably", "acceptable", "acceptably", "proper", "properly", "normal", "normally", "typical", "typically",
-    "significant", "significantly", "substantial", "substantially", "relevant", "optimal", "optimally", "minimal",
-    "minimally", "efficient", "efficiently", "effective", "effectively", "flexible", "robust", "meaningful",
-    "meaningfully", "sensible", "sensibly", "timely", "generally", "largely", "mostly", "essentially", "fairly",
-    "relatively", "excessive", "excessively", "undue", "unduly", "high-quality", "low-quality",
+    "suitable", "suitably", "acceptable", "acceptably", "proper", "properly", "gracefully", "timely", "excessive",
+    "excessively", "undue", "unduly", "high-quality", "low-quality",
 }
+# Hedges ("generally", "typically") mark a default the spec means to leave open, and "effective", "relevant",
+# "significant", "robust" are usually decided by the sentence around them (on the tuning half they were mostly
+# deliberate), so they are not in the default list; add them with [language.words] vague-term = [...].
+HEDGES = {"generally", "typically", "largely", "mostly", "essentially", "fairly", "relatively", "normally", "usually",
+          "significant", "significantly", "substantial", "substantially", "relevant", "optimal", "optimally", "minimal",
+          "minimally", "efficient", "efficiently", "effective", "effectively", "flexible", "robust", "meaningful",
+          "meaningfully", "sensible", "sensibly", "correctly", "normal", "typical"}
 SUBJECTIVE = {
     "user-friendly", "intuitive", "intuitively", "seamless", "seamlessly", "elegant", "elegantly", "beautiful", "nice",
     "pleasant", "attractive", "straightforward", "easy", "simple", "clean", "obvious", "natural", "friendly",
@@ -55,18 +60,22 @@ VAGUE_TIMING = {
 VAGUE_TIMING_PHRASES = [
     "in a timely manner", "in a timely fashion", "in due course", "as soon as possible", "asap", "from time to time",
     "at regular intervals", "in real time", "near real time", "without delay", "without undue delay", "in a reasonable time",
+    "as quickly as possible", "as fast as possible", "as early as possible", "as promptly as possible",
 ]
 QUANTIFIERS = {"some", "several", "many", "few", "numerous", "various", "multiple", "much", "countless", "most"}
 QUANTIFIER_PHRASES = ["a number of", "a few", "a lot of", "lots of", "a couple of", "a handful of", "a large number of", "a small number of"]
 WEAK = {"might", "could", "ideally", "preferably", "possibly", "perhaps", "hopefully"}
+WEAK_EFFORT = re.compile(r"(?<![\w-])best[- ]effort(?![\w-])", re.IGNORECASE)
 WEAK_PHRASES = ["try to", "tries to", "attempt to", "attempts to", "aim to", "aims to", "strive to", "strives to", "endeavor to", "endeavour to"]
 PLACEHOLDER = re.compile(
-    r"\b(?:TBD|TBC|TBA|TODO|FIXME|XXX)\b|\?{3,}|\[\s*NEEDS\s+CLARIFICATION[^\]]*\]|\bto be (?:determined|decided|confirmed|defined|specified)\b",
+    r"\b(?:TBD|TBC|TBA|TODO|FIXME|XXX)\b|\?{3,}|\[\s*NEEDS\s+CLARIFICATION[^\]]*\]|\bto be (?:determined|decided|confirmed|defined|specified)\b(?!\s+(?:as|by|in|with|for|on|at|using|through|via|per)\b)",
     re.IGNORECASE,
 )
-PLACEHOLDER_CASE = re.compile(r"\b(?:TBD|TBC|TBA|TODO|FIXME|XXX)\b|\?{3,}|\[\s*NEEDS\s+CLARIFICATION[^\]]*\]|\bto be (?:determined|decided|confirmed|defined|specified)\b")
+PLACEHOLDER_CASE = re.compile(r"\b(?:TBD|TBC|TBA|TODO|FIXME|XXX)\b|\?{3,}|\[\s*NEEDS\s+CLARIFICATION[^\]]*\]|\bto be (?:determined|decided|confirmed|defined|specified)\b(?!\s+(?:as|by|in|with|for|on|at|using|through|via|per)\b)")
 RFC_KEYWORDS = ["must not", "shall not", "should not", "must", "shall", "should", "required", "recommended", "not recommended", "optional", "may"]
-SUPERLATIVE_OK = {"least", "most", "latest", "last", "utmost", "best-effort", "first", "next"}
+SUPERLATIVE_OK = {"least", "most", "latest", "last", "utmost", "best-effort", "first", "next", "nearest", "highest", "lowest",
+                  "largest", "smallest", "earliest", "oldest", "newest", "longest", "shortest", "greatest", "fewest",
+                  "closest", "maximum", "minimum", "furthest", "farthest"}
 SUPERLATIVE_PHRASES_OK = ["at least", "at most", "at best", "at worst", "best interest", "best interests", "best practice", "best effort",
                           "best guess", "best-guess", "best judgment", "best judgement", "best of its ability", "best of their ability",
                           "best intentions", "best intent", "best-intent",
@@ -74,7 +83,9 @@ SUPERLATIVE_PHRASES_OK = ["at least", "at most", "at best", "at worst", "best in
                           "to the best of", "do its best", "does its best", "do their best", "make the most of"]
 COMPARATIVE_OK = {"more", "less", "further", "farther", "later", "earlier", "former", "latter", "other", "elder", "upper",
                   "lower", "inner", "outer", "fewer", "rather", "else", "higher-level", "lower-level", "prior", "senior", "junior"}
-UNIT_WORDS = {"%", "percent", "per", "x", "times"}
+UNIT_WORDS = {"%", "percent", "per", "x", "times", "second", "seconds", "s", "ms", "millisecond", "milliseconds", "minute",
+              "minutes", "hour", "hours", "day", "days", "week", "weeks", "byte", "bytes", "bit", "bits", "kb", "mb", "gb",
+              "character", "characters", "slot", "slots", "block", "blocks", "epoch", "epochs", "gas", "wei", "gwei"}
 
 
 @dataclass(frozen=True)
@@ -119,11 +130,25 @@ def placeholder(text: str) -> list[Hit]:
     return out
 
 
+_PERMISSION = re.compile(r"\b(?:MAY|OPTIONAL|may|can|is free to|are free to)\b")
+_OBLIGATION = re.compile(r"\b(?:MUST|SHALL|SHOULD|REQUIRED|RECOMMENDED|must|shall|should)\b")
+
+
 def loophole(text: str, extra: Iterable[str] = ()) -> list[Hit]:
     rx = _LOOPHOLE_RE if not extra else _phrase_re(list(LOOPHOLES) + list(extra))
-    return [Hit(m.start(), m.end(), "loophole",
-                f"{_q(m.group(0))} lets the requirement be skipped: under which conditions exactly? State them, or drop the escape clause.")
-            for m in rx.finditer(text)]
+    out = []
+    for m in rx.finditer(text):
+        if _PERMISSION.search(text) and not _OBLIGATION.search(text):
+            continue  # "MAY be used … as required": a permission has nothing to escape from
+        low = m.group(0).lower()
+        if low == "as required" and (re.match(r"\s+(?:in|by|for|under|per|from|of)\b", text[m.end():]) or
+                                     re.search(r"\b(?:defined|marked|declared|set|flagged|specified)\s*$", text[:m.start()])):
+            continue  # "as required in the query string" (a reference), "defined as required" (a value)
+        if re.search(r"\bas (?:many|much|few|little)\b[^.;:]{0,40}$", text[:m.start()], re.IGNORECASE):
+            continue  # "as many zeroes as needed": the need is the measure (pad to the length)
+        out.append(Hit(m.start(), m.end(), "loophole",
+                       f"{_q(m.group(0))} lets the requirement be skipped: under which conditions exactly? State them, or drop the escape clause."))
+    return out
 
 
 def open_ended(text: str, extra: Iterable[str] = ()) -> list[Hit]:
@@ -131,8 +156,11 @@ def open_ended(text: str, extra: Iterable[str] = ()) -> list[Hit]:
     rx = _OPEN_RE if not extra else re.compile(_OPEN_RE.pattern + "|" + _phrase_re(extra).pattern, re.IGNORECASE)
     for m in rx.finditer(text):
         w = m.group(0)
-        if w.lower().startswith("etc") and m.end() < len(text) and text[m.end() - 1] != "." and text[m.end():m.end() + 1] == ".":
-            pass
+        before = text[:m.start()]
+        if before.count("(") > before.count(")"):
+            continue  # "protected groups (race, religion, …, etc.)": illustrates a category named before it
+        if re.search(r"\b(?:such as|e\.g\.|eg\.|for example|for instance|like)\b", before[-160:], re.IGNORECASE):
+            continue  # the list was announced as examples: it is open on purpose
         out.append(Hit(m.start(), m.end(), "open-ended-list",
                        f"{_q(w.rstrip('.') if w.lower().startswith('etc') else w)} leaves the list open: which other items count? List them all, or state the rule that decides membership."))
     return out
@@ -153,8 +181,11 @@ def vague_timing_text(text: str, extra: Iterable[str] = ()) -> list[Hit]:
 
 
 def and_or(text: str) -> list[Hit]:
+    """A plain "A and/or B" is an inclusive or (either or both): not flagged.  Only "and/or" inside a longer
+    list ("A, B and/or C, D") leaves the grouping open."""
     return [Hit(m.start(), m.end(), "coordination-ambiguity",
-                f"{_q(m.group(0))}: either one, or both? Write “A, B, or both”, or choose “and” or “or”.") for m in _ANDOR_RE.finditer(text)]
+                f"{_q(m.group(0))} in a list of more than two: which items may go together? Split the list, or write “any of A, B and C”.")
+            for m in _ANDOR_RE.finditer(text) if text[max(0, m.start() - 60):m.start()].count(",") >= 2]
 
 
 def keyword_misuse(text: str) -> list[Hit]:
@@ -164,6 +195,8 @@ def keyword_misuse(text: str) -> list[Hit]:
         w = m.group(0)
         if w.isupper():
             continue
+        if re.search(r"\b(?:which|who|whom|that is \w+ and|,\s*which)\s+(?:\w+\s+){0,2}$", text[:m.start()], re.IGNORECASE):
+            continue  # "EIPs, which must be activated …": a relative clause describing something, not a requirement
         up = w.upper()
         if w[0].isupper() and w[1:].islower():
             msg = f"{_q(w)}: this document declares RFC 2119 keywords; if this is a requirement write {_q(up)}, otherwise rephrase without the keyword."
@@ -202,8 +235,41 @@ def parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping[
                     continue
                 if t.dep_ == "amod" and t.head.dep_ in ("nsubj", "nsubjpass"):
                     continue  # "an effective assistant must …": describes who acts, not what is required
+                nxt = doc[t.i + 1] if t.i + 1 < len(doc) else None
+                if lw in ("appropriate", "relevant", "suitable", "applicable") and nxt is not None and nxt.lower_ in ("to", "for"):
+                    continue  # "appropriate to the chip's current state": the criterion is stated
+                if t.i > 0 and doc[t.i - 1].lower_ == "as" and lw in ("normal", "usual", "normally"):
+                    continue  # "as normal": the ordinary behaviour, defined elsewhere
+                if nxt is not None and nxt.text == "-":
+                    continue  # part of a compound ("high-quality" is listed itself)
                 a, b = _tok_span(t)
                 out.append(Hit(a, b, "vague-term", f"{_q(t.text)}: by what criterion, and who decides? Name the condition, or point to where it is defined."))
+    if "vague-term" in enabled:
+        for v in toks:
+            lem = v.lemma_.lower()
+            if v.pos_ == "VERB" and lem in VAGUE_PREDICATES and _requirement_context(v):
+                if any(c.dep_ in ("dobj", "ccomp", "xcomp", "attr", "oprd", "agent") for c in v.children):
+                    continue  # "perform the check", "look up the key": a concrete action
+                if any(c.dep_ == "prt" for c in v.children) or any(c.dep_ == "advmod" and c.lower_ in ("as", "like") for c in v.children):
+                    continue
+                if any(c.dep_ == "prep" and c.lower_ in ("as", "like", "on", "upon", "over") for c in v.children):
+                    continue  # "work as described in …", "operate on that block": a concrete reference
+                if any(x.lower_ in ("unchanged", "exactly", "identically", "same", "before", "previously") for x in v.subtree):
+                    continue  # "continue to work unchanged", "behave exactly as before": the baseline is named
+                a, b = _tok_span(v)
+                comp = [c for c in v.children if c.dep_ in ("acomp", "advmod") and c.i == v.i + 1]
+                if comp:
+                    b = comp[0].idx + len(comp[0].text)
+                out.append(Hit(a, b, "vague-term", f"{_q(text[a:b])}: what observable result or test decides this? State the expected behaviour."))
+            elif lem == "aware" and v.dep_ == "acomp" and _requirement_context(v):
+                a, b = v.head.idx, v.idx + len(v.text)
+                out.append(Hit(a, b, "vague-term", f"{_q(text[a:b])}: what must be done with that knowledge? State the action required."))
+            elif lem in ("limited", "limit") and v.pos_ in ("ADJ", "VERB") and v.dep_ in ("acomp", "ROOT", "conj", "xcomp") and _requirement_context(v):
+                tail = text[v.idx + len(v.text): v.idx + len(v.text) + 60]
+                if any(x.like_num for x in v.subtree) or re.match(r"\s*(?:to|by|at)\b", tail):
+                    continue  # "limited to 10 items", "limited by the quota"
+                a, b = _tok_span(v)
+                out.append(Hit(a, b, "vague-term", f"{_q(v.text)}: limited to what? State the bound (a number and its unit)."))
     if "subjective-language" in enabled:
         for t in toks:
             lw = t.lower_
@@ -223,6 +289,8 @@ def parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping[
         for t in toks:
             if t.tag_ in ("JJS", "RBS") and not _inside(ok, t.idx):
                 lw = t.lower_
+                if t.i + 1 < len(doc) and doc[t.i + 1].text == "-" or "-" in t.text:
+                    continue  # "worst-case", "most-specific": a compound term, not a judgement
                 if lw in SUPERLATIVE_OK and t.tag_ == "JJS":
                     continue
                 if lw in ("most", "least") and t.tag_ == "RBS":
@@ -254,14 +322,17 @@ def parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping[
     if "vague-timing" in enabled:
         words = VAGUE_TIMING | {w.lower() for w in extra.get("vague-timing", ())}
         for a, b in timing_spans:
-            anchor = next((x for x in toks if x.idx >= a), None)
-            if anchor is not None and not _requirement_context(anchor):
-                continue
+            # a timing phrase ("as soon as possible", "in a timely manner") in a normative statement is a
+            # requirement's timing wherever the parser attaches it (under "make a best-effort attempt to …" too)
             out.append(Hit(a, b, "vague-timing", f"{_q(text[a:b])}: how fast, measured how? State a bound (“within 2 s”, “every 24 h”)."))
         for t in toks:
             if t.lower_ in words and t.pos_ in ("ADV", "ADJ") and not _inside(timing_spans, t.idx):
                 if t.dep_ == "amod" or not _requirement_context(t):
                     continue  # "rapidly changing circumstances", "users often …": descriptions, not requirements
+                if t.i + 1 < len(doc) and doc[t.i + 1].text == "-":
+                    continue  # "Fast-Forward": a name
+                if t.lower_ == "soon" and t.i > 0 and doc[t.i - 1].lower_ == "as" and "as soon as possible" not in text[t.idx - 3:t.idx + 20].lower():
+                    continue  # "as soon as the user is prompted": bounded by an event
                 a, b = _tok_span(t)
                 out.append(Hit(a, b, "vague-timing", f"{_q(t.text)}: how fast or how often, measured how? State a bound (“within 2 s”, “every 24 h”)."))
     if "unbounded-quantifier" in enabled:
@@ -308,8 +379,10 @@ def parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping[
                     continue  # "must not be used": the prohibition is the point, not its agent
                 a = modals[0].idx
                 b = t.idx + len(t.text)
+                if _actor_obvious(doc, t):
+                    continue  # a WHEN/THEN scenario or a sentence that names its actor elsewhere
                 out.append(Hit(a, b, "passive-without-agent",
-                               f"{_q(text[a:b])}: by whom? Name who must act (“the assistant {t.lemma_}s …”), so the requirement has an owner."))
+                               f"{_q(text[a:b])}: who {third_person(t.lemma_)} {_pron(subj)}? Name the actor, so the requirement has an owner."))
     if "ambiguous-pronoun" in enabled:
         out.extend(_ambiguous_pronouns(doc, context_doc))
     if "number-without-unit" in enabled:
@@ -319,9 +392,11 @@ def parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping[
                 out.append(Hit(a, b, "number-without-unit", f"{_q(t.text)}: {t.text} what? Give the unit or the thing counted (“{t.text} s”, “{t.text} requests”)."))
     if "weak-modal" in enabled:
         weak = WEAK | {w.lower() for w in extra.get("weak-modal", ())}
+        for m in WEAK_EFFORT.finditer(text):
+            out.append(Hit(m.start(), m.end(), "weak-modal", f"{_q(m.group(0))} promises effort, not an outcome: what must happen when the effort fails? State the required result."))
         for m in _WEAK_PHRASE_RE.finditer(text):
             verb = next((x for x in toks if x.idx == m.start()), None)
-            if verb is None or not _requirement_context(verb) or any(c.dep_ == "neg" for c in verb.children):
+            if verb is None or verb.pos_ != "VERB" or not _requirement_context(verb) or any(c.dep_ == "neg" for c in verb.children):
                 continue  # "we aim to …" states an intent; "should never attempt to" is a prohibition
             out.append(Hit(m.start(), m.end(), "weak-modal", f"{_q(m.group(0))} promises effort, not an outcome: what must happen? State the required result."))
         for t in toks:
@@ -339,6 +414,51 @@ def parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping[
                 out.append(Hit(a, b, "weak-modal", f"{_q(t.text)} is tentative: is this required, permitted, or only possible? Use the spec's requirement wording."))
     _ = lower
     return out
+
+
+VAGUE_PREDICATES = {"work", "function", "behave", "feel", "operate", "cope"}
+
+
+def third_person_ing(lemma: str) -> str:
+    """'work' -> 'working' (lemminflect)."""
+    try:
+        from lemminflect import getInflection
+
+        got = getInflection(lemma, tag="VBG")
+        if got:
+            return got[0]
+    except Exception:  # pragma: no cover
+        pass
+    return lemma
+
+
+def third_person(lemma: str) -> str:
+    """'log' -> 'logs', 'verify' -> 'verifies', 'install' -> 'installs' (lemminflect, not string concatenation)."""
+    try:
+        from lemminflect import getInflection
+
+        got = getInflection(lemma, tag="VBZ")
+        if got:
+            return got[0]
+    except Exception:  # pragma: no cover - lemminflect is a dependency; fall back to the lemma itself
+        pass
+    return lemma
+
+
+def _pron(subj) -> str:
+    if subj is None:
+        return "it"
+    return "them" if subj.tag_ in ("NNS", "NNPS") or subj.lower_ in ("they", "these", "those") else "it"
+
+
+def _actor_obvious(doc, t) -> bool:
+    """The actor is stated in the same sentence: a WHEN/THEN scenario, or an active clause with an actor subject."""
+    if re.search(r"\b(?:WHEN|THEN|IF)\b", doc.text):
+        return True
+    for x in doc:
+        if x.dep_ == "nsubj" and x.lemma_.lower() in _ACTORS and x.head.i != t.i:
+            return True
+    return False
 
 
 REQUIREMENT_MODALS = {"must", "shall", "should", "need"}
@@ -510,3 +630,40 @@ def _ambiguous_pronouns(doc, context_doc) -> list[Hit]:
             out.append(Hit(a, b, "ambiguous-pronoun",
                            f"{_q(t.text)} could refer to {' or '.join(_q(n) for n in names)}: which one? Repeat the noun."))
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Prefilter: can a parsed rule fire on this sentence at all?  (Cheap; decides whether spaCy runs.)
+
+def _words_re(words: Iterable[str]) -> str:
+    return r"\b(?:" + "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True)) + r")\b"
+
+
+_TRIGGERS = {
+    "vague-term": _words_re(VAGUE | VAGUE_PREDICATES | {"aware", "limited", "limit", "works", "worked", "functions", "behaves", "feels", "operates"}),
+    "subjective-language": _words_re(SUBJECTIVE | SUBJECTIVE_NEEDS_COPULA | {"intuitively", "seamlessly"}),
+    "superlative": r"\b\w{2,}est\b|\bmost\b|\bleast\b|\bbest\b|\bworst\b",
+    "comparative-without-reference": r"\b\w{2,}er\b|\bmore\b|\bless\b|\bbetter\b|\bworse\b",
+    "vague-timing": _words_re(VAGUE_TIMING | set(VAGUE_TIMING_PHRASES)),
+    "unbounded-quantifier": _words_re(QUANTIFIERS | set(QUANTIFIER_PHRASES)),
+    "coordination-ambiguity": r"\band\b.*\bor\b|\bor\b.*\band\b|\band\s*/\s*or\b",
+    "passive-without-agent": r"\b(?:must|shall|should)\b(?:\s+\w+)?\s+be\b",
+    "ambiguous-pronoun": r"\b(?:it|its|itself|they|them|their|themselves)\b",
+    "number-without-unit": r"\d",
+    "weak-modal": _words_re(WEAK | set(WEAK_PHRASES) | {"best effort", "best-effort"}),
+}
+_TRIGGER_CACHE: dict = {}
+
+
+def could_fire(text: str, enabled: Iterable[str], extra: Mapping[str, tuple[str, ...]] | None = None) -> bool:
+    """False when no parsed rule in `enabled` can fire on `text` (so the sentence need not be parsed)."""
+    key = (frozenset(enabled), tuple(sorted((k, tuple(v)) for k, v in (extra or {}).items())))
+    rx = _TRIGGER_CACHE.get(key)
+    if rx is None:
+        parts = [_TRIGGERS[r] for r in key[0] if r in _TRIGGERS]
+        for r, ws in (extra or {}).items():
+            if ws:
+                parts.append(_words_re(ws))
+        rx = re.compile("|".join(parts), re.IGNORECASE) if parts else None
+        _TRIGGER_CACHE[key] = rx
+    return rx is not None and rx.search(text) is not None

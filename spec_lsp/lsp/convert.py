@@ -8,12 +8,10 @@ from urllib.parse import unquote, urlparse
 from lsprotocol import types as T
 from pygls.uris import from_fs_path
 
-import spec_lsp
 from ..core.model import Finding, Position, Range
+from ..core.rule_docs import doc_url
 from ..core.rules import find_rule
 from .textdoc import LineIndex
-
-_REPO_ROOT = Path(spec_lsp.__file__).resolve().parent.parent
 
 
 def uri_to_path(uri: str) -> Path | None:
@@ -39,16 +37,14 @@ def from_client_pos(ix: LineIndex, p: T.Position) -> Position:
     return ix.from_client(p)
 
 
-def doc_href(code: str) -> str | None:
+def doc_href(code: str, docs_url: str | None = None) -> str | None:
+    """Public URL of a rule's page (config key `docs-url`; default: the project's pages)."""
     r = find_rule(code)
-    if r is None or not r.doc:
-        return None
-    p = _REPO_ROOT / r.doc
-    return p.as_uri() if p.is_file() else None
+    return doc_url(r, docs_url) if r is not None else None
 
 
-def diagnostic(f: Finding, ix: LineIndex, index_of, uri_of) -> T.Diagnostic:
-    href = doc_href(f.code)
+def diagnostic(f: Finding, ix: LineIndex, index_of, uri_of, docs_url: str | None = None) -> T.Diagnostic:
+    href = doc_href(f.code, docs_url)
     related = []
     for r in f.related:
         try:

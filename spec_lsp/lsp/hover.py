@@ -1,13 +1,34 @@
-"""textDocument/hover: the clause behind a tag or ID, the section behind an anchor link."""
+"""textDocument/hover: the clause behind a tag or ID, the section behind an anchor link, and the rule
+page's summary (with a link to the page) for each diagnostic at the position."""
 
 from __future__ import annotations
 
 from lsprotocol import types as T
 
 from ..core import navigation
+from ..core.model import Position
+from ..core.rule_docs import hover_markdown
+from ..core.rules import find_rule
 from ..evals.editor import pass_rates
 from .common import at, crange
 from .server import SpecServer
+
+
+def _rule_notes(ls: SpecServer, r, rel: str, pos: Position):
+    """Markdown for the rules of the findings whose range holds `pos`, and the first such range."""
+    notes: list[str] = []
+    seen: set[str] = set()
+    first = None
+    for f in r.ws.findings(rel):
+        s, e = f.range.start, f.range.end
+        if (s.line, s.character) <= (pos.line, pos.character) <= (e.line, e.character) and f.code not in seen:
+            rule = find_rule(f.code)
+            if rule is None:
+                continue
+            seen.add(f.code)
+            notes.append(hover_markdown(rule, r.ws.config.docs_url))
+            first = first or f.range
+    return notes, first
 
 
 def register(server: SpecServer) -> None:
@@ -18,10 +39,12 @@ def register(server: SpecServer) -> None:
             return None
         r, rel, pos = got
         h = navigation.hover(r.ws, rel, pos, await _base(ls, r), evals=pass_rates(r.path))  # + last `evals run` report
-        if h is None:
+        notes, frange = _rule_notes(ls, r, rel, pos)
+        if h is None and not notes:
             return None
-        text, rng = h
-        return T.Hover(contents=T.MarkupContent(kind=T.MarkupKind.Markdown, value=text), range=crange(ls, r, rel, rng))
+        text, rng = h if h is not None else ("", frange)
+        value = "\n\n---\n\n".join(([text] if text else []) + notes)
+        return T.Hover(contents=T.MarkupContent(kind=T.MarkupKind.Markdown, value=value), range=crange(ls, r, rel, rng))
 
 
 async def _base(ls: SpecServer, r):

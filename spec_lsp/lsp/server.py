@@ -27,7 +27,7 @@ from pygls.protocol import JsonRPCRequestMessage, LanguageServerProtocol, defaul
 
 from .. import __version__
 from ..core.config import CONFIG_FILES, Config, ConfigProblem, find_config_file, load_config, merged, read_regular
-from ..core.language_pass import LanguagePass
+from ..language.langpass import LanguagePass
 from ..core.model import Finding
 from ..core.workspace import IncrementalMismatch, Workspace
 from .convert import diagnostic, path_to_uri, uri_to_path
@@ -548,7 +548,7 @@ class SpecServer(LanguageServer):
     def diagnostics_for(self, r: Root, rel: str, findings: list[Finding] | None = None) -> list[T.Diagnostic]:
         fs = findings if findings is not None else r.ws.findings(rel)
         ix = self.index_of(r, rel)
-        return [diagnostic(f, ix, lambda p: self.index_of(r, p), lambda p: self.uri_of(r, p)) for f in fs]
+        return [diagnostic(f, ix, lambda p: self.index_of(r, p), lambda p: self.uri_of(r, p), r.ws.config.docs_url) for f in fs]
 
     def _config_diagnostics(self, r: Root) -> dict[str, list[Finding]]:
         out: dict[str, list[Finding]] = {}

@@ -27,7 +27,10 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10 (requires-python >= 3.10; the VS Code bundle runs there)
+    import tomli as tomllib  # type: ignore[no-redef]
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
 

@@ -58,7 +58,7 @@ def load_workspace(root: Path, language: bool = False) -> Workspace:
     ws = Workspace(root, cfg, problems)
     ws.load()
     if language and cfg.language.enabled:
-        from ..core.language_pass import LanguagePass
+        from ..language.langpass import LanguagePass
 
         lp = LanguagePass(cfg)
         lp.load()

@@ -36,7 +36,8 @@ def free_port() -> int:
 
 def build_vsix() -> Path:
     vsix = EXT / "spec-lsp.vsix"
-    sources = list((EXT / "src").glob("*.ts")) + [EXT / "package.json"]
+    sources = list((EXT / "src").glob("*.ts")) + [EXT / "package.json", EXT / "bundled" / "tool" / "launch.py"]
+    sources += [p for p in (REPO / "spec_lsp").rglob("*") if p.suffix in (".py", ".md")]
     if not vsix.exists() or vsix.stat().st_mtime < max(p.stat().st_mtime for p in sources):
         if not (EXT / "node_modules").exists():
             subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=EXT, check=True, capture_output=True, timeout=600)
@@ -55,9 +56,11 @@ BASE_SETTINGS = {
 }
 
 
-def drive_code_server(tmp_path: Path, fixture: str, settings: dict, cfg: dict, prepare=None) -> dict:
+def drive_code_server(tmp_path: Path, fixture: str, settings: dict, cfg: dict, prepare=None, env: dict | None = None,
+                      timeout: int = 400) -> dict:
     """Install the built .vsix into a fresh code-server, open `fixture`, run the Playwright script.
-    `prepare(workspace)` may change the copied fixture first."""
+    `prepare(workspace)` may change the copied fixture first; `env`: code-server's environment
+    (default: this one, with the checkout on PYTHONPATH)."""
     vsix = build_vsix()
     ws = tmp_path / fixture
     shutil.copytree(REPO / "fixtures" / fixture, ws)
@@ -67,7 +70,7 @@ def drive_code_server(tmp_path: Path, fixture: str, settings: dict, cfg: dict, p
     ext_dir, data_dir = tmp_path / "extensions", tmp_path / "data"
     (data_dir / "User").mkdir(parents=True)
     (data_dir / "User" / "settings.json").write_text(json.dumps({**BASE_SETTINGS, **settings}))
-    env = dict(os.environ, PYTHONPATH=str(REPO))
+    env = env if env is not None else dict(os.environ, PYTHONPATH=str(REPO))
     inst = subprocess.run([str(CODE_SERVER), "--install-extension", str(vsix), "--extensions-dir", str(ext_dir), "--user-data-dir", str(data_dir)],
                           capture_output=True, text=True, env=env, timeout=300)
     assert inst.returncode == 0, inst.stderr
@@ -90,7 +93,7 @@ def drive_code_server(tmp_path: Path, fixture: str, settings: dict, cfg: dict, p
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         run = subprocess.run(["node", str(REPO / "tests" / "editors" / "vscode_e2e" / "run.mjs")],
                              env=dict(env, SPEC_LSP_E2E=json.dumps({"url": url, "playwright": str(PLAYWRIGHT), **cfg})),
-                             capture_output=True, text=True, timeout=400)
+                             capture_output=True, text=True, timeout=timeout)
         lines = [ln for ln in run.stdout.splitlines() if ln.startswith("{")]
         assert lines, f"no result from the Playwright script:\n{run.stdout}\n{run.stderr}"
         return json.loads(lines[-1])

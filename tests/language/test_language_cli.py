@@ -46,7 +46,7 @@ def test_contradiction_severity_follows_authority(lang, tmp_path):
     assert "overrides" in c["ln14"]["message"]
     # a configured severity replaces the default level but keeps the override as information
     cfg = lang / ".spec-lsp.toml"
-    cfg.write_text(cfg.read_text(encoding="utf-8") + 'contradiction = "error"\n', encoding="utf-8")
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace('contradiction = "warning"', 'contradiction = "error"'), encoding="utf-8")
     rc, fs, _ = check(lang, cache=tmp_path / "c")
     c = by_subject(fs, "SPEC301")
     assert c["ln11"]["severity"] == "error" and c["ln13"]["severity"] == "information"
@@ -76,7 +76,7 @@ def test_jobs_gives_the_same_findings(lang, tmp_path):
     for k in range(6):
         (lang / f"more{k}.md").write_text(
             f"# More {k} {{#more{k}}}\n\nThe service should respond quickly to request {k}.\n"
-            f"Logs must be kept as needed for case {k}.\nThe retention period for case {k} is TBD.\n", encoding="utf-8")
+            f"Logs must be kept as needed for case {k}.\nThe retention period for case {k} must be TBD.\n", encoding="utf-8")
     _rc, one, _ = check(lang, "--fail-on", "never", cache=tmp_path / "c1")
     _rc, two, _ = check(lang, "--fail-on", "never", "--jobs", "2", cache=tmp_path / "c2")
     assert one == two
@@ -103,7 +103,8 @@ def test_challenge_files_are_linted_only_when_configured(tmp_path):
         "~~~xml\n<user>\nThe assistant should reply quickly, etc.\n</user>\n~~~\n", encoding="utf-8")
     _rc, fs, _ = check(root, "--fail-on", "never", cache=tmp_path / "c")
     assert not [f for f in fs if f["path"].startswith("examples/")]  # out of scope by default
-    (root / ".spec-lsp.toml").write_text("[language]\nchallenge-files = true\n", encoding="utf-8")
+    (root / ".spec-lsp.toml").write_text('[language]\nchallenge-files = true\n[rules]\nvague-timing = "warning"\nplaceholder = "warning"\n',
+                                        encoding="utf-8")
     _rc, fs, _ = check(root, "--fail-on", "never", cache=tmp_path / "c")
     got = sorted((f["rule"], f["range"]["start"]["line"], f["range"]["start"]["character"], f["subject"])
                  for f in fs if f["path"] == "examples/aa11.md")

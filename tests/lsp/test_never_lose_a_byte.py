@@ -354,7 +354,8 @@ def test_a_lone_surrogate_in_an_edit_keeps_the_language_findings(tmp_path, serve
     text), and the batch does not fail."""
     pytest.importorskip("spacy")
     spec = "# T\n\nThe assistant must respond quickly to the user [^ab01].\n\nThe tool must retry periodically [^cd01].\n"
-    root = workspace(tmp_path, {"spec.md": spec})
+    # vague-timing is off by default since issue 11: this workspace turns it on
+    root = workspace(tmp_path, {"spec.md": spec, ".spec-lsp.toml": '[rules]\nmissing-challenge-file = "off"\nvague-timing = "warning"\n'})
     srv = servers(cache=tmp_path / "cache")
     srv.initialize(root, {"diagnostics": {"debounceMs": 0}})
     uri = (root / "spec.md").as_uri()

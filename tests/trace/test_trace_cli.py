@@ -132,3 +132,22 @@ def test_rename_is_all_or_nothing_when_a_write_fails(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         trace_cli.write_all_or_nothing(root, changes)
     assert {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()} == before  # no temp files left either
+
+
+def test_spec_lsp_own_outputs_are_not_read_as_citations(tmp_path):
+    """A committed baseline, SARIF or findings file quotes IDs in its messages (retired ones, unknown ones):
+    they are not citations, so `check` reports no unknown-citation on them; a real citation still is one."""
+    root = copy(tmp_path, "model-spec")
+    unknown = json.loads(run(root, "check", "--no-language", "--format", "json", "--fail-on", "never", "--select",
+                             "SPEC500").stdout)
+    before = {f["path"] for f in unknown}
+    (root / "spec-lsp-baseline.json").write_text(json.dumps(
+        {"version": 1, "findings": [{"rule": "unknown-citation", "message": "No clause [^zz98] exists"}]}))
+    (root / "findings.json").write_text(json.dumps([{"code": "SPEC122", "message": "tag the clause with [^zz97]"}]))
+    (root / "spec-lsp.sarif").write_text(json.dumps({"runs": [{"tool": {"driver": {"name": "spec-lsp"}},
+                                                               "results": [{"message": {"text": "[^zz96]"}}]}]}))
+    (root / "notes.json").write_text(json.dumps({"see": "spec: zz95"}))  # not ours: a citation like any other
+    after = json.loads(run(root, "check", "--no-language", "--format", "json", "--fail-on", "never", "--select",
+                           "SPEC500").stdout)
+    new = {f["path"] for f in after} - before
+    assert new == {"notes.json"}, after

@@ -33,6 +33,73 @@ export function resolveServerCommand(s: ServerSettings): ServerCommand {
   return { command: parts[0], args: parts.slice(1) };
 }
 
+/** Where the server comes from, in order of preference. */
+export type ServerSource = "python-setting" | "command-setting" | "path" | "bundled";
+
+export interface ServerChoice extends ServerCommand {
+  source: ServerSource;
+}
+
+export interface ServerCandidates {
+  /** `specLsp.server.python` */
+  python?: unknown;
+  /** `specLsp.server.command`, and whether the user set it (else it is the default `spec-lsp serve`) */
+  command?: unknown;
+  commandIsSet?: boolean;
+  /** `spec-lsp` found on PATH, or null */
+  specLspOnPath?: string | null;
+  /** interpreters for the bundled server, best first: the extension's private NLP environment,
+   * the Python extension's selected interpreter, `python3`/`python` on PATH */
+  interpreters: (string | null | undefined)[];
+  /** bundled/tool/launch.py inside the extension */
+  launcher: string;
+}
+
+/**
+ * Which server to start.  A user-installed spec-lsp wins: `specLsp.server.python`, then an explicitly
+ * set `specLsp.server.command`, then `spec-lsp` on PATH; else the server bundled in the extension,
+ * run by the first available interpreter.  null: nothing can run it (no Python at all).
+ */
+export function chooseServer(c: ServerCandidates): ServerChoice | null {
+  const python = typeof c.python === "string" ? c.python.trim() : "";
+  if (python) {
+    return { command: python, args: ["-m", "spec_lsp", "serve"], source: "python-setting" };
+  }
+  if (c.commandIsSet) {
+    const cmd = resolveServerCommand({ command: c.command });
+    return { ...cmd, source: "command-setting" };
+  }
+  if (c.specLspOnPath) {
+    return { command: c.specLspOnPath, args: ["serve"], source: "path" };
+  }
+  const interpreter = c.interpreters.find((p): p is string => typeof p === "string" && p.trim().length > 0);
+  if (!interpreter) {
+    return null;
+  }
+  return { command: interpreter, args: [c.launcher, "serve"], source: "bundled" };
+}
+
+/** The server says the NLP stack (spaCy or its English model) is missing (see spec_lsp/language/engine.py). */
+export function isNlpMissingMessage(message: string): boolean {
+  return /spaCy is not installed|No spaCy English model is installed/.test(message);
+}
+
+/** The interpreter inside a virtual environment directory. */
+export function venvPython(dir: string, platform: string): string {
+  return platform === "win32" ? `${dir}\\Scripts\\python.exe` : `${dir}/bin/python`;
+}
+
+/** A short progress line from one line of pip's output, or null for noise. */
+export function pipProgress(line: string): string | null {
+  const t = line.trim();
+  const m = /^(Collecting|Downloading|Using cached|Installing collected packages:|Successfully installed)\s*(.*)$/.exec(t);
+  if (!m) {
+    return null;
+  }
+  const rest = m[2].replace(/\s*\(.*\)\s*$/, "").replace(/^https?:\/\/\S+\/([^/\s]+)$/, "$1");
+  return `${m[1]} ${rest}`.slice(0, 120).trim();
+}
+
 /**
  * Where `command` would be found, like a shell's PATH lookup, or null. Checked before the client
  * starts so that a missing server is one clear message of ours, not the client library's generic
@@ -81,6 +148,7 @@ export interface SpecLspSettings {
   include?: string[];
   exclude?: string[];
   language?: { enabled?: boolean; model?: string; commentary?: boolean; challengeFiles?: boolean };
+  docsUrl?: string;
   [key: string]: unknown;
 }
 
@@ -102,6 +170,9 @@ export function buildInitializationOptions(s: SpecLspSettings): Record<string, u
     if (Array.isArray(v) && v.every((x) => typeof x === "string")) {
       out[key] = [...v];
     }
+  }
+  if (typeof s.docsUrl === "string" && s.docsUrl.trim()) {
+    out.docsUrl = s.docsUrl.trim();
   }
   const lang: Record<string, unknown> = {};
   if (typeof s.language?.enabled === "boolean") {
@@ -126,6 +197,9 @@ export function startFailureMessage(cmd: ServerCommand, error: unknown): string 
   const detail = error instanceof Error ? error.message : String(error ?? "unknown error");
   const shown = [cmd.command, ...cmd.args].join(" ");
   const missing = /ENOENT|not found|No such file/i.test(detail);
+  if (cmd.args.some((a) => /launch\.py$/.test(a))) {
+    return `spec-lsp: the bundled language server could not start with ${cmd.command}: ${detail}. It needs Python 3.10 or newer: install one (or select it with the Python extension), or install spec-lsp yourself (\`pip install "spec-lsp[nlp]"\`) and set “specLsp.server.command”.`;
+  }
   const hint = missing
     ? `“${cmd.command}” was not found. Install the server with \`pip install "spec-lsp[nlp]"\`, or set “specLsp.server.python” to a Python interpreter that has spec-lsp installed.`
     : `Check that \`${shown}\` runs in a terminal; install or upgrade it with \`pip install -U "spec-lsp[nlp]"\`.`;

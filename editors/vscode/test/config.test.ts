@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DOCUMENT_SELECTOR, RestartBudget, buildInitializationOptions, findExecutable, resolveServerCommand, splitCommandLine, startFailureMessage } from "../src/config.ts";
+import { DOCUMENT_SELECTOR, RestartBudget, buildInitializationOptions, chooseServer, findExecutable, isNlpMissingMessage, pipProgress, resolveServerCommand, splitCommandLine, startFailureMessage, venvPython } from "../src/config.ts";
 
 test("default server command is spec-lsp serve", () => {
   assert.deepEqual(resolveServerCommand({}), { command: "spec-lsp", args: ["serve"] });
@@ -83,6 +83,50 @@ test("the server command is looked up on PATH before the client starts", () => {
   assert.equal(findExecutable("/opt/py/bin/python3", "", "linux", exists), "/opt/py/bin/python3");
   assert.equal(findExecutable("./missing/python", "/usr/local/bin", "linux", exists), null);
   assert.equal(findExecutable("spec-lsp", "C:\\Windows;C:\\Tools\\", "win32", exists)?.toLowerCase(), "c:\\tools\\spec-lsp.exe");
+});
+
+test("a user-installed server wins over the bundled one", () => {
+  const base = { interpreters: ["/venv/bin/python", "/usr/bin/python3"], launcher: "/ext/bundled/tool/launch.py" };
+  assert.deepEqual(chooseServer({ ...base, python: "/opt/py/bin/python" }), {
+    command: "/opt/py/bin/python", args: ["-m", "spec_lsp", "serve"], source: "python-setting",
+  });
+  assert.deepEqual(chooseServer({ ...base, command: ["/x/spec-lsp", "serve", "--log-file", "/tmp/l"], commandIsSet: true, specLspOnPath: "/usr/bin/spec-lsp" }), {
+    command: "/x/spec-lsp", args: ["serve", "--log-file", "/tmp/l"], source: "command-setting",
+  });
+  assert.deepEqual(chooseServer({ ...base, command: ["spec-lsp", "serve"], commandIsSet: false, specLspOnPath: "/usr/local/bin/spec-lsp" }), {
+    command: "/usr/local/bin/spec-lsp", args: ["serve"], source: "path",
+  });
+});
+
+test("else the bundled server runs with the first interpreter available", () => {
+  const launcher = "/ext/bundled/tool/launch.py";
+  assert.deepEqual(chooseServer({ specLspOnPath: null, interpreters: [null, undefined, "/usr/bin/python3"], launcher }), {
+    command: "/usr/bin/python3", args: [launcher, "serve"], source: "bundled",
+  });
+  assert.deepEqual(chooseServer({ specLspOnPath: null, interpreters: ["/g/nlp-venv/bin/python", "/sel/python", "/usr/bin/python3"], launcher })?.command,
+    "/g/nlp-venv/bin/python");
+  assert.equal(chooseServer({ specLspOnPath: null, interpreters: [null, "  "], launcher }), null);
+});
+
+test("the NLP-missing notice is recognised, other messages are not", () => {
+  assert.ok(isNlpMissingMessage('spec-lsp: spaCy is not installed, so the language rules that need a parser are off; …'));
+  assert.ok(isNlpMissingMessage("spec-lsp: No spaCy English model is installed (tried en_core_web_sm); …"));
+  assert.ok(!isNlpMissingMessage("spec-lsp: incremental index mismatch (see log)"));
+});
+
+test("pip output becomes short progress lines", () => {
+  assert.equal(pipProgress("Collecting spacy<3.9,>=3.8"), "Collecting spacy<3.9,>=3.8");
+  assert.equal(pipProgress("  Downloading spacy-3.8.7-cp311-cp311-manylinux_2_17_x86_64.whl (31.9 MB)"), "Downloading spacy-3.8.7-cp311-cp311-manylinux_2_17_x86_64.whl");
+  assert.equal(pipProgress("Installing collected packages: numpy, spacy"), "Installing collected packages: numpy, spacy");
+  assert.equal(pipProgress("     ━━━━━━━━━━━━━ 31.9/31.9 MB 10 MB/s"), null);
+  assert.equal(venvPython("/g/nlp-venv", "linux"), "/g/nlp-venv/bin/python");
+  assert.equal(venvPython("C:\\g\\nlp-venv", "win32"), "C:\\g\\nlp-venv\\Scripts\\python.exe");
+});
+
+test("a bundled server that cannot start says it needs Python 3.10+", () => {
+  const m = startFailureMessage({ command: "/usr/bin/python3", args: ["/ext/bundled/tool/launch.py", "serve"] }, new Error("spec-lsp needs Python 3.10 or newer; this is 3.8.10"));
+  assert.match(m, /bundled language server/);
+  assert.match(m, /Python 3\.10 or newer/);
 });
 
 test("the client attaches to .md, .mdx and .markdown", () => {

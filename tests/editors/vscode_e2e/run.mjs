@@ -1,6 +1,8 @@
 // Drives a running code-server (VS Code 1.100) in headless Chromium with playwright-core.
 // Input: env SPEC_LSP_E2E = {"url", "playwright", "screenshot", "spec", "tag", "hoverText", "challengeTab", "mode"}.
 // mode "missing-server": the server command does not exist; record the notifications the user sees.
+// mode "bundled": no spec-lsp installed anywhere: squiggles from the server bundled in the .vsix, and the
+//   one notification offering the language support (cfg.install: click it and wait for the install).
 // Output: one JSON line on stdout with what was observed.
 import { createRequire } from "node:module";
 
@@ -30,6 +32,44 @@ async function missingServer(page) {
     (rows) => rows.map((r) => r.getAttribute("aria-label") || ""));
   await page.screenshot({ path: cfg.screenshot });
   log("toast");
+}
+
+async function toastsNow(page) {
+  return {
+    texts: await page.locator(".notification-toast").allInnerTexts(),
+    labels: await page.locator(".notification-toast .monaco-list-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("aria-label") || "")),
+    buttons: await page.locator(".notification-toast .monaco-button").allInnerTexts(),
+  };
+}
+
+async function bundled(page) {
+  await openSpec(page);
+  await page.waitForSelector(".monaco-editor .squiggly-error", { timeout: 120_000 });
+  await page.waitForTimeout(1500);
+  result.squiggles = {
+    error: await page.locator(".monaco-editor .squiggly-error").count(),
+    warning: await page.locator(".monaco-editor .squiggly-warning").count(),
+    info: await page.locator(".monaco-editor .squiggly-info").count(),
+  };
+  await page.screenshot({ path: cfg.screenshot });
+  log("squiggles");
+  const offer = page.locator(".notification-toast", { hasText: "Install Language Support" });
+  await offer.first().waitFor({ timeout: 60_000 });
+  await page.waitForTimeout(4000); // a second notice, if any, would arrive by now
+  result.toasts = await toastsNow(page);
+  log("offer");
+  if (!cfg.install) return;
+  await offer.first().locator(".monaco-button", { hasText: "Install Language Support" }).first().click();
+  log("clicked install");
+  const done = page.locator(".notification-toast", { hasText: /language support installed|installing the language support failed/ });
+  await done.first().waitFor({ timeout: cfg.installTimeoutMs || 600_000 });
+  result.afterInstall = await toastsNow(page);
+  log("installed");
+  if (cfg.infoAfterInstall) {
+    await page.waitForSelector(".monaco-editor .squiggly-info", { timeout: 120_000 });
+    result.infoAfterInstall = await page.locator(".monaco-editor .squiggly-info").count();
+  }
+  await page.screenshot({ path: cfg.screenshot.replace(/\.png$/, "-installed.png") });
 }
 
 async function featureTour(page) {
@@ -92,6 +132,8 @@ try {
   log("workbench");
   if (cfg.mode === "missing-server") {
     await missingServer(page);
+  } else if (cfg.mode === "bundled") {
+    await bundled(page);
   } else {
     await featureTour(page);
   }

@@ -11,26 +11,26 @@ from __future__ import annotations
 import multiprocessing as mp
 from concurrent.futures import ProcessPoolExecutor
 
-from .language_pass import LanguagePass, Results
+from .langpass import LanguagePass, Results
 
 _ENGINE = None
 
 
 def _init(settings) -> None:
     global _ENGINE
-    from ..language import LanguageEngine
+    from . import LanguageEngine
 
     _ENGINE = LanguageEngine(settings)
     _ENGINE.load()
 
 
 def _work(payload):
-    from ..language import SentenceInput
+    from . import SentenceInput
 
     kind, items = payload
     if kind == "sentences":
         return _ENGINE.analyze([SentenceInput(*x) for x in items])
-    out = [_ENGINE.propositions(t) for t in items]
+    out = _ENGINE.propositions_many(items)
     _ENGINE.flush()
     return out
 
@@ -47,12 +47,16 @@ def analyze_parallel(lp: LanguagePass, ws, jobs: int, progress=None) -> set[str]
     if not lp.ready or len(job.units) < 200 or jobs <= 1:
         return lp.apply(ws, lp.run(job))
     sentences = [(u.text, u.context, u.rfc2119) for u in job.units]
-    clause_texts = [c.text for c in job.clauses]
+    want_props = job.enabled is None or "contradiction" in job.enabled
+    clause_texts = [c.text for c in job.clauses] if want_props else []
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init, initargs=(lp.engine_settings,)) as ex:
+    from dataclasses import replace
+
+    settings = replace(lp.engine_settings, enabled_rules=job.enabled) if job.enabled is not None else lp.engine_settings
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init, initargs=(settings,)) as ex:
         s_parts = list(ex.map(_work, [("sentences", sh) for sh in _shards(sentences, jobs)]))
         p_parts = list(ex.map(_work, [("props", sh) for sh in _shards(clause_texts, jobs)]))
     res = Results(job)
     res.hits = [h for part in s_parts for h in part]
-    res.props = [p for part in p_parts for p in part]
+    res.props = [p for part in p_parts for p in part] if want_props else [()] * len(job.clauses)
     return lp.apply(ws, res)

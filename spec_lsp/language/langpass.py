@@ -14,11 +14,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from .config import Config, attribute_aliases
-from .document import ChallengeDocument, SpecDocument
-from .model import Finding, Fix, Position, Range, Related
-from .rules import find_rule
-from .text import split_sentences
+from ..core.config import Config, attribute_aliases
+from ..core.document import ChallengeDocument, SpecDocument
+from ..core.model import Finding, Fix, Position, Range, Related
+from ..core.rules import find_rule
+from ..core.text import split_sentences
+from . import prose
+from .registry import LANGUAGE_RULES
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -31,6 +33,7 @@ def _sane(text):
     return text
 
 
+_SCENARIO = re.compile(r"\s*(?:scenario|example|case)\b", re.IGNORECASE)
 # (a quote never spans another opening quote of its kind: an unclosed “ must not make every later
 # one scan to the end of the sentence)
 _QUOTED = re.compile(r"“[^“”]*”|\"[^\"\n]*\"|‘[^‘’]*’(?!\w)|(?<!\w)'[^'\n]*'(?!\w)")
@@ -56,6 +59,7 @@ class ClauseUnit:
     section: str
     path: str
     range: object  # Range of the clause ID
+    scope: str = ""  # the scenario (section anchor) a THEN line belongs to
 
 
 @dataclass
@@ -64,6 +68,8 @@ class Job:
     versions: dict[str, int]  # id() of the document object each path had when prepared
     units: list[Unit] = field(default_factory=list)
     clauses: list[ClauseUnit] = field(default_factory=list)
+    enabled: frozenset[str] | None = None  # language rules on in this workspace (config + --select)
+    terms: dict = field(default_factory=dict)  # defined terms of the workspace: word -> terms containing it
 
 
 @dataclass
@@ -83,12 +89,13 @@ class LanguagePass:
         self._keys: dict[str, set] = {}  # path -> clause keys in the contradiction index
         self._units: dict[tuple, ClauseUnit] = {}
         self._conflicts: dict[frozenset, object] = {}
+        self._flags: dict[tuple[str, str], tuple[int, object]] = {}
         self._conflicts_by_path: dict[str, set[frozenset]] = {}  # path -> its pairs in _conflicts
 
     # -- engine --------------------------------------------------------------------------
     @property
     def engine_settings(self):
-        from ..language import LanguageSettings
+        from . import LanguageSettings
 
         lc = self.config.language
         return LanguageSettings(
@@ -104,7 +111,7 @@ class LanguagePass:
     def load(self) -> None:
         """Load the NLP engine (blocking; call it from a worker thread).  Never raises."""
         try:
-            from ..language import ContradictionIndex, LanguageEngine
+            from . import ContradictionIndex, LanguageEngine
 
             settings = self.engine_settings
             eng = LanguageEngine(settings)
@@ -136,9 +143,10 @@ class LanguagePass:
         self._keys.clear()
         self._units.clear()
         self._conflicts.clear()
+        self._flags.clear()
         self._conflicts_by_path.clear()
         if self._index is not None:
-            from ..language import ContradictionIndex
+            from . import ContradictionIndex
 
             self._index = ContradictionIndex()
 
@@ -153,6 +161,9 @@ class LanguagePass:
     def prepare(self, ws, paths: Iterable[str]) -> Job:
         lc = self.config.language
         job = Job(paths=[], versions={})
+        job.enabled = frozenset(r.name for r in LANGUAGE_RULES if ws.settings.enabled(r.code))
+        bcp14_ws = self._workspace_bcp14(ws)
+        job.terms = self._workspace_terms(ws)
         for p in paths:
             doc = ws.docs.get(p)
             job.paths.append(p)
@@ -168,56 +179,75 @@ class LanguagePass:
             if not isinstance(doc, SpecDocument):
                 continue
             job.versions[p] = id(doc)
+            # keyword-misuse: the workspace declares BCP 14 (in any document) and this document writes keywords
+            rfc = bcp14_ws and self._doc_flag(doc, "uses", prose.uses_bcp14)
+            # keyword-misuse reads a section only when the section itself writes upper-case keywords: there
+            # a lower-case "must" is the keyword mistyped; elsewhere it is ordinary English
+            kw_sections = _keyword_sections(doc) if rfc else frozenset()
             clause_blocks: dict[int, list] = {}
             for c in doc.clauses:
                 clause_blocks.setdefault(c.block, []).append(c)
-            occ: dict[str, int] = {}
-            for c in doc.clauses:
-                n = occ.get(c.id, 0)
-                occ[c.id] = n + 1
-                si = doc.section_at(c.range.start.line)
+            prev_by_block: dict[int, str] = {}
+            locators: dict[int, prose.ClauseLocator] = {}  # per block: tags by position (linear in tags)
+            leads: dict[int, int] = {}
+            fmt = ws.format_of(p) if hasattr(ws, "format_of") else None  # the format seam, when merged
+            for st in prose.statements(doc, commentary=lc.commentary):
+                b = doc.blocks[st.block]
+                prev = prev_by_block.get(st.block, "")
+                prev_by_block[st.block] = st.text
+                if not st.normative:
+                    continue
+
+                loc = locators.get(st.block)
+                if loc is None:
+                    loc = locators[st.block] = prose.ClauseLocator(b, clause_blocks.get(st.block, []))
+                inside = loc.inside(st.start, st.end)
+                lead = leads.get(st.block)
+                if lead is None:
+                    lead = leads[st.block] = _id_lead(b.plain, clause_blocks.get(st.block, []))
+                if st.start < lead < st.end:
+                    # `FR-010: System SHOULD …` is analysed as `System SHOULD …`, like a paragraph
+                    st = prose.Statement(st.block, lead, st.end, b.plain[lead:st.end], st.normative, st.reason)
+                if not lc.section_prose and not inside:
+                    continue
+                si = doc.section_at(b.line)
                 sec = doc.sections[si] if si is not None else None
+                subject = inside[0].id if inside else (sec.anchor if sec is not None else p)
+                job.units.append(Unit(p, st.block, st.start, st.end, st.text, prev, rfc and si in kw_sections, subject))
+                # every normative statement is a proposition source for the contradiction index;
+                # one with a clause ID is named by it, any other by its document and line
+                rng = b.range(st.start, st.end)
+                cid = inside[0].id if inside else ""
                 auth = sec.authority if sec else None
-                if auth is not None:  # a historical name (`platform`) ranks as its current one (`root`)
-                    auth = attribute_aliases(ws.format_of(p), ws.config, "authority").get(auth, auth)
-                job.clauses.append(ClauseUnit((p, c.id, n), c.sentence, auth,
-                                              sec.anchor if sec else "", p, c.range))
-            for bi, b in enumerate(doc.blocks):
-                if b.kind == "heading" or not b.plain.strip():
-                    continue
-                if b.plain.startswith(("Example:", "Examples:")):
-                    continue  # "**Example**: <title>": the title of a conversation example, not policy
-                ctx = b.context
-                if "blockquote" in ctx:
-                    continue
-                if any(x.startswith("admonition:") for x in ctx) and not lc.commentary:
-                    continue
-                clauses_here = sorted(clause_blocks.get(bi, []), key=lambda c: c.range.start)
-                if not lc.section_prose and not clauses_here:
-                    continue
-                prev = ""
-                # clauses_here are in source order, and so are the sentences: a cursor, not a scan of
-                # every clause per sentence (5,000 tags in one paragraph)
-                lead = _id_lead(b.plain, clauses_here)
-                cur = 0
-                for s, e in split_sentences(b.plain):
-                    a0, a1 = b.position(s), b.position(e)
-                    while cur < len(clauses_here) and clauses_here[cur].range.start < a0:
-                        cur += 1
-                    inside = []
-                    k = cur
-                    while k < len(clauses_here) and clauses_here[k].range.start <= a1:
-                        inside.append(clauses_here[k])
-                        k += 1
-                    if s < lead < e:
-                        s = lead  # `FR-010: System SHOULD …` is analysed as `System SHOULD …`, like a paragraph
-                    text = b.plain[s:e]
-                    if lc.section_prose or inside:
-                        si = doc.section_at(b.line)
-                        subject = inside[0].id if inside else (doc.sections[si].anchor if si is not None else p)
-                        job.units.append(Unit(p, bi, s, e, text, prev, doc.rfc2119, subject))
-                    prev = text
+                if auth is not None and fmt is not None:  # a historical name (`platform`) ranks as its current one
+                    auth = attribute_aliases(fmt, ws.config, "authority").get(auth, auth)
+                job.clauses.append(ClauseUnit((p, cid or f"L{rng.start.line + 1}", rng.start.line), st.text,
+                                              auth, sec.anchor if sec else "", p,
+                                              inside[0].range if inside else rng,
+                                              f"{sec.anchor}@{sec.line}" if sec is not None and _SCENARIO.match(sec.title) else ""))
         return job
+
+    # per-document facts, cached by the document object (a keystroke recomputes one document's)
+    def _doc_flag(self, doc, name: str, fn):
+        key = (doc.path, name)
+        got = self._flags.get(key)
+        if got is not None and got[0] == id(doc):
+            return got[1]
+        val = fn(doc.text)
+        self._flags[key] = (id(doc), val)
+        return val
+
+    def _workspace_bcp14(self, ws) -> bool:
+        return any(self._doc_flag(d, "declares", prose.declares_bcp14) for d in ws.docs.values() if isinstance(d, SpecDocument))
+
+    def _workspace_terms(self, ws) -> dict:
+        words: dict[str, set] = {}
+        for d in ws.docs.values():
+            if isinstance(d, SpecDocument):
+                for t in self._doc_flag(d, "terms", lambda _t, d=d: prose.defined_terms(d)):
+                    for w in t.split():
+                        words.setdefault(w, set()).add(t)
+        return words
 
     # -- step 2 ---------------------------------------------------------------------------
     def run(self, job: Job) -> Results:
@@ -225,10 +255,13 @@ class LanguagePass:
         eng = self._engine
         if eng is None:
             return res
-        from ..language import SentenceInput
+        from . import SentenceInput
 
+        if job.enabled is not None:
+            eng.set_enabled(job.enabled)
         res.hits = eng.analyze([SentenceInput(_sane(u.text), _sane(u.context), u.rfc2119) for u in job.units])
-        res.props = [eng.propositions(_sane(c.text)) for c in job.clauses]
+        want_props = job.enabled is None or "contradiction" in job.enabled
+        res.props = eng.propositions_many([_sane(c.text) for c in job.clauses]) if want_props else [()] * len(job.clauses)
         return res
 
     # -- step 3 ---------------------------------------------------------------------------
@@ -238,6 +271,7 @@ class LanguagePass:
         live = {p for p in job.paths if p not in job.versions or id(ws.docs.get(p)) == job.versions[p]}
         changed: set[str] = set()
         per_path: dict[str, list[Finding]] = {p: [] for p in live}
+        fmt_of = getattr(ws, "format_of", None)
         for u, hits in zip(job.units, res.hits):
             if u.path not in live:
                 continue
@@ -258,16 +292,22 @@ class LanguagePass:
                     continue  # text the renderer fills in (`[?](#anchor)`), not the author's
                 if b is not None and any(a < u.start + h.end and u.start + h.start < z for a, z in b.raw.code):
                     continue  # inside a code span: code, not prose
+                if h.rule in prose.TERM_RULES and prose.defined_here(u.text, h.start, h.end, job.terms):
+                    continue  # a term the spec defines is not vague
+                if h.rule in prose.CRITERION_RULES and prose.criterion_follows(u.text, h.end):
+                    continue  # "appropriate precautions: …", "such as …", "as defined in …"
+                if b is not None and h.rule in prose.CRITERION_RULES and _in_or_before_link(doc, b, u.start + h.start, u.start + h.end):
+                    continue  # linked to its definition, or its criterion is a link
                 r = find_rule(h.rule)
                 if r is None:
                     continue
-                if not ws.format_of(u.path).keep_language_hit(r.name, u.text[h.start:h.end]):
+                if fmt_of is not None and not fmt_of(u.path).keep_language_hit(r.name, u.text[h.start:h.end]):
                     continue  # the format reports this itself (spec-kit: [NEEDS CLARIFICATION] is SPEC402)
                 if b is None:
                     line = -1 - u.block
                     rng = Range(Position(line, u.start + h.start), Position(line, u.start + h.end))
                 else:
-                    rng = b.range(u.start + h.start, u.start + h.end)
+                    rng = _exact_range(doc, b, u.start + h.start, u.start + h.end)
                 fixes = ()
                 if h.replacement is not None:
                     title = f"Replace with “{h.replacement}”" if h.replacement else f"Remove “{u.text[h.start:h.end]}”"
@@ -276,7 +316,7 @@ class LanguagePass:
         # contradictions
         touched: set[str] = set(live)
         if self._index is not None and res.props is not None:
-            from ..language import ClauseMeta
+            from . import ClauseMeta
 
             new_keys: dict[str, set] = {p: set() for p in live if p in job.versions}
             for cu, props in zip(job.clauses, res.props or [()] * len(job.clauses)):
@@ -342,8 +382,9 @@ class LanguagePass:
                     continue
                 a, b = self._units[mine], self._units[other]
                 sev = r.severity if not cf.informational else type(r.severity).INFORMATION
+                label = f"conflicting statement at {b.path}:{b.range.start.line + 1}" if re.fullmatch(r"L\d+", b.key[1]) else f"conflicting clause “{b.key[1]}”"
                 out.append(Finding(path, a.range, r.code, r.name, r.category, sev, msg, a.key[1],
-                                   (Related(b.path, b.range, f"conflicting clause “{b.key[1]}”: {b.text}"),)))
+                                   (Related(b.path, b.range, f"{label}: {b.text}"),)))
         return out
 
     def analyze_all(self, ws) -> set[str]:
@@ -394,12 +435,74 @@ def _synthetic(b, a: int, z: int) -> bool:
     return False
 
 
+def _exact_range(doc, b, a: int, z: int) -> Range:
+    """The source range of plain text [a, z): never across a line wrap, never into markup (`MUST** be`).
+    A span whose source is not its plain text on one line is narrowed to the longest run of its words that
+    is (the longest suffix, then the longest prefix: the words the message is about)."""
+    def clean(x: int, y: int):
+        r = b.range(x, y)
+        if r.start.line != r.end.line:
+            return None
+        return r if _line(doc, r.start.line)[r.start.character:r.end.character] == b.plain[x:y] else None
+
+    got = clean(a, z)
+    if got is not None:
+        return got
+    words = [(a + m.start(), a + m.end()) for m in re.finditer(r"[^\s*_`]+", b.plain[a:z])]
+    for ws, _ in words[1:]:
+        got = clean(ws, z)
+        if got is not None:
+            return got
+    for _, we in reversed(words[:-1]):
+        got = clean(a, we)
+        if got is not None:
+            return got
+    for ws, we in reversed(words):
+        got = clean(ws, we)
+        if got is not None:
+            return got
+    return b.range(a, z)
+
+
+def _line(doc, n: int) -> str:
+    lines = getattr(doc, "_lines_cache", None)
+    if lines is None:
+        lines = doc.text.split("\n")
+        try:
+            object.__setattr__(doc, "_lines_cache", lines)
+        except Exception:
+            pass
+    return lines[n] if 0 <= n < len(lines) else ""
+
+
+def _keyword_sections(doc) -> frozenset:
+    """Indices of the sections whose own prose writes an upper-case BCP 14 keyword."""
+    out = set()
+    for b in doc.blocks:
+        if b.kind != "heading" and prose.BCP14_UPPER.search(b.plain) and not prose._DECLARATION.search(b.plain):
+            out.add(doc.section_at(b.line))
+    return frozenset(out)
+
+
+def _in_or_before_link(doc, b, a: int, z: int) -> bool:
+    r = b.range(a, z)
+    for lk in doc.links:
+        lr = lk.range
+        if lr.start.line != r.start.line:
+            continue
+        if lr.start.character <= r.start.character < lr.end.character:
+            return True
+        if 0 <= lr.start.character - r.end.character <= 3:
+            return True
+    return False
+
+
 def _is_whole(text: str, h) -> bool:
     return h.start == 0 and h.end >= len(text)
 
 
 def _meta(cls, cu: ClauseUnit):
     try:
-        return cls(authority=cu.authority, section=cu.section, path=cu.path, clause_id=cu.key[1])
+        return cls(authority=cu.authority, section=cu.section, path=cu.path, clause_id=cu.key[1], scope=cu.scope)
     except TypeError:
         return cls(authority=cu.authority)
