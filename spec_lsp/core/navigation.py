@@ -59,7 +59,7 @@ def _in(rng: Range | None, pos: Position) -> bool:
 def symbol_at(ws, path: str, pos: Position) -> Symbol | None:
     if path in ws.code:
         return _citation_symbol(ws, path, pos)
-    doc = ws.docs.get(path)
+    doc = ws.view.doc(path)
     if isinstance(doc, SpecDocument):
         scope = _scope(ws, path)
         for c in doc.clauses:
@@ -152,10 +152,10 @@ def _in_scope(ws, path: str, scope: str | None) -> bool:
 
 def clause_occurrences(ws, cid: str, scope: str | None = None) -> list[Occurrence]:
     out: list[Occurrence] = []
-    for path in sorted(ws.docs):
+    for path in ws.view.paths():
         if not _in_scope(ws, path, scope):
             continue
-        doc = ws.docs[path]
+        doc = ws.view.doc(path)
         if isinstance(doc, SpecDocument):
             for c in doc.clauses:
                 if c.id == cid:
@@ -175,7 +175,7 @@ def clause_occurrences(ws, cid: str, scope: str | None = None) -> list[Occurrenc
 
 def anchor_occurrences(ws, target_path: str, anchor: str) -> list[Occurrence]:
     out: list[Occurrence] = []
-    tdoc = ws.docs.get(target_path)
+    tdoc = ws.view.doc(target_path)
     if isinstance(tdoc, SpecDocument):
         for a, r, si in tdoc.anchors:
             if a == anchor:
@@ -183,8 +183,8 @@ def anchor_occurrences(ws, target_path: str, anchor: str) -> list[Occurrence]:
                     out.append(Occurrence(target_path, tdoc.sections[si].title_range, "implicit-heading"))
                 else:
                     out.append(Occurrence(target_path, r, "heading"))
-    for path in sorted(ws.docs):
-        doc = ws.docs[path]
+    for path in ws.view.paths():
+        doc = ws.view.doc(path)
         if not isinstance(doc, SpecDocument):
             continue
         for lk in doc.links:
@@ -198,8 +198,8 @@ def anchor_occurrences(ws, target_path: str, anchor: str) -> list[Occurrence]:
 
 def file_occurrences(ws, target: str) -> list[Occurrence]:
     out = []
-    for path in sorted(ws.docs):
-        doc = ws.docs[path]
+    for path in ws.view.paths():
+        doc = ws.view.doc(path)
         if isinstance(doc, SpecDocument):
             for lk in doc.links:
                 t, _a, ok = link_target(ws, path, lk)
@@ -218,7 +218,7 @@ def occurrences(ws, sym: Symbol) -> list[Occurrence]:
 
 def scoped_entries(ws, cid: str, scope: str | None) -> list:
     """(path, clause, section title) of an ID's definitions in a scope (all of them for None)."""
-    return [e for e in ws.clause_entries(cid) if _in_scope(ws, e[0], scope)]
+    return [e for e in ws.view.clause_entries(cid) if _in_scope(ws, e[0], scope)]
 
 
 def evidence_of(ws, cid: str, scope: str | None) -> list:
@@ -234,7 +234,7 @@ def evidence_of(ws, cid: str, scope: str | None) -> list:
 def evidence_summary(ws, evidence: list) -> str:
     """`tested by 3 challenge prompts, 2 scenarios, tests/test_privacy.py::test_pv01` ('' when none)."""
     parts: list[str] = []
-    prompts = sum(len(d.examples) for e in evidence if e.kind == "challenge-file" for d in [ws.docs.get(e.path)] if d is not None
+    prompts = sum(len(d.examples) for e in evidence if e.kind == "challenge-file" for d in [ws.view.doc(e.path)] if d is not None
                   and hasattr(d, "examples"))
     if prompts:
         parts.append(f"{prompts} challenge prompt{'s' if prompts != 1 else ''}")
@@ -264,12 +264,12 @@ def definitions(ws, sym: Symbol) -> list[tuple[str, Range]]:
                 return [(e.path, e.range) for e in evidence_of(ws, sym.name, sym.scope)]
             return [(p, c.range) for p, c, _t in scoped_entries(ws, sym.name, sym.scope)]
         if sym.role == "definition":
-            chs = ws.challenges_for(sym.name)
+            chs = ws.view.challenges(sym.name)
             if chs:
                 return [(d.path, d.header.range if d.header else Range(Position(0, 0), Position(0, 0))) for d in chs]
-        return [(p, c.range) for p, c, _t in ws.clause_entries(sym.name)]
+        return [(p, c.range) for p, c, _t in ws.view.clause_entries(sym.name)]
     if sym.kind == "anchor":
-        tdoc = ws.docs.get(sym.path)
+        tdoc = ws.view.doc(sym.path)
         if isinstance(tdoc, SpecDocument):
             hits = []
             for a, r, si in tdoc.anchors:
@@ -277,7 +277,7 @@ def definitions(ws, sym: Symbol) -> list[tuple[str, Range]]:
                     hits.append((sym.path, tdoc.sections[si].title_range if si is not None else r))
             return hits
         return []
-    if sym.name in ws.docs:
+    if ws.view.has(sym.name):
         return [(sym.name, Range(Position(0, 0), Position(0, 0)))]
     return []
 
@@ -290,12 +290,12 @@ def prepare_rename(ws, path: str, pos: Position) -> Symbol:
     sym = symbol_at(ws, path, pos)
     if sym is None or sym.kind == "file":
         raise RenameError("Only a clause ID or a section anchor can be renamed here.")
-    if sym.kind == "anchor" and sym.path not in ws.docs:
+    if sym.kind == "anchor" and not ws.view.has(sym.path):
         raise RenameError(f"“{sym.path}” is not in the workspace; its anchor cannot be renamed.")
     if sym.kind == "anchor":
         # OpenSpec and MDX headings take no `{#id}` (OpenSpec's archive refuses it; in MDX it is a JSX expression)
         fmt = ws.format_of(sym.path)
-        tdoc = ws.docs.get(sym.path)
+        tdoc = ws.view.doc(sym.path)
         explicit = isinstance(tdoc, SpecDocument) and any(s.anchor == sym.name and s.explicit for s in tdoc.sections)
         if getattr(fmt, "inject_anchors", True) is False and not explicit:
             raise RenameError(f"{fmt.title.split(':')[0]} headings carry no anchors of their own; rename the text of the "
@@ -323,7 +323,7 @@ def rename_plan(ws, sym: Symbol, new: str) -> RenamePlan:
     if sym.kind == "clause" and sym.scope is not None:
         return _scoped_rename(ws, sym, new, plan)
     if sym.kind == "clause":
-        entries = ws.clause_entries(sym.name)
+        entries = ws.view.clause_entries(sym.name)
         kinds = {c.kind for _p, c, _t in entries} or {"tag"}
         for k in kinds:
             if not valid_clause_id(ws, new, k):
@@ -331,16 +331,16 @@ def rename_plan(ws, sym: Symbol, new: str) -> RenamePlan:
                     pats = ", ".join(ws.config.id_patterns)
                     raise RenameError(f"“{new}” is not a valid requirement ID (expected a match of: {pats}).")
                 raise RenameError(f"“{new}” is not a valid clause ID: use letters, digits, '_', '-' or '.', starting with a letter or digit.")
-        if ws.clause_entries(new) or ws.challenges_for(new):
+        if ws.view.clause_entries(new) or ws.view.challenges(new):
             raise RenameError(f"The clause ID “{new}” is already taken.")
         _check_code_citations(ws, sym.name, None)
         for oc in clause_occurrences(ws, sym.name):
             plan.add(oc.path, oc.range, new)
-        for ch in ws.challenges_for(sym.name):
+        for ch in ws.view.challenges(sym.name):
             new_path = _renamed_challenge_path(ws, ch.path, sym.name, new)
             if new_path is None:
                 raise RenameError(f"Cannot derive the new name of {ch.path} from the configured templates.")
-            if new_path in ws.docs or (ws.root / new_path).exists():
+            if ws.view.has(new_path) or (ws.root / new_path).exists():
                 raise RenameError(f"{new_path} already exists; the challenge file cannot be moved there.")
             plan.file_renames.append((ch.path, new_path))
         if not plan.edits:
@@ -349,7 +349,7 @@ def rename_plan(ws, sym: Symbol, new: str) -> RenamePlan:
     if sym.kind == "anchor":
         if not ANCHOR.match(new):
             raise RenameError(f"“{new}” is not a valid anchor: use letters, digits, '_', '-', '.' or ':'.")
-        tdoc = ws.docs.get(sym.path)
+        tdoc = ws.view.doc(sym.path)
         if isinstance(tdoc, SpecDocument) and new in tdoc.anchor_map:
             raise RenameError(f"The anchor “{new}” already exists in {sym.path}.")
         for oc in anchor_occurrences(ws, sym.path, sym.name):
@@ -466,12 +466,12 @@ def _section_label(doc: SpecDocument, line: int) -> tuple[str, str | None]:
 
 
 def clause_hover(ws, cid: str, base: tuple[str, dict[str, str]] | None = None, evals: dict | None = None) -> str:
-    entries = ws.clause_entries(cid)
+    entries = ws.view.clause_entries(cid)
     lines: list[str] = []
     if not entries:
         lines.append(f"**[^{cid}]** — no clause carries this ID.")
     for p, c, _title in entries[:3]:
-        doc = ws.docs.get(p)
+        doc = ws.view.doc(p)
         label, auth = _section_label(doc, c.range.start.line) if isinstance(doc, SpecDocument) else (p, None)
         head = f"**[^{cid}]** · {label}" + (f" · authority: `{auth}`" if auth else "")
         lines.append(head)
@@ -483,7 +483,7 @@ def clause_hover(ws, cid: str, base: tuple[str, dict[str, str]] | None = None, e
     if len(entries) > 1:
         lines.append(f"⚠ defined {len(entries)} times")
         lines.append("")
-    chs = ws.challenges_for(cid)
+    chs = ws.view.challenges(cid)
     if chs:
         n = sum(len(d.examples) for d in chs)
         titles = [e.title for d in chs for e in d.examples][:3]
@@ -515,7 +515,7 @@ def clause_hover(ws, cid: str, base: tuple[str, dict[str, str]] | None = None, e
 
 
 def anchor_hover(ws, target_path: str, anchor: str) -> str | None:
-    tdoc = ws.docs.get(target_path)
+    tdoc = ws.view.doc(target_path)
     if not isinstance(tdoc, SpecDocument):
         return None
     for a, r, si in tdoc.anchors:
@@ -607,7 +607,7 @@ def hover(ws, path: str, pos: Position, base: tuple[str, dict[str, str]] | None 
     if sym.kind == "anchor":
         t = anchor_hover(ws, sym.path, sym.name)
         return (t, sym.range) if t else None
-    doc = ws.docs.get(sym.name)
+    doc = ws.view.doc(sym.name)
     if doc is not None:
         title = doc.title if isinstance(doc, SpecDocument) else f"challenge prompts for [^{doc.file_id}]"
         return f"**{title}** · `{sym.name}`", sym.range
@@ -644,7 +644,7 @@ def anchor_candidates(ws, from_path: str, file_part: str) -> list[tuple[str, str
         target = posixpath.normpath(posixpath.join(posixpath.dirname(from_path), file_part))
     else:
         target = from_path
-    doc = ws.docs.get(target)
+    doc = ws.view.doc(target)
     if not isinstance(doc, SpecDocument):
         return []
     out = []
@@ -657,7 +657,7 @@ def id_candidates(ws, from_path: str) -> list[tuple[str, str]]:
     """(ID, sentence) of the clauses in the scope of `from_path`, for completion."""
     scope = _scope(ws, from_path)
     out = []
-    for cid in ws.all_clause_ids():
+    for cid in ws.view.clause_ids():
         entries = scoped_entries(ws, cid, scope)
         if entries:
             out.append((cid, entries[0][1].sentence))

@@ -14,22 +14,12 @@ def _r(code: str, name: str, sev: Severity, summary: str, category: str = "struc
     return Rule(code, name, category, sev, summary, enabled, f"spec_lsp/docs/rules/{name}.md")
 
 
-STRUCTURE_RULES: tuple[Rule, ...] = (
+# Rules checked outside `core/checks.py` (config, workspace reading, trace, spec.lock, eval material).
+# The generic structural rules (SPEC010/011, SPEC101-104, SPEC110/111, SPEC120-122, SPEC130, SPEC140)
+# are declared next to their checks and messages in spec_lsp/rules/<rule>.py.
+_OTHER_RULES: tuple[Rule, ...] = (
     _r("SPEC001", "invalid-config", E, "The configuration file has a key that is unknown or has a bad value; its default is used."),
     _r("SPEC002", "unreadable-file", E, "A spec file could not be read as UTF-8 text."),
-    _r("SPEC010", "waiver-without-reason", W, "A `spec-lsp: allow` waiver must say why (`-- reason`)."),
-    _r("SPEC011", "unknown-waiver-code", W, "A waiver names a rule code or name that does not exist."),
-    _r("SPEC101", "missing-challenge-file", W, "A clause has no challenge-prompt file (its test cases)."),
-    _r("SPEC102", "orphan-challenge-file", W, "A challenge-prompt file's ID is carried by no clause."),
-    _r("SPEC103", "stale-challenge-header", W, "A challenge file's header names a section that is no longer the clause's section."),
-    _r("SPEC104", "malformed-challenge-file", E, "A challenge file has no header or examples, an unclosed block, or an unknown role."),
-    _r("SPEC110", "duplicate-clause-id", E, "Two clauses carry the same ID."),
-    _r("SPEC111", "duplicate-anchor", E, "Two sections (or HTML anchors) in one document have the same anchor."),
-    _r("SPEC120", "broken-anchor-link", E, "A link points at an anchor that does not exist in its target document."),
-    _r("SPEC121", "broken-file-link", E, "A link points at a file that does not exist in the workspace."),
-    _r("SPEC122", "unknown-clause-mention", W, "Text mentions a clause ID that no clause carries."),
-    _r("SPEC130", "unknown-attribute-value", E, "A section attribute has a value outside its allowed list (e.g. `authority=admin`)."),
-    _r("SPEC140", "unclosed-code-fence", W, "A code fence is never closed, so the rest of the document is code."),
     # traceability (spec_lsp/trace/): citations in code, tests and other files
     _r("SPEC500", "unknown-citation", W, "A code, test or other file cites a clause ID that no clause carries (or that spec.lock retired)."),
     _r("SPEC501", "ambiguous-citation", W, "A file cites an ID defined in several scopes (spec-kit features) without saying which."),
@@ -42,6 +32,11 @@ STRUCTURE_RULES: tuple[Rule, ...] = (
     _r("SPEC541", "comparison-without-good-answer", W, "A `<comparison>` has no `<!-- GOOD -->` answer, so a grader has no example of what passes."),
     _r("SPEC542", "examples-without-challenge-file", W, "A clause has no challenge file although its section has examples (replaces SPEC101 for that clause)."),
 )
+
+
+from ..rules import GENERIC_RULES  # noqa: E402  (they import this registry only when called)
+
+STRUCTURE_RULES: tuple[Rule, ...] = tuple(sorted(_OTHER_RULES + GENERIC_RULES, key=lambda r: r.code))
 
 
 def all_rules() -> tuple[Rule, ...]:

@@ -870,6 +870,16 @@ class Workspace:
     def challenges_for(self, clause_id: str) -> list[ChallengeDocument]:
         return [d for _, d in sorted(self._challenges.get(clause_id, {}).items())]
 
+    @property
+    def view(self) -> "WorkspaceReadView":
+        """The read-only view for features (core/view.py): no dependency recording, no mutators."""
+        v = self.__dict__.get("_view")
+        if v is None:
+            from .view import WorkspaceReadView
+
+            v = self.__dict__["_view"] = WorkspaceReadView(self)
+        return v
+
     # ------------------------------------------------------------------------------------
     # Graph
 

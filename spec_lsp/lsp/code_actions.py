@@ -40,7 +40,7 @@ def register(server: SpecServer) -> None:
             return None
         r, rel, _ = got
         uri = params.text_document.uri
-        doc = r.ws.docs.get(rel)
+        doc = r.ws.view.doc(rel)
         ix = ls.index_of(r, rel)
         out: list[T.CodeAction] = []
         seen_create: set[str] = set()
@@ -81,7 +81,7 @@ def register(server: SpecServer) -> None:
         if isinstance(doc, SpecDocument):
             pos = ix.from_client(params.range.start)
             for c in doc.clauses:
-                if c.tag_range.start <= pos <= c.tag_range.end and c.id not in seen_create and not r.ws.challenges_for(c.id):
+                if c.tag_range.start <= pos <= c.tag_range.end and c.id not in seen_create and not r.ws.view.challenges(c.id):
                     edit = create_file_edit(ls, r, rel, c.id)
                     if edit is not None:
                         out.append(T.CodeAction(title=f"Create {r.ws.challenge_path_for(c.id)}", kind=T.CodeActionKind.QuickFix, edit=edit))

@@ -40,7 +40,7 @@ def register(server: SpecServer) -> None:
         if got is None:
             return None
         r, rel, _ = got
-        doc = r.ws.docs.get(rel)
+        doc = r.ws.view.doc(rel)
         if not isinstance(doc, SpecDocument):
             return []
         out = []
@@ -59,7 +59,7 @@ def register(server: SpecServer) -> None:
                                                                       arguments=[params.text_document.uri])))
             return out
         for c in doc.clauses:
-            chs = r.ws.challenges_for(c.id)
+            chs = r.ws.view.challenges(c.id)
             rng = crange(ls, r, rel, c.tag_range)
             tests = code_evidence(r.ws, rel, c)
             if chs:
@@ -87,7 +87,7 @@ def register(server: SpecServer) -> None:
         r, rel, _ = got
         if not isinstance(clause_id, str):
             raise RequestFailed("The clause ID must be a string.")
-        if r.ws.challenges_for(clause_id):
+        if r.ws.view.challenges(clause_id):
             raise RequestFailed(f"[^{clause_id}] already has a challenge file.")
         try:
             check_new_path(r, None, r.ws.challenge_path_for(clause_id))
@@ -112,7 +112,7 @@ def create_file_edit(ls: SpecServer, r, rel: str, clause_id: str, text: str | No
     except RenameError as e:
         ls.log(f"no create-file fix for [^{clause_id}]: {e}", T.MessageType.Info)
         return None
-    doc = r.ws.docs.get(rel)
+    doc = r.ws.view.doc(rel)
     clause = next((c for c in doc.clauses if c.id == clause_id), None) if isinstance(doc, SpecDocument) else None
     title = clause_section_title(doc, clause) if clause is not None else ""
     uri = ls.uri_of(r, path)

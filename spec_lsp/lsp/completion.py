@@ -30,8 +30,8 @@ def register(server: SpecServer) -> None:
         end = params.position
         items = []
         if kind == "clause":
-            for cid in r.ws.all_clause_ids():
-                entries = r.ws.clause_entries(cid)
+            for cid in r.ws.view.clause_ids():
+                entries = r.ws.view.clause_entries(cid)
                 sentence = entries[0][1].sentence if entries else ""
                 items.append(T.CompletionItem(label=cid, kind=T.CompletionItemKind.Reference, detail=sentence[:80],
                                               documentation=T.MarkupContent(kind=T.MarkupKind.Markdown, value=navigation.clause_hover(r.ws, cid)),

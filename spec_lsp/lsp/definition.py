@@ -51,17 +51,17 @@ def register(server: SpecServer) -> None:
         if got is None:
             return None
         r, rel, _ = got
-        doc = r.ws.docs.get(rel)
+        doc = r.ws.view.doc(rel)
         if not isinstance(doc, SpecDocument):
             return []
         out = []
         for c in doc.clauses:
-            for ch in r.ws.challenges_for(c.id):
+            for ch in r.ws.view.challenges(c.id):
                 out.append(T.DocumentLink(range=crange(ls, r, rel, c.tag_range), target=ls.uri_of(r, ch.path),
                                           tooltip=f"Challenge prompts for [^{c.id}] ({len(ch.examples)})"))
                 break
         for lk in doc.links:
             target, _anchor, ok = navigation.link_target(r.ws, rel, lk)
-            if ok and target and (target in r.ws.docs or (r.path / target).is_file()):
+            if ok and target and (r.ws.view.has(target) or (r.path / target).is_file()):
                 out.append(T.DocumentLink(range=crange(ls, r, rel, lk.target_range), target=ls.uri_of(r, target)))
         return out

@@ -15,7 +15,7 @@ EXPORT = "specLsp.exportClauseEvals"
 def lenses(ls: SpecServer, r, rel: str, doc, uri: str) -> list[T.CodeLens]:
     out = []
     for c in doc.clauses:
-        if r.ws.challenges_for(c.id):
+        if r.ws.view.challenges(c.id):
             out.append(T.CodeLens(range=crange(ls, r, rel, c.tag_range),
                                   command=T.Command(title="Export evals for this clause", command=EXPORT, arguments=[uri, c.id])))
     return out

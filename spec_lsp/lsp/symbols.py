@@ -26,7 +26,7 @@ def register(server: SpecServer) -> None:
         if got is None:
             return None
         r, rel, _ = got
-        doc = r.ws.docs.get(rel)
+        doc = r.ws.view.doc(rel)
         if isinstance(doc, ChallengeDocument):
             return [T.DocumentSymbol(name=e.title or "(untitled example)", kind=T.SymbolKind.Event,
                                      range=crange(ls, r, rel, e.block_range or e.range), selection_range=crange(ls, r, rel, e.range),
@@ -60,7 +60,7 @@ def register(server: SpecServer) -> None:
             if not r.ready.is_set():
                 continue
             ls.flush(r)
-            for doc in r.ws.spec_docs():
+            for doc in r.ws.view.spec_docs():
                 uri = ls.uri_of(r, doc.path)
                 for c in doc.clauses:
                     if _fuzzy(params.query, c.id) or (params.query and params.query.lower() in c.sentence.lower()):
