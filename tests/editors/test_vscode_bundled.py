@@ -130,14 +130,15 @@ def test_vsix_installs_language_support_privately(tmp_path):
     `nlp` extra there (spaCy and the model, from the package index), and restarts the server with it:
     a parser-based language rule then reports.  The Python on PATH stays clean."""
     venv, env = clean_python(tmp_path)
-    notes = "# Notes\n\nSee [the rules](#nowhere).\n\nThe assistant should generally give an appropriate answer.\n"
+    # a normative section ("Notes" is not) and a parser rule that is on by default (subjective-language, information)
+    notes = "# Privacy\n\nSee [the rules](#nowhere).\n\nThe interface must be intuitive.\n"
     res = drive_code_server(tmp_path, "broken", {"specLsp.diagnostics.debounceMs": 0},
                             {"screenshot": str(ARTIFACTS / "bundled-install.png"), "spec": "notes.md", "mode": "bundled",
                              "install": True, "installTimeoutMs": 900_000, "infoAfterInstall": True},
                             env=env, timeout=1200, prepare=lambda ws: (ws / "notes.md").write_text(notes, encoding="utf-8"))
     assert res["ok"], res
     assert res["squiggles"]["info"] == 0 and res["squiggles"]["error"] == 1, res["squiggles"]  # no parser yet: no vague-term
-    assert res["infoAfterInstall"] >= 1, res  # the restarted server has spaCy: "generally", "appropriate"
+    assert res["infoAfterInstall"] >= 1, res  # the restarted server has spaCy: "intuitive" (subjective-language)
     done = [t for t in res["afterInstall"]["labels"] if "language support" in t]
     assert any("installed" in t and "failed" not in t for t in done), res["afterInstall"]
     storage = tmp_path / "data" / "User" / "globalStorage" / "spec-lsp.spec-lsp" / "nlp-venv"
