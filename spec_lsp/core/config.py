@@ -340,6 +340,35 @@ class _Loader:
 EDITOR_SOURCE = "<editor settings>"
 
 
+def _user_pattern_ok(ld: "_Loader", key: str, p: str, *, citation: bool) -> bool:
+    """Whether a user's regular expression (an id-pattern or a citation-pattern) may be used; if not, the
+    reason is reported on `key`. Patterns that could backtrack for minutes are refused here, before any
+    document is matched (the `regex` module's time budget guards the rest)."""
+    try:
+        rx = re.compile(p)
+    except re.error as e:
+        ld.bad(key, f"invalid regular expression {p!r}: {e}")
+        return False
+    if citation and "id" not in rx.groupindex:
+        ld.bad(key, f"pattern {p!r} has no `(?P<id>…)` group; name the part that is the clause ID")
+        return False
+    if rx.match(""):
+        ld.bad(key, f"pattern {p!r} matches the empty string")
+        return False
+    risk = regex_risk(p)
+    if risk:
+        ld.bad(key, f"pattern {p!r} is rejected: {risk}; write it without a repeat inside a repeat")
+        return False
+    if id_group_optional(p):
+        ld.bad(key, f"pattern {p!r}: its `id` group can be left unset by a match; make the group required")
+        return False
+    if not citation and _heading_only(p):
+        ld.bad(key, f"pattern {p!r} only matches headings, and IDs are read from the start of a "
+                    "paragraph or list item (headings are sections); drop the `#` part")
+        return False
+    return True
+
+
 def apply_settings(base: Config, data: Mapping[str, Any], source: str) -> tuple[Config, list[ConfigProblem]]:
     """Overlay `data` (a parsed TOML table or editor settings) on `base`; bad keys are reported and skipped.
 
@@ -407,54 +436,11 @@ def apply_settings(base: Config, data: Mapping[str, Any], source: str) -> tuple[
         elif key in ("id-patterns", "id-pattern"):
             v = ld.str_list(key, value)
             if v is not None:
-                ok = []
-                for p in v:
-                    try:
-                        rx = re.compile(p)
-                    except re.error as e:
-                        ld.bad(key, f"invalid regular expression {p!r}: {e}")
-                        continue
-                    if rx.match(""):
-                        ld.bad(key, f"pattern {p!r} matches the empty string")
-                        continue
-                    risk = regex_risk(p)
-                    if risk:
-                        ld.bad(key, f"pattern {p!r} is rejected: {risk}; write it without a repeat inside a repeat")
-                        continue
-                    if id_group_optional(p):
-                        ld.bad(key, f"pattern {p!r}: its `id` group can be left unset by a match; make the group required")
-                        continue
-                    if _heading_only(p):
-                        ld.bad(key, f"pattern {p!r} only matches headings, and IDs are read from the start of a "
-                                    "paragraph or list item (headings are sections); drop the `#` part")
-                        continue
-                    ok.append(p)
-                changes["id_patterns"] = tuple(ok)
+                changes["id_patterns"] = tuple(p for p in v if _user_pattern_ok(ld, key, p, citation=False))
         elif key in ("citation-patterns", "citation-pattern"):
             v = ld.str_list(key, value)
             if v is not None:
-                ok = []
-                for p in v:
-                    try:
-                        rx = re.compile(p)
-                    except re.error as e:
-                        ld.bad(key, f"invalid regular expression {p!r}: {e}")
-                        continue
-                    if "id" not in rx.groupindex:
-                        ld.bad(key, f"pattern {p!r} has no `(?P<id>…)` group; name the part that is the clause ID")
-                        continue
-                    if rx.match(""):
-                        ld.bad(key, f"pattern {p!r} matches the empty string")
-                        continue
-                    risk = regex_risk(p)
-                    if risk:
-                        ld.bad(key, f"pattern {p!r} is rejected: {risk}; write it without a repeat inside a repeat")
-                        continue
-                    if id_group_optional(p):
-                        ld.bad(key, f"pattern {p!r}: its `id` group can be left unset by a match; make the group required")
-                        continue
-                    ok.append(p)
-                changes["citation_patterns"] = tuple(ok)
+                changes["citation_patterns"] = tuple(p for p in v if _user_pattern_ok(ld, key, p, citation=True))
         elif key == "attributes":
             if not isinstance(value, Mapping):
                 ld.bad(key, "expected a table of attribute name -> list of allowed values")
