@@ -16,6 +16,7 @@ Pure functions of the text: no I/O, never raise.
 
 from __future__ import annotations
 
+import itertools
 import weakref
 
 import re
@@ -260,21 +261,7 @@ def spec_examples(doc: SpecDocument, roles) -> tuple[Conversation, ...]:
     hit = _DOC_CACHE.get(key)
     if hit is not None and hit[0] is doc and hit[1] == roles:
         return hit[2]
-    out: list[Conversation] = []
-    pending: tuple[str, Range] | None = None
-    for ch in doc.chunks:
-        if ch.kind != "markdown" or ("~~~" not in ch.text and "```" not in ch.text and "**Example**" not in ch.text):
-            continue
-        for it in _abs_chunk(ch.text, roles, ch.start):
-            if it[0] == "title":
-                pending = (it[1], it[2])
-                continue
-            conv = it[1]
-            if pending is not None and doc.section_at(pending[1].start.line) == doc.section_at(conv.block_range.start.line):
-                conv = Conversation(pending[0], pending[1], conv.block_range, conv.messages, conv.comparisons)
-            pending = None
-            out.append(conv)
-    res = tuple(out)
+    res = tuple(conv for conv, _here in _titled(doc, doc.chunks, roles))
     _DOC_CACHE[key] = (doc, roles, res)
     if len(_DOC_CACHE) > 64:
         _DOC_CACHE.popitem(last=False)
@@ -371,11 +358,15 @@ def _section_examples(doc: SpecDocument, section: int | None, roles: tuple) -> t
         lo, hi = doc.sections[section].line, doc.sections[section].end_line
     starts = [c.start for c in doc.chunks]
     i = max(0, bisect.bisect_right(starts, lo) - 1)
-    out: list[Conversation] = []
+    chunks = itertools.takewhile(lambda ch: ch.start < hi, doc.chunks[i:])
+    return tuple(conv for conv, here in _titled(doc, chunks, roles) if here == section)
+
+
+def _titled(doc: SpecDocument, chunks, roles: tuple):
+    """(conversation, its section) for the `~~~xml` examples in `chunks`, each with the nearest
+    `**Example**:` title above it when that title is in the same section."""
     pending: tuple[str, Range] | None = None
-    for ch in doc.chunks[i:]:
-        if ch.start >= hi:
-            break
+    for ch in chunks:
         if ch.kind != "markdown" or ("~~~" not in ch.text and "```" not in ch.text and "**Example**" not in ch.text):
             continue
         for it in _abs_chunk(ch.text, roles, ch.start):
@@ -387,9 +378,7 @@ def _section_examples(doc: SpecDocument, section: int | None, roles: tuple) -> t
             if pending is not None and doc.section_at(pending[1].start.line) == here:
                 conv = Conversation(pending[0], pending[1], conv.block_range, conv.messages, conv.comparisons)
             pending = None
-            if here == section:
-                out.append(conv)
-    return tuple(out)
+            yield conv, here
 
 
 __all__ = ["Message", "Conversation", "parse_messages", "challenge_conversations", "spec_examples", "section_examples",
