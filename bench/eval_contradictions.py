@@ -27,9 +27,9 @@ from spec_lsp.language.langpass import LanguagePass  # noqa: E402
 FIX = REPO / "fixtures" / "contradictions"
 
 
-def labels():
+def labels(fix: Path = FIX):
     out = []
-    for line in (FIX / "labels.tsv").read_text(encoding="utf-8").splitlines():
+    for line in (fix / "labels.tsv").read_text(encoding="utf-8").splitlines():
         if line.startswith("#") or not line.strip():
             continue
         kind, fa, ta, fb, tb = line.split("\t")
@@ -61,10 +61,12 @@ def _match(st, path: str, text: str) -> bool:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=str(REPO / "bench" / "results" / "contradictions.md"))
+    ap.add_argument("--fixtures", default=str(FIX), help="a folder with labels.tsv and the documents it names")
     ap.add_argument("-v", action="store_true")
     a = ap.parse_args()
-    labs = labels()
-    pairs, lp = reported()
+    fix = Path(a.fixtures)
+    labs = labels(fix)
+    pairs, lp = reported(fix)
     tp = collections.Counter()
     fn = collections.Counter()
     fp = collections.Counter()
@@ -91,7 +93,7 @@ def main() -> None:
     kinds = sorted(set(tp) | set(fn) | set(fp))
     md = ["# Contradictions: labelled set", "",
           f"Command: `python bench/eval_contradictions.py` — {len(labs)} labelled conflicting pairs in "
-          f"`fixtures/contradictions/` (4 documents styles), near neighbours unlabelled; {lp._index.comparisons} pairs compared.", "",
+          f"`{fix.name}/`, near neighbours unlabelled; {lp._index.comparisons} pairs compared.", "",
           "| kind | labelled | found (TP) | missed (FN) | false alarms (FP, by reported kind) | precision | recall |", "|---|---|---|---|---|---|---|"]
     for k in kinds:
         t, n, f = tp[k], fn[k], fp[k]

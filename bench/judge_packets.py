@@ -1,6 +1,8 @@
 """Blind-judging packets of language findings on the TEST half of every corpus, and the precision report.
 
-    python bench/judge_packets.py write ROUND [--rules a,b]   # /work/notes/judging/ROUND/<corpus>.jsonl + key-<corpus>.json
+    python bench/judge_packets.py write ROUND [--rules a,b] [--half tuning]
+        # /work/notes/judging/ROUND/<corpus>.jsonl + key-<corpus>.json; the TEST half unless --half tuning
+        # (a development round: judged blind like the others, but on the half the rules may be tuned on)
     python bench/judge_packets.py report ROUND       # joins verdicts-<corpus>.jsonl with the keys -> bench/results/
 
 A packet line is {"id", "sentence", "context", "span", "message"}: no rule code or name.  Up to 20 findings
@@ -33,13 +35,13 @@ PER_RULE = 20
 JUDGED = tuple(r.name for r in LANGUAGE_RULES if r.category == "language" and r.name != "ambiguous-pronoun")
 
 
-def write(rnd_name: str, rules: tuple[str, ...] = JUDGED) -> None:
+def write(rnd_name: str, rules: tuple[str, ...] = JUDGED, half: str = "test") -> None:
     out = JUDGING / rnd_name
     out.mkdir(parents=True, exist_ok=True)
     stats = {}
     for corpus in split.corpora():
         fs, words = F.run(corpus, rules)
-        test = [f for f in fs if f["half"] == "test"]
+        test = [f for f in fs if f["half"] == half]
         by = collections.defaultdict(list)
         for f in test:
             by[f["rule"]].append(f)
@@ -57,7 +59,7 @@ def write(rnd_name: str, rules: tuple[str, ...] = JUDGED) -> None:
                 fh.write(json.dumps({"id": fid, "sentence": f["sentence"], "context": f["context"], "span": f["span"],
                                      "message": f["message"]}, ensure_ascii=False) + "\n")
         (out / f"key-{corpus}.json").write_text(json.dumps(key, indent=1, ensure_ascii=False), encoding="utf-8")
-        stats[corpus] = {"normative_words_test": words.get("test", 0), "normative_words_tuning": words.get("tuning", 0),
+        stats[corpus] = {"half": half, "normative_words_test": words.get(half, 0), "normative_words_tuning": words.get("tuning", 0),
                          "findings_test": dict(collections.Counter(f["rule"] for f in test)), "judged": len(picked)}
         print(corpus, stats[corpus], flush=True)
     res = REPO / "bench" / "results" / f"judging-{rnd_name}"
@@ -105,7 +107,8 @@ def report(rnd_name: str) -> None:
         for rule in sorted(set(per) | set(fired)):
             t, n = per.get(rule, (0, 0))
             rows.append((corpus, rule, fired.get(rule, 0), n, t, words))
-    md = [f"# Blind-judged precision, round {rnd_name} (test half of every corpus)", "",
+    half = next(iter(stats.values()), {}).get("half", "test")
+    md = [f"# Blind-judged precision, round {rnd_name} ({half} half of every corpus)", "",
           "Findings drawn by `python bench/judge_packets.py write " + rnd_name + "` (up to 20 per rule per corpus, seeded), "
           "judged blind (sentence, paragraph, span, message; no rule name) by a reviewer who did not write the rules; "
           "verdicts joined by `python bench/judge_packets.py report " + rnd_name + "`.", "",
@@ -132,6 +135,7 @@ def report(rnd_name: str) -> None:
 if __name__ == "__main__":
     if sys.argv[1] == "write":
         rules = tuple(sys.argv[sys.argv.index("--rules") + 1].split(",")) if "--rules" in sys.argv else JUDGED
-        write(sys.argv[2], rules)
+        half = sys.argv[sys.argv.index("--half") + 1] if "--half" in sys.argv else "test"
+        write(sys.argv[2], rules, half)
     else:
         report(sys.argv[2])
