@@ -174,9 +174,10 @@ class LanguageEngine:
             errors.append("SPEC_LSP_NO_MODEL=1")
         no_spacy = False
         if names:
-            try:
-                import spacy  # noqa: F401
-            except ImportError:  # a bundled or structural-only install: no NLP stack at all
+            # found, not imported: a run whose sentences all come from the cache never loads spaCy (import ≈ 1 s, 70 MB)
+            import importlib.util
+
+            if importlib.util.find_spec("spacy") is None:  # a bundled or structural-only install: no NLP stack at all
                 no_spacy, names = True, []
         for name in names:
             meta = _model_meta(name)
@@ -254,8 +255,29 @@ class LanguageEngine:
 
     # -- analysis ----------------------------------------------------------------------------
     def analyze(self, sentences: Sequence[SentenceInput]) -> list[tuple[LangHit, ...]]:
+        return self.analyze_with_props(sentences, ())[0]
+
+    def analyze_with_props(self, sentences: Sequence[SentenceInput], prop_texts: Sequence[str]
+                           ) -> tuple[list[tuple[LangHit, ...]], list[tuple[Proposition, ...]]]:
+        """The rules' hits on `sentences` and the propositions of `prop_texts` (contradiction), with one spaCy
+        parse per distinct text: a sentence, the context sentence ambiguous-pronoun reads and a proposition
+        text that are the same string are parsed once (the language pass gives every normative statement
+        to both; the context is usually the previous statement).  Only what can fire is parsed: the
+        rules' prefilter, a context only when the sentence has a pronoun, the propositions' prefilter."""
         if self._model is None and self._status == "not loaded":
             self.load()
+        out, misses, keys = self._lookup_hits(sentences)
+        pout, pmiss, pkeys = self._lookup_props(prop_texts)
+        # parse in bounded chunks: a Doc is large, and all of them at once would hold the whole corpus
+        # (the two lists advance together: the pass gives them in the same order, so a chunk's texts coincide)
+        for c0 in range(0, max(len(misses), len(pmiss)), self.CHUNK):
+            self._analyze_misses(sentences, misses[c0:c0 + self.CHUNK], keys, out,
+                                 prop_texts, pmiss[c0:c0 + self.CHUNK], pkeys, pout)
+        return [o or () for o in out], [o if o is not None else () for o in pout]
+
+    CHUNK = 256
+
+    def _lookup_hits(self, sentences):
         out: list[tuple[LangHit, ...] | None] = [None] * len(sentences)
         misses: list[int] = []
         keys = []
@@ -272,33 +294,70 @@ class LanguageEngine:
                 misses.append(i)
             else:
                 out[i] = got
-        # parse in bounded chunks: a Doc is large, and all of them at once would hold the whole corpus
-        for c0 in range(0, len(misses), self.CHUNK):
-            self._analyze_misses(sentences, misses[c0:c0 + self.CHUNK], keys, out)
-        return [o or () for o in out]
+        return out, misses, keys
 
-    CHUNK = 256
+    def _lookup_props(self, texts):
+        out: list = [None] * len(texts)
+        miss: list[int] = []
+        keys: list = [None] * len(texts)
+        for i, t in enumerate(texts):
+            if not self.has_parser or not prefilter_props(t):
+                out[i] = ()
+                continue
+            k = keys[i] = self._key("props", t)
+            got = self._mem_props.get(k)
+            if got is None:
+                raw = self._db_get(k)
+                if raw is not None:
+                    got = tuple(_prop_from_json(x) for x in json.loads(raw))
+                    self._mem_props[k] = got
+            if got is None:
+                miss.append(i)
+            else:
+                out[i] = got
+        return out, miss, keys
 
-    def _analyze_misses(self, sentences, misses, keys, out) -> None:
-        if misses:
-            texts = [sentences[i].text for i in misses]
-            docs: list = [None] * len(texts)
-            if self.has_parser:
-                # prefilter: only sentences on which a parsed rule could fire go through spaCy
-                todo = [j for j, t in enumerate(texts) if R.could_fire(t, self.enabled, self.extra)]
-                nlp = self.nlp if todo else None
-                for j, d in zip(todo, nlp.pipe([texts[j] for j in todo], batch_size=64) if nlp is not None else ()):
-                    docs[j] = d
-            ctx_docs: list = [None] * len(misses)
-            if self.has_parser and "ambiguous-pronoun" in self.enabled and self.nlp is not None:
-                ctx_texts = [sentences[i].context for i in misses]
-                ctx_docs = [d if t else None for t, d in zip(ctx_texts, self.nlp.pipe(ctx_texts, batch_size=64))]
-            self.parsed_sentences += sum(d is not None for d in docs)
-            for j, i in enumerate(misses):
-                hits = self._run(sentences[i], docs[j], ctx_docs[j])
-                out[i] = hits
-                self._mem[keys[i]] = hits
-                self._db_put(keys[i], json.dumps([[h.start, h.end, h.rule, h.message, h.replacement] for h in hits]))
+    def _parse(self, texts: list[str], docs: dict) -> None:
+        """Parse the texts not in `docs` yet (each distinct text once) into `docs`."""
+        todo = list(dict.fromkeys(t for t in texts if t not in docs))
+        nlp = self.nlp if todo else None
+        if nlp is None:
+            return
+        for t, d in zip(todo, nlp.pipe(todo, batch_size=64)):
+            docs[t] = d
+        self.parsed_sentences += len(todo)
+
+    def _analyze_misses(self, sentences, misses, keys, out, prop_texts=(), pmiss=(), pkeys=(), pout=()) -> None:
+        docs: dict = {}  # text -> Doc, for this chunk only
+        parse = self.has_parser
+        want = [sentences[i].text for i in misses if R.could_fire(sentences[i].text, self.enabled, self.extra)] if parse else []
+        if parse and pmiss:
+            want += [normalize(prop_texts[i]) for i in pmiss]
+        if want:
+            self._parse(want, docs)
+        parse = self.has_parser and bool(docs)
+        if parse and "ambiguous-pronoun" in self.enabled:
+            # the previous sentence, for the pronoun's candidates: only where the sentence has a pronoun
+            ctx = [sentences[i].context for i in misses
+                   if sentences[i].context and _has_pronoun(docs.get(sentences[i].text))]
+            if ctx:
+                self._parse(ctx, docs)
+        ctx_on = "ambiguous-pronoun" in self.enabled
+        for i in misses:
+            s = sentences[i]
+            doc = docs.get(s.text) if parse and R.could_fire(s.text, self.enabled, self.extra) else None
+            ctx_doc = docs.get(s.context) if doc is not None and ctx_on and s.context else None
+            hits = self._run(s, doc, ctx_doc)
+            out[i] = hits
+            self._mem[keys[i]] = hits
+            self._db_put(keys[i], json.dumps([[h.start, h.end, h.rule, h.message, h.replacement] for h in hits]))
+        for i in pmiss:
+            d = docs.get(normalize(prop_texts[i])) if self.has_parser else None
+            got = extract(d) if d is not None else ()
+            pout[i] = got
+            if d is not None:
+                self._mem_props[pkeys[i]] = got
+                self._db_put(pkeys[i], json.dumps([_prop_to_json(p) for p in got]))
 
     def _run(self, s: SentenceInput, doc, ctx_doc) -> tuple[LangHit, ...]:
         text = s.text
@@ -342,38 +401,7 @@ class LanguageEngine:
         """Propositions of many statements; the uncached ones go through `nlp.pipe` in one batch."""
         if not self.has_parser:
             return [() for _ in texts]
-        out: list = [None] * len(texts)
-        miss: list[int] = []
-        for i, t in enumerate(texts):
-            if not prefilter_props(t):
-                out[i] = ()
-                continue
-            k = self._key("props", t)
-            got = self._mem_props.get(k)
-            if got is None:
-                raw = self._db_get(k)
-                if raw is not None:
-                    got = tuple(_prop_from_json(x) for x in json.loads(raw))
-                    self._mem_props[k] = got
-            if got is None:
-                miss.append(i)
-            else:
-                out[i] = got
-        for c0 in range(0, len(miss), self.CHUNK):
-            part = miss[c0:c0 + self.CHUNK]
-            nlp = self.nlp
-            if nlp is None:
-                for i in part:
-                    out[i] = ()
-                continue
-            for i, d in zip(part, nlp.pipe([normalize(texts[i]) for i in part], batch_size=64)):
-                got = extract(d)
-                k = self._key("props", texts[i])
-                self._mem_props[k] = got
-                self._db_put(k, json.dumps([_prop_to_json(p) for p in got]))
-                out[i] = got
-            self.parsed_sentences += len(part)
-        return out
+        return self.analyze_with_props((), texts)[1]
 
     def propositions(self, text: str) -> tuple[Proposition, ...]:
         if not self.has_parser:
@@ -391,6 +419,11 @@ class LanguageEngine:
             self._db_put(k, json.dumps([_prop_to_json(p) for p in got]))
         self._mem_props[k] = got
         return got
+
+
+def _has_pronoun(doc) -> bool:
+    """Does ambiguous-pronoun have a pronoun to resolve in this parsed sentence (so its context is needed)?"""
+    return doc is not None and any(t.lower_ in R._PRON_NUMBER and t.pos_ == "PRON" for t in doc)
 
 
 def _model_meta(name: str) -> dict | None:

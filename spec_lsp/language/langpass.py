@@ -259,9 +259,11 @@ class LanguagePass:
 
         if job.enabled is not None:
             eng.set_enabled(job.enabled)
-        res.hits = eng.analyze([SentenceInput(_sane(u.text), _sane(u.context), u.rfc2119) for u in job.units])
         want_props = job.enabled is None or "contradiction" in job.enabled
-        res.props = eng.propositions_many([_sane(c.text) for c in job.clauses]) if want_props else [()] * len(job.clauses)
+        # one call: a statement's rules and its propositions share one parse
+        res.hits, props = eng.analyze_with_props([SentenceInput(_sane(u.text), _sane(u.context), u.rfc2119) for u in job.units],
+                                                 [_sane(c.text) for c in job.clauses] if want_props and eng.has_parser else [])
+        res.props = props if want_props and eng.has_parser else [()] * len(job.clauses)
         return res
 
     # -- step 3 ---------------------------------------------------------------------------

@@ -27,12 +27,10 @@ def _init(settings) -> None:
 def _work(payload):
     from . import SentenceInput
 
-    kind, items = payload
-    if kind == "sentences":
-        return _ENGINE.analyze([SentenceInput(*x) for x in items])
-    out = _ENGINE.propositions_many(items)
+    sentences, prop_texts = payload
+    hits, props = _ENGINE.analyze_with_props([SentenceInput(*x) for x in sentences], prop_texts)
     _ENGINE.flush()
-    return out
+    return hits, props
 
 
 def _shards(items: list, n: int) -> list[list]:
@@ -53,10 +51,16 @@ def analyze_parallel(lp: LanguagePass, ws, jobs: int, progress=None) -> set[str]
     from dataclasses import replace
 
     settings = replace(lp.engine_settings, enabled_rules=job.enabled) if job.enabled is not None else lp.engine_settings
+    # sentences and clause texts are sharded at the same boundaries (the pass lists them in the same
+    # order), so a worker parses a statement once for its rules and its propositions
+    s_sh = _shards(sentences, jobs)
+    size = len(s_sh[0]) if s_sh else 1
+    p_sh = [clause_texts[k * size:(k + 1) * size] for k in range(len(s_sh))] if len(clause_texts) == len(sentences) else _shards(clause_texts, jobs)
+    n = max(len(s_sh), len(p_sh))
+    payloads = [(s_sh[k] if k < len(s_sh) else [], p_sh[k] if k < len(p_sh) else []) for k in range(n)]
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init, initargs=(settings,)) as ex:
-        s_parts = list(ex.map(_work, [("sentences", sh) for sh in _shards(sentences, jobs)]))
-        p_parts = list(ex.map(_work, [("props", sh) for sh in _shards(clause_texts, jobs)]))
+        parts = list(ex.map(_work, payloads))
     res = Results(job)
-    res.hits = [h for part in s_parts for h in part]
-    res.props = [p for part in p_parts for p in part] if want_props else [()] * len(job.clauses)
+    res.hits = [h for part in parts for h in part[0]]
+    res.props = [p for part in parts for p in part[1]] if want_props else [()] * len(job.clauses)
     return lp.apply(ws, res)
