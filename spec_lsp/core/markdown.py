@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -195,6 +196,23 @@ class RawWaiver:
     range: Range
 
 
+class Offsets(array):
+    """A block's plain-to-content offset map: a packed array of C ints (4 bytes a character, where a tuple
+    of ints cost ≈ 36: a pointer and an int object past 256 — 70 MB of the EIPs' structure), hashable and
+    comparable like the tuple it replaces, so a `Block` stays a value."""
+
+    __slots__ = ()
+
+    def __new__(cls, items=()):
+        return super().__new__(cls, "i", items)
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(self.tobytes())
+
+    def __reduce__(self):
+        return (Offsets, (self.tolist(),))
+
+
 @dataclass(frozen=True, slots=True)
 class Block:
     """A run of inline prose: a paragraph, a list item's paragraph, a heading or a table cell.
@@ -207,7 +225,7 @@ class Block:
     kind: str  # paragraph | heading | table-cell
     line: int  # first line (relative to the chunk)
     plain: str
-    src: tuple[int, ...]
+    src: Offsets  # (a sequence of int)
     cstarts: tuple[int, ...]
     cols: tuple[int, ...]
     clen: int  # content length
@@ -337,7 +355,7 @@ class _Plain:
 
     def __init__(self) -> None:
         self.chars: list[str] = []
-        self.src: list[int] = []
+        self.src = Offsets()
         self.code: list[tuple[int, int]] = []
 
     def add(self, text: str, at: int) -> None:
@@ -566,7 +584,7 @@ class _ChunkBuilder:
             for pt in sorted(stopped):  # one finding per paragraph and pattern
                 self.problems.append((line0, "id-pattern-timeout:" + pt))
         self.blocks.append(
-            Block(kind, line0, plain, tuple(out.src), tuple(cstarts), tuple(cols), len(content), context, tuple(out.code))
+            Block(kind, line0, plain, out.src, tuple(cstarts), tuple(cols), len(content), context, tuple(out.code))
         )
 
     def _waiver_comment(self, content: str, a: int, z: int, pos) -> None:
