@@ -279,6 +279,21 @@ _INLINE = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
+# every alternative of _INLINE starts with one of these characters: the regex engine finds the next one
+# with a fast set scan, where a search with _INLINE itself tries all its alternatives at every position
+_INLINE_START = re.compile(r"[\\!\[<*_\n]")
+
+
+def _inline_search(content: str, i: int, stop: int):
+    """`_INLINE.search(content, i, stop)`, found faster: _INLINE matched only where it can start."""
+    while True:
+        c = _INLINE_START.search(content, i, stop)
+        if c is None:
+            return None
+        m = _INLINE.match(content, c.start(), stop)
+        if m is not None:
+            return m
+        i = c.start() + 1
 
 # a waiver is an HTML comment (found by `_comments`, linear) whose text starts like this
 _WAIVER_HEAD = re.compile(r"<!--\s*spec-lsp:\s*allow\s")
@@ -295,6 +310,8 @@ def _code_spans(s: str) -> list[tuple[int, int]]:
     Linear: the runs of each length are listed once, and a per-length cursor only moves forward
     (an opener whose length has no later run opens nothing, and neither does any later one)."""
     spans: list[tuple[int, int]] = []
+    if "`" not in s:  # most prose has none: skip the scan
+        return spans
     runs = [(m.start(), m.end()) for m in _CODE_RUN.finditer(s)]
     if len(runs) < 2:
         return spans
@@ -427,7 +444,7 @@ def _to_plain(content: str, lo: int, hi: int, code: list[tuple[int, int]], out: 
         # the leftmost markup at or after i (cached across comments skipped before it: a comment must
         # not make the next search rescan the same markup-free stretch)
         if not (m_stop == stop and m_from <= i and (m_next is None or i <= m_next.start())):
-            m_next, m_from, m_stop = _INLINE.search(content, i, stop), i, stop
+            m_next, m_from, m_stop = _inline_search(content, i, stop), i, stop
         m = m_next
         # an HTML comment before the next markup (closed before the next code span)?
         if c_open < i:
