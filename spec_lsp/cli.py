@@ -211,7 +211,10 @@ def cmd_check(a) -> int:
         n_files += len(ws.docs)
         wants_nlp = ws.settings.any_enabled("language") or ws.settings.any_enabled("consistency")
         if not a.no_language and ws.config.language.enabled and wants_nlp:
+            from .core.document import release_parse_caches
             from .language.langpass import LanguagePass
+
+            release_parse_caches()  # one-shot: no re-parse will use them; lowers the language pass's peak
 
             if lp is None or lp.config.language != ws.config.language:
                 lp = LanguagePass(ws.config)

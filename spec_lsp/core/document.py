@@ -51,6 +51,18 @@ _ABS_CHARS_MAX = 2_000_000  # bounded by the text it stands for too (see markdow
 _abs_chars = [0]
 
 
+def release_parse_caches() -> None:
+    """Forget the chunk parse memos (markdown's and the absolute-position one).  They make a re-parse after a
+    keystroke cheap in the server; a one-shot `check` never re-parses, and dropping them before the language
+    pass lowers its peak memory (the documents keep what they use)."""
+    from . import markdown as _md
+
+    _md._CACHE.clear()
+    _md._cache_chars[0] = 0
+    _ABS_CACHE.clear()
+    _abs_chars[0] = 0
+
+
 def _abs(chunk_text: str, kind: str, offset: int, bb: int, res: ChunkResult, pat_key: tuple) -> ChunkAbs:
     """Absolute positions (line `offset`) and document-wide block indices (`bb` blocks before it)."""
     key = (chunk_text, kind, offset, bb, pat_key)

@@ -197,20 +197,21 @@ class RawWaiver:
 
 
 class Offsets(array):
-    """A block's plain-to-content offset map: a packed array of C ints (4 bytes a character, where a tuple
-    of ints cost ≈ 36: a pointer and an int object past 256 — 70 MB of the EIPs' structure), hashable and
-    comparable like the tuple it replaces, so a `Block` stays a value."""
+    """A block's plain-to-content offset map: a packed array of C ints (2 bytes a character when the block's
+    content is shorter than 64 K, else 4, where a tuple of ints cost ≈ 36: a pointer and an int object past
+    256 — 70 MB of the EIPs' structure), hashable and comparable like the tuple it replaces, so a `Block`
+    stays a value."""
 
     __slots__ = ()
 
-    def __new__(cls, items=()):
-        return super().__new__(cls, "i", items)
+    def __new__(cls, items=(), typecode: str = "i"):
+        return super().__new__(cls, typecode, items)
 
     def __hash__(self) -> int:  # type: ignore[override]
-        return hash(self.tobytes())
+        return hash(tuple(self))  # as the tuple's (equal arrays of either width hash alike)
 
     def __reduce__(self):
-        return (Offsets, (self.tolist(),))
+        return (Offsets, (self.tolist(), self.typecode))
 
 
 @dataclass(frozen=True, slots=True)
@@ -601,7 +602,7 @@ class _ChunkBuilder:
             for pt in sorted(stopped):  # one finding per paragraph and pattern
                 self.problems.append((line0, "id-pattern-timeout:" + pt))
         self.blocks.append(
-            Block(kind, line0, plain, out.src, tuple(cstarts), tuple(cols), len(content), context, tuple(out.code))
+            Block(kind, line0, plain, Offsets(out.src, "H") if len(content) < 65536 else out.src, tuple(cstarts), tuple(cols), len(content), context, tuple(out.code))
         )
 
     def _waiver_comment(self, content: str, a: int, z: int, pos) -> None:
