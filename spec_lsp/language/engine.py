@@ -276,6 +276,7 @@ class LanguageEngine:
         return [o or () for o in out], [o if o is not None else () for o in pout]
 
     CHUNK = 256
+    BATCH = 32  # nlp.pipe batch size: its transient memory grows with the batch (64: +20 MB peak on the EIPs; 32: 3 % slower, 16: 14 %)
 
     def _lookup_hits(self, sentences):
         out: list[tuple[LangHit, ...] | None] = [None] * len(sentences)
@@ -323,7 +324,7 @@ class LanguageEngine:
         nlp = self.nlp if todo else None
         if nlp is None:
             return
-        for t, d in zip(todo, nlp.pipe(todo, batch_size=64)):
+        for t, d in zip(todo, nlp.pipe(todo, batch_size=self.BATCH)):
             # the tok2vec output is a view on its whole batch's array (≈ 35 KB a sentence held, 2 without):
             # no rule reads vectors, so drop it as soon as the pipeline is done with the Doc
             d.tensor = d.tensor[:0].copy()  # (a copy: a slice would still hold the batch)
