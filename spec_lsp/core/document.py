@@ -155,7 +155,7 @@ def _chunks_from(lines: list[str], spans, problems, base: int) -> list[Chunk]:
     for sp in spans:
         if sp.end <= sp.start and out:
             continue
-        probs = tuple((ln - sp.start, k) for ln, k in problems if sp.start <= ln < max(sp.end, sp.start + 1))
+        probs = tuple((ln - sp.start, k) for ln, k in problems if sp.start <= ln < max(sp.end, sp.start + 1)) if problems else ()
         out.append(Chunk("\n".join(lines[sp.start - base : sp.end - base]), sp.kind, sp.start, sp.end - sp.start, probs))
     return out
 

@@ -371,9 +371,9 @@ class _Plain:
 
     __slots__ = ("chars", "src", "code")
 
-    def __init__(self) -> None:
+    def __init__(self, typecode: str = "i") -> None:
         self.chars: list[str] = []
-        self.src = Offsets()
+        self.src = Offsets((), typecode)
         self.code: list[tuple[int, int]] = []
 
     def add(self, text: str, at: int) -> None:
@@ -545,7 +545,7 @@ class _ChunkBuilder:
         fm = re.match(r"\[\^([^\]\s]+)\]:", content)
         if fm and kind == "paragraph":
             self.footnote_defs.append(fm.group(1))
-        out = _Plain()
+        out = _Plain("H" if len(content) < 65536 else "i")  # offsets into the content: 2 bytes each when they fit
         events: list[InlineEvent] = []
         _to_plain(content, fm.end() if fm and kind == "paragraph" else 0, len(content), code, out, events)
         for ev in events:
@@ -602,7 +602,7 @@ class _ChunkBuilder:
             for pt in sorted(stopped):  # one finding per paragraph and pattern
                 self.problems.append((line0, "id-pattern-timeout:" + pt))
         self.blocks.append(
-            Block(kind, line0, plain, Offsets(out.src, "H") if len(content) < 65536 else out.src, tuple(cstarts), tuple(cols), len(content), context, tuple(out.code))
+            Block(kind, line0, plain, out.src, tuple(cstarts), tuple(cols), len(content), context, tuple(out.code))
         )
 
     def _waiver_comment(self, content: str, a: int, z: int, pos) -> None:
