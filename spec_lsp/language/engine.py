@@ -331,10 +331,16 @@ class LanguageEngine:
             docs[t] = d
         self.parsed_sentences += len(todo)
 
+    @staticmethod
+    def _rules_parse_text(text: str) -> str:
+        """The text spaCy parses for the rules (the one place to change if they read another form of it)."""
+        return text
+
     def _analyze_misses(self, sentences, misses, keys, out, prop_texts=(), pmiss=(), pkeys=(), pout=()) -> None:
         docs: dict = {}  # text -> Doc, for this chunk only
         parse = self.has_parser
-        want = [sentences[i].text for i in misses if R.could_fire(sentences[i].text, self.enabled, self.extra)] if parse else []
+        rt = self._rules_parse_text
+        want = [rt(sentences[i].text) for i in misses if R.could_fire(sentences[i].text, self.enabled, self.extra)] if parse else []
         if parse and pmiss:
             want += [normalize(prop_texts[i]) for i in pmiss]
         if want:
@@ -343,13 +349,13 @@ class LanguageEngine:
         if parse and "ambiguous-pronoun" in self.enabled:
             # the previous sentence, for the pronoun's candidates: only where the sentence has a pronoun
             ctx = [sentences[i].context for i in misses
-                   if sentences[i].context and _has_pronoun(docs.get(sentences[i].text))]
+                   if sentences[i].context and _has_pronoun(docs.get(rt(sentences[i].text)))]
             if ctx:
                 self._parse(ctx, docs)
         ctx_on = "ambiguous-pronoun" in self.enabled
         for i in misses:
             s = sentences[i]
-            doc = docs.get(s.text) if parse and R.could_fire(s.text, self.enabled, self.extra) else None
+            doc = docs.get(rt(s.text)) if parse and R.could_fire(s.text, self.enabled, self.extra) else None
             ctx_doc = docs.get(s.context) if doc is not None and ctx_on and s.context else None
             hits = self._run(s, doc, ctx_doc)
             out[i] = hits
