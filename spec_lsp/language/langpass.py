@@ -262,8 +262,8 @@ class LanguagePass:
         want_props = job.enabled is None or "contradiction" in job.enabled
         # one call: a statement's rules and its propositions share one parse
         res.hits, props = eng.analyze_with_props([SentenceInput(_sane(u.text), _sane(u.context), u.rfc2119) for u in job.units],
-                                                 [_sane(c.text) for c in job.clauses] if want_props and eng.has_parser else [])
-        res.props = props if want_props and eng.has_parser else [()] * len(job.clauses)
+                                                 [_sane(c.text) for c in job.clauses] if want_props else [])
+        res.props = props if want_props else [()] * len(job.clauses)  # (no parser: every one is ())
         return res
 
     # -- step 3 ---------------------------------------------------------------------------
