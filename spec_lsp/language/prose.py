@@ -96,10 +96,33 @@ def file_reason(path: str) -> str | None:
 # -- sentences ------------------------------------------------------------------------------------
 
 _TASK = re.compile(r"^\s*\[[ xX~-]?\]")
-_EXAMPLE_LEAD = re.compile(r"^\W*(?:for example|for instance|e\.g\.|eg\.|example\b|examples\b|such as\b|consider\b|imagine\b|suppose\b)", re.IGNORECASE)
-_LOWER_MODAL = re.compile(r"\b(?:must|shall|should|is required to|are required to|is expected to|are expected to|needs? to|has to|have to)\b")
+_EXAMPLE_LEAD = re.compile(r"^\W*(?:for example|for instance|e\.g\.|eg\.|example\b|examples\b|such as\b|consider\b|imagine\b|suppose\b|"
+                           r"in (?:this|that|the|these|those) (?:example|examples|case above|scenario above)\b|in the (?:example|examples) (?:above|below)\b|"
+                           r"here,|assuming\b)", re.IGNORECASE)
+_LOWER_MODAL = re.compile(
+    r"\b(?:must|shall|should|is required to|are required to|is expected to|are expected to|needs? to|has to|have to|"
+    r"(?:should|must|shall)n[’']t|"
+    # a restriction or prohibition of an actor: "the assistant may only …", "clients may not …" (but "may not
+    # be", "may not have", "may not know" are possibilities, not restrictions)
+    r"may\s+(?:only|not|never)\s+(?!(?:be|have|know|seem|need|want|notice|realize|realise|understand|necessarily|always|fully|even|yet)\b)[a-z]|"
+    # a deontic predicate: "X is prohibited", "Y is not allowed", "Z are permitted only …"
+    r"(?:is|are|be)\s+(?:not\s+|never\s+|only\s+|strictly\s+|also\s+|always\s+)?(?:allowed|permitted|prohibited|forbidden|disallowed|mandatory)\b)"
+)
+# an imperative addressed to the spec's actor: "Do not reveal …", "Never …", "Always …", "Avoid …", "Ensure …" at
+# the start of the sentence or of its main clause ("When this happens, carry on …" is not caught: no parse here)
+_IMPERATIVE = re.compile(r"^\W*(?:[A-Z][^,;:]{0,80},\s+)?(?:do not|don[’']t|never|always|avoid|ensure|make sure)\s+[a-z]", re.IGNORECASE)
+# a modal that only says what would/could happen ("the builder would need to pay", "a node may have to apply")
+_HYPOTHETICAL = re.compile(r"\b(?:would|could|might|may|will)\s+(?:\w+\s+)?$", re.IGNORECASE)
+# a modal inside a trailing non-restrictive relative clause describes the noun: ", which must be activated …"
+_RELATIVE = re.compile(r",\s*(?:which|who|whom|whose|where)\b[^,;:]*$", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(?:we|i|one|us)\s+(?:\w+\s+)?(?:must|shall|should|need to|have to)\b", re.IGNORECASE)
-_IT_NOTE = re.compile(r"\bit\s+(?:should|must)\s+be\s+(?:noted|mentioned|emphasi[sz]ed|stressed)\b", re.IGNORECASE)
+_IT_NOTE = re.compile(r"\bit\s+(?:should|must)\s+be\s+(?:\w+ly\s+)?(?:noted|mentioned|emphasi[sz]ed|stressed|clear|obvious|evident|apparent|"
+                      r"understood|remembered)\b", re.IGNORECASE)
+# an informative label opening the sentence: notes are informative (ISO/IEC Directives Part 2: notes never state
+# requirements), and spec-kit's user-story annotations explain a priority or how to test, they do not prescribe
+_INFORMATIVE_LABEL = re.compile(r"^\W*(?:note|notes|why this priority|rationale|motivation|background|independent test|"
+                                r"acceptance scenarios?|hint|tip)\s*\**\s*:", re.IGNORECASE)
+_NOTE_THAT = re.compile(r"^\W*(?:note|notice|remember|recall|observe)\s+that\b", re.IGNORECASE)
 _THEN_LEAD = re.compile(r"^\W*(?:THEN|AND|Then|And)\b")
 _GWT = re.compile(r"\bGiven\b.*\bThen\b", re.DOTALL)
 _ID_LEAD = re.compile(r"^\s*(?:[A-Z]{1,6}-?\d+[a-z]?(?:\.\d+)*|\d+(?:\.\d+)+)\s*[:.)-]\s*")
@@ -143,18 +166,42 @@ def sentence_reason(text: str, *, kind: str = "paragraph", context: tuple[str, .
     letters = [c for c in s if c.isalpha()]
     if upper and letters and sum(c.isupper() for c in letters) > 0.7 * len(letters) and len(letters) > 30:
         return False, "all-caps text"
+    if _INFORMATIVE_LABEL.match(s):
+        return False, "informative label"
     if upper:
         return True, f"BCP 14 keyword {upper.group(0)}"
     if scenario and _THEN_LEAD.match(s):
         return True, "scenario outcome"
     if _GWT.search(s):
         return True, "acceptance criterion"
-    m = _LOWER_MODAL.search(s)
-    if m and not _FIRST_PERSON.search(s) and not _IT_NOTE.search(s):
-        return True, f"modal obligation “{m.group(0)}”"
+    if _NOTE_THAT.match(s):
+        return False, "note (informative)"
+    m = _obligation(s)
+    if m is not None:
+        return True, f"modal obligation “{m}”"
+    if _IMPERATIVE.match(s):
+        return True, "imperative"
     if lead_in and "list-item" in context:
         return True, "list item under a normative lead-in"
     return False, "no prescriptive verb"
+
+
+def _obligation(s: str) -> str | None:
+    """The first lower-case modal of obligation/prohibition in `s` that prescribes (not first person, not
+    "it should be noted/clear", not hypothetical "would need to", not inside a trailing ", which …" clause)."""
+    if _FIRST_PERSON.search(s) or _IT_NOTE.search(s):
+        return None
+    for m in _LOWER_MODAL.finditer(s):
+        w = m.group(0)
+        before = s[:m.start()]
+        if w.split()[0] in ("need", "needs", "has", "have") and _HYPOTHETICAL.search(before):
+            continue
+        if _RELATIVE.search(before):
+            continue
+        if w.startswith("may"):
+            w = " ".join(w.split()[:2])
+        return w
+    return None
 
 
 Marker = Callable[[str, object], Mapping[int, bool]]
