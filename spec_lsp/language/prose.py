@@ -326,9 +326,9 @@ def explain(doc, *, commentary: bool = False) -> list[str]:
 # -- defined terms and criteria that follow -------------------------------------------------------
 
 TERM_RULES = frozenset({"vague-term", "subjective-language", "superlative", "comparative-without-reference",
-                        "unbounded-quantifier", "vague-timing", "weak-modal"})
+                        "unbounded-quantifier", "vague-timing", "weak-modal", "unverifiable-predicate"})
 CRITERION_RULES = frozenset({"vague-term", "subjective-language", "superlative", "comparative-without-reference",
-                             "unbounded-quantifier", "vague-timing"})
+                             "unbounded-quantifier", "vague-timing", "unverifiable-predicate"})
 
 _BOLD_TERM = re.compile(r"^[ \t]*(?:[-*+][ \t]+|\d+[.)][ \t]+)?(?:\*\*|__)([^*_\n]{2,60}?)(?:\*\*|__)[ \t]*(?:[:—–(]|-[ \t])", re.MULTILINE)
 _COLON_TERM = re.compile(r"^[ \t]*[-*+][ \t]+`?([A-Za-z][\w ’'/-]{1,40}?)`?[ \t]*:[ \t]+\S", re.MULTILINE)
