@@ -13,7 +13,8 @@ when, on the dependency parse:
 * it is deontic, not epistemic: ``must have been`` (a perfect) is an inference, and ``therefore must …`` (an
   inferential adverb on the verb) restates a consequence of a rule given before;
 * it is used, not mentioned or quoted: not inside a code span or quotation marks;
-* it is "must" or "shall".  A lower-case "should" is left alone: in these specs it is advice in ordinary English
+* it is "must" or "shall" — or a lower-case "may" whose subject is negated ("no hook may use …": a prohibition,
+  MUST NOT).  A lower-case "should" is left alone: in these specs it is advice in ordinary English
   (RFC 8174), and the blind development verdicts agreed (2 of 16 lower-case "should" findings were judged worth
   capitalising, against 6 of 6 main-clause "must").  A sentence-initial "Should" is the inverted conditional
   ("Should the server receive …, it MUST …").
@@ -26,9 +27,13 @@ from __future__ import annotations
 
 import re
 
-from .rules import Hit
+TRIGGER = r"(?-i:\b(?:must|shall|Must|Shall)\b|\b(?:no|No|none|None|nobody|Nobody|nothing|Nothing|neither|Neither)\b.*\bmay\b)"
+"""A regex (for rules.could_fire) matching every sentence on which keyword_misuse can fire."""
+
+from .rules import Hit  # noqa: E402  (rules imports TRIGGER above while it loads)
 
 _KW = re.compile(r"\b(must|shall)(\s+not)?\b", re.IGNORECASE)
+_ANY = re.compile(r"\b(?:must|shall|Must|Shall|may)\b")
 _SUBORDINATE = frozenset({"relcl", "acl", "advcl", "ccomp", "csubj", "csubjpass", "pcomp"})
 _TRAILING_RELATIVE = re.compile(r",\s*(?:which|who|whom|whose|where)\b[^,;:]*$", re.IGNORECASE)
 _INFERENTIAL = frozenset({"therefore", "thus", "hence", "consequently", "necessarily", "accordingly"})
@@ -73,7 +78,7 @@ def _main_clause(v) -> bool:
 
 def keyword_misuse(text: str, doc=None) -> list[Hit]:
     """Lower/mixed-case "must"/"shall" that prescribes; `doc` is the spaCy parse of `text` when there is one."""
-    if not _KW.search(text):
+    if not _ANY.search(text):
         return []
     out: list[Hit] = []
     if doc is None:
@@ -88,6 +93,15 @@ def keyword_misuse(text: str, doc=None) -> list[Hit]:
     toks = list(doc)
     for t in toks:
         low = t.lower_
+        if low == "may" and t.text == "may" and t.dep_ in ("aux", "auxpass") and _main_clause(t.head) and not _mentioned(text, t.idx):
+            subj = [c for c in t.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if subj and (subj[0].lower_ in ("none", "nobody", "nothing", "neither")
+                         or any(d.dep_ == "det" and d.lower_ in ("no", "neither") for d in subj[0].children)):
+                # "no hook may use …": a prohibition written as a lower-case permission
+                out.append(Hit(t.idx, t.idx + len(t.text), "keyword-misuse",
+                               "“no … may”: a prohibition in lower case has no RFC 2119 meaning; write it as “… MUST NOT …” "
+                               "(e.g. “hooks MUST NOT use …”).", None))
+            continue
         if low not in ("must", "shall") or t.text.isupper():
             continue
         if t.dep_ not in ("aux", "auxpass", "ROOT") and t.tag_ != "MD":
@@ -109,5 +123,3 @@ def keyword_misuse(text: str, doc=None) -> list[Hit]:
     return out
 
 
-TRIGGER = r"(?-i:\b(?:must|shall|Must|Shall)\b)"
-"""A regex (for rules.could_fire) matching every sentence on which keyword_misuse can fire."""

@@ -88,17 +88,28 @@ def _negated(v) -> bool:
 
 
 def _predicates(doc):
-    """(modal, verb) for every verb a modal of obligation governs, with the verbs coordinated with it."""
+    """(modal, verb) for every verb a modal of obligation governs in the sentence's main clause, with the verbs
+    coordinated with it that share its subject.  A modal in a relative, adverbial or complement clause ("what a
+    link should look like", "this doesn't mean the model should sound stuffy") describes, it does not require."""
+    from .keywords import _main_clause, _TRAILING_RELATIVE
+
     for t in doc:
         if t.lower_ not in _OBLIGATION or t.dep_ not in ("aux", "auxpass"):
             continue
         v = t.head
-        if v is t or _negated(v):
+        if v is t or _negated(v) or not _main_clause(v) or _TRAILING_RELATIVE.search(doc.text[:t.idx]):
             continue
         yield t, v
         for c in v.children:
-            if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and not any(x.dep_ in ("aux", "auxpass") and x.lower_ not in ("be", "been") for x in c.children) and not _negated(c):
+            if (c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and not _negated(c)
+                    and not any(x.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") and x.lower_ not in ("be", "been") for x in c.children)):
                 yield t, c
+
+
+def _elaborated(text: str, end: int) -> bool:
+    """Does an elaboration follow the flagged words: a colon or a dash that introduces what is meant?"""
+    rest = text[end:]
+    return bool(re.search(r":\s*\S|\s[—–]\s|\s--\s", rest))
 
 
 def _has_number(tokens) -> bool:
@@ -117,6 +128,8 @@ def unverifiable(doc, text: str) -> list:
     ev = _eval_adverbs()
 
     def add(a: int, b: int, msg: str, key: int) -> None:
+        if _elaborated(text, b):
+            return  # "should sound like a colleague …: interested in …" — the criterion follows
         if key not in seen:
             seen.add(key)
             out.append(Hit(a, b, RULE, msg))
@@ -139,6 +152,14 @@ def unverifiable(doc, text: str) -> list:
                 s, e = _span(doc, a, b)
                 add(s, e, f"“{text[s:e]}”: which result would show this is done “{c.text}”? State the observable behaviour "
                           f"(what is returned, logged or shown, and within which bound).", c.i)
+        # a causative of perception: "help the user feel heard", "make users feel welcome"
+        for c in kids:
+            if c.dep_ in ("ccomp", "xcomp") and c.lemma_.lower() in _PERCEPTION and c.pos_ in ("VERB", "AUX"):
+                comp = [x for x in c.children if x.dep_ in ("acomp", "attr", "oprd") or (x.dep_ == "prep" and x.lower_ == "like")]
+                if comp:
+                    s0, e0 = _span(doc, c, comp[0])
+                    add(s0, e0, f"“{text[s0:e0]}”: how would a test observe that feeling? State the behaviour that "
+                                f"produces it (what is acknowledged, shown or offered).", c.i)
         # 1. functioning with no object and no named reference
         if lem in _FUNCTIONING and v.pos_ == "VERB":
             if deps & {"dobj", "ccomp", "xcomp", "attr", "oprd", "agent", "prt", "dative"}:
@@ -152,13 +173,19 @@ def unverifiable(doc, text: str) -> list:
                 continue  # "work as described in §3": the reference is named
             if any(x.lower_ in ("unchanged", "identically", "before", "previously", "today") for x in v.subtree):
                 continue
+            if any(c.dep_ in ("advcl", "xcomp") and any(x.lower_ == "to" and x.dep_ == "aux" for x in c.children) for c in kids):
+                continue  # "work with the testing teams to propose …": the purpose names the action
+            if any(x.lower_ in ("according", "per") for x in v.subtree):
+                continue  # "work with event data after it has been parsed according to …"
+            if any(c.dep_ == "advmod" and c.lower_ in _NOT_EVALUATIVE for c in kids):
+                continue  # "behave correctly": correct is what the spec says
             if lem == "perform" and not any(c.dep_ == "advmod" for c in kids):
                 continue  # "perform" alone is elliptical; with "well" it is caught by 2
             s, e = _tok(v)
             comp = [c for c in kids if c.i == v.i + 1 and c.dep_ in ("advmod", "acomp", "prep")]
             if comp and comp[0].dep_ == "prep":
                 pobj = [x for x in comp[0].children if x.dep_ == "pobj"]
-                e = (pobj[0].idx + len(pobj[0].text)) if pobj and pobj[0].i - v.i <= 6 else comp[0].idx + len(comp[0].text)
+                e = (pobj[0].idx + len(pobj[0].text)) if pobj and pobj[0].i - v.i <= 10 else comp[0].idx + len(comp[0].text)
             elif comp:
                 e = comp[0].idx + len(comp[0].text)
             add(s, e, f"“{text[s:e]}”: what observable result shows that it works? State the behaviour to test "
@@ -168,8 +195,12 @@ def unverifiable(doc, text: str) -> list:
             comp = [c for c in kids if c.dep_ in ("acomp", "attr", "oprd") or (c.dep_ == "prep" and c.lower_ == "like")]
             if comp:
                 c = comp[0]
+                objs = [x for x in c.children if x.dep_ == "pobj"] if c.dep_ == "prep" else []
+                if objs and objs[0].lower_ in ("this", "that", "these", "those", "follows", "following") or objs and any(
+                        x.lower_ == "following" for x in objs[0].subtree):
+                    continue  # "should look like this:" — the example is the criterion
                 s, e = _span(doc, v, c)
-                add(s, e, f"“{text[s:e]}”: an impression cannot be tested. State what the user observes "
+                add(s, e, f"“{text[s:e]}”: how would a test observe that impression? State what the user sees "
                           f"(which elements, values or timings must match).", v.i)
             continue
         # 3. "be" + adjective (or a passive of bounding) with no criterion
@@ -184,20 +215,22 @@ def unverifiable(doc, text: str) -> list:
                 for x in v.subtree:
                     if x.lower_ == "any" and x.i + 2 < len(doc) and doc[x.i + 1].lower_ == "number" and doc[x.i + 2].lower_ == "of":
                         s, e = x.idx, doc[x.i + 2].idx + 2
-                        add(s, e, "“any number of”: no bound to test against. State the maximum the implementation must "
-                                  "handle (and what happens beyond it).", x.i)
+                        add(s, e, "“any number of”: up to how many must work, and what happens beyond? State the maximum "
+                                  "the implementation must handle.", x.i)
             continue
         w = adj.lower_
         near = text[adj.idx + len(adj.text): adj.idx + len(adj.text) + 40]
         if w in _MENTAL:
+            if any(c.dep_ == "xcomp" for c in adj.children) or any(c.dep_ == "conj" and c.pos_ == "VERB" for c in v.children):
+                continue  # "careful to only leave …", "aware … and design their propagation accordingly": an action follows
             s, e = _span(doc, v, adj) if v is not adj else _tok(adj)
-            add(s, e, f"“{text[s:e]}”: awareness cannot be observed. State what must be done with that knowledge "
+            add(s, e, f"“{text[s:e]}”: what must be done with that knowledge, that a test can observe? State the action "
                       f"(check, warn, refuse, log …).", adj.i)
         elif w in _BOUND:
             if _has_number(adj.subtree) or re.match(r"\s*(?:to|by|at|under|within|below|above|per|in accordance|according)\b", near, re.IGNORECASE):
                 continue
             s, e = _tok(adj)
-            add(s, e, f"“{adj.text}” with no bound: to what? State the limit (a number and its unit) or where it is defined.", adj.i)
+            add(s, e, f"“{adj.text}” with no bound: limited to what? State the limit (a number and its unit) or where it is defined.", adj.i)
         elif w in _COMPAT:
             sub = list(adj.subtree)
             if _has_number(sub) or re.match(r"\s*(?:with\s+)?(?:the\s+)?(?:version|release|revision|rfc|iso|ecma)\b", near, re.IGNORECASE):
@@ -209,7 +242,7 @@ def unverifiable(doc, text: str) -> list:
             if prev is not None and prev.lower_ in ("backward", "backwards", "forward", "forwards", "fully", "broadly"):
                 s = prev.idx
             add(s, e, f"“{text[s:e]}” with no version or criterion: compatible with which versions, by which test? "
-                      f"Name them (e.g. “accepts every document valid under 1.2”).", adj.i)
+                      f"State them (e.g. “accepts every document valid under 1.2”).", adj.i)
     return out
 
 

@@ -627,6 +627,12 @@ def _ambiguous_pronouns(doc, context_doc) -> list[Hit]:
 # ---------------------------------------------------------------------------------------------
 # Prefilter: can a parsed rule fire on this sentence at all?  (Cheap; decides whether spaCy runs.)
 
+def _keywords_trigger() -> str:
+    from .keywords import TRIGGER
+
+    return TRIGGER
+
+
 def _words_re(words: Iterable[str]) -> str:
     return r"\b(?:" + "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True)) + r")\b"
 
@@ -643,7 +649,7 @@ _TRIGGERS = {
     "ambiguous-pronoun": r"\b(?:it|its|itself|they|them|their|themselves)\b",
     "number-without-unit": r"\d",
     "weak-modal": _words_re(WEAK | set(WEAK_PHRASES) | {"best effort", "best-effort"}),
-    "keyword-misuse": r"(?-i:\b(?:must|shall|Must|Shall)\b)",  # keywords.TRIGGER (the engine asks only for RFC 2119 documents)
+    "keyword-misuse": _keywords_trigger(),  # the engine asks only for RFC 2119 documents
     "unverifiable-predicate": _predicates.trigger(VAGUE | SUBJECTIVE | HEDGES),
 }
 _TRIGGER_CACHE: dict = {}
