@@ -191,7 +191,7 @@ class LanguagePass:
             locators: dict[int, prose.ClauseLocator] = {}  # per block: tags by position (linear in tags)
             leads: dict[int, int] = {}
             fmt = ws.format_of(p) if hasattr(ws, "format_of") else None  # the format seam, when merged
-            for st in prose.statements(doc, commentary=lc.commentary):
+            for st in prose.statements(doc, commentary=lc.commentary, bcp14=rfc):
                 b = doc.blocks[st.block]
                 prev = prev_by_block.get(st.block, "")
                 prev_by_block[st.block] = st.text

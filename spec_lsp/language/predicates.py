@@ -221,6 +221,8 @@ def unverifiable(doc, text: str) -> list:
         w = adj.lower_
         near = text[adj.idx + len(adj.text): adj.idx + len(adj.text) + 40]
         if w in _MENTAL:
+            if any(c.dep_ == "prep" and not any(x.dep_ in ("pobj", "pcomp") for x in c.children) for c in adj.children):
+                continue  # "pitfalls implementers should be aware of": a stranded preposition, a relative clause
             if any(c.dep_ == "xcomp" for c in adj.children) or any(c.dep_ == "conj" and c.pos_ == "VERB" for c in v.children):
                 continue  # "careful to only leave …", "aware … and design their propagation accordingly": an action follows
             s, e = _span(doc, v, adj) if v is not adj else _tok(adj)

@@ -10,14 +10,22 @@ A sentence is **normative** when it prescribes:
   covers RFC-style prose, EARS criteria (``WHEN … THE X SHALL …``), OpenSpec requirement bodies and spec-kit
   ``- **FR-001**: System MUST …`` lines;
 * it states a modal obligation of an actor in lower case (``the assistant should …``, ``the system shall …``,
-  ``clients must …``, ``is required to``), not in the first person (``we should``) and not as a question;
+  ``clients must …``, ``is required to``, ``shouldn't``), a restriction (``the assistant may only …``, ``clients
+  may not reuse …``; but ``may not be / have / know`` is a possibility) or a deontic predicate (``X is
+  prohibited``, ``Y is not allowed``) — not in the first person (``we should``), not as a question, not
+  hypothetical (``would need to``, ``may have to``), not epistemic (``it should be clear``), and not only inside a
+  trailing ``, which …`` clause that describes a noun;
+* it is an imperative to the actor (``Never reveal …``, ``Avoid …``, ``When X, ensure …``);
 * it is the outcome of a scenario (``THEN …`` / ``AND …`` lines under ``#### Scenario:``, ``Given … When …
   Then …`` acceptance criteria);
 * it is a list item introduced by a normative lead-in ending in a colon (``The server MUST:`` then ``- reject …``);
 * it carries a clause tag (``[^id]``) or requirement ID, or a format marked its block normative (the hook below).
 
 Never normative: headings, task-list items (``- [ ]``, ``- [x]``), block quotes, table cells without a BCP 14
-keyword, questions, example sentences (``For example …``, ``e.g. …``), and every sentence of a
+keyword, questions, example sentences (``For example …``, ``e.g. …``, ``In this example …``, ``Here, …``,
+``Assuming …``), notes (``Note: …`` — informative, as ISO/IEC Directives Part 2 has it — and ``Note that …``
+without a BCP 14 keyword), spec-kit's annotations (``Why this priority: …``, ``Independent Test: …``), and every
+sentence of a
 rationale / motivation / background / alternatives / FAQ / changelog / design-notes / examples / threat-model
 section, or of a file that is a task list, checklist, changelog or research note.
 
@@ -139,7 +147,8 @@ class Statement:
 
 
 def sentence_reason(text: str, *, kind: str = "paragraph", context: tuple[str, ...] = (), section: str | None = None,
-                    lead_in: bool = False, scenario: bool = False, tagged: bool = False, marked: bool | None = None) -> tuple[bool, str]:
+                    lead_in: bool = False, scenario: bool = False, tagged: bool = False, marked: bool | None = None,
+                    bcp14: bool = False) -> tuple[bool, str]:
     """Is one sentence normative, and why (the table test pins this function)."""
     if marked is not None:
         return marked, "marked by the format"
@@ -176,9 +185,11 @@ def sentence_reason(text: str, *, kind: str = "paragraph", context: tuple[str, .
         return True, "acceptance criterion"
     if _NOTE_THAT.match(s):
         return False, "note (informative)"
-    m = _obligation(s)
+    m = _obligation(s, bcp14)
     if m is not None:
         return True, f"modal obligation “{m}”"
+    if bcp14 and _ADVICE.search(s) and not _FIRST_PERSON.search(s):
+        return False, "lower-case “should” in a BCP 14 document (advice in ordinary English, RFC 8174)"
     if _IMPERATIVE.match(s):
         return True, "imperative"
     if lead_in and "list-item" in context:
@@ -186,13 +197,20 @@ def sentence_reason(text: str, *, kind: str = "paragraph", context: tuple[str, .
     return False, "no prescriptive verb"
 
 
-def _obligation(s: str) -> str | None:
+_ADVICE = re.compile(r"\b(?:should|should not|shouldn[’']t)\b")
+
+
+def _obligation(s: str, bcp14: bool = False) -> str | None:
     """The first lower-case modal of obligation/prohibition in `s` that prescribes (not first person, not
-    "it should be noted/clear", not hypothetical "would need to", not inside a trailing ", which …" clause)."""
+    "it should be noted/clear", not hypothetical "would need to", not inside a trailing ", which …" clause).  In a
+    document that declares BCP 14 a lower-case "should" is advice in ordinary English (RFC 8174: only the
+    capitals carry the defined meaning), not a requirement; a lower-case "must" still prescribes."""
     if _FIRST_PERSON.search(s) or _IT_NOTE.search(s):
         return None
     for m in _LOWER_MODAL.finditer(s):
         w = m.group(0)
+        if bcp14 and _ADVICE.fullmatch(w):
+            continue
         before = s[:m.start()]
         if w.split()[0] in ("need", "needs", "has", "have") and _HYPOTHETICAL.search(before):
             continue
@@ -234,8 +252,9 @@ def _section_titles(doc, line: int) -> list[str]:
     return titles[::-1]
 
 
-def statements(doc, *, commentary: bool = False) -> list[Statement]:
-    """Every prose sentence of a spec document, with its verdict.  `doc` is a core SpecDocument."""
+def statements(doc, *, commentary: bool = False, bcp14: bool = False) -> list[Statement]:
+    """Every prose sentence of a spec document, with its verdict.  `doc` is a core SpecDocument; `bcp14`: the
+    workspace declares BCP 14 and this document writes upper-case keywords (then a lower-case "should" is advice)."""
     path = doc.path
     fr = file_reason(path)
     marks = _marks(path, doc)
@@ -273,7 +292,7 @@ def statements(doc, *, commentary: bool = False) -> list[Statement]:
                 ok, why = False, block_reason
             else:
                 ok, why = sentence_reason(text, kind=b.kind, context=ctx, section=sreason, lead_in=lead_normative,
-                                          scenario=scenario, tagged=tagged, marked=marks.get(bi))
+                                          scenario=scenario, tagged=tagged, marked=marks.get(bi), bcp14=bcp14)
             block_norm = block_norm or ok
             out.append(Statement(bi, s, e, text, ok, why))
         if b.kind == "heading":
@@ -311,10 +330,10 @@ class ClauseLocator:
         return self.clauses[lo:hi]
 
 
-def explain(doc, *, commentary: bool = False) -> list[str]:
+def explain(doc, *, commentary: bool = False, bcp14: bool = False) -> list[str]:
     """Lines for `spec-lsp check --explain-scope`: `line: READ|skip  reason  sentence`."""
     lines = []
-    for st in statements(doc, commentary=commentary):
+    for st in statements(doc, commentary=commentary, bcp14=bcp14):
         b = doc.blocks[st.block]
         ln = b.position(st.start).line + 1
         mark = "READ" if st.normative else "skip"

@@ -57,3 +57,18 @@ def test_scope_classes(text, normative, why):
     ok, reason = prose.sentence_reason(text)
     assert ok is normative, (text, reason)
     assert why.lower() in reason.lower(), reason
+
+
+@pytest.mark.parametrize("text,bcp14,normative", [
+    # RFC 8174: where BCP 14 is declared (and used), only the capitals carry the defined meaning — a lower-case
+    # "should" is advice in ordinary English; a lower-case "must" still prescribes (keyword-misuse asks to capitalise it)
+    ("Implementors should validate against the shared test vectors.", True, False),
+    ("Implementors should validate against the shared test vectors.", False, True),
+    ("Each request must appear in the list, and clients should log it.", True, True),
+    ("Clients SHOULD log the retry.", True, True),
+])
+def test_lower_case_should_in_a_bcp14_document(text, bcp14, normative):
+    ok, reason = prose.sentence_reason(text, bcp14=bcp14)
+    assert ok is normative, reason
+    if not normative:
+        assert "RFC 8174" in reason
