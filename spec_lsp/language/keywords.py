@@ -17,7 +17,7 @@ when, on the dependency parse:
   MUST NOT).  A lower-case "should" is left alone: in these specs it is advice in ordinary English
   (RFC 8174), and the blind development verdicts agreed (2 of 16 lower-case "should" findings were judged worth
   capitalising, against 6 of 6 main-clause "must").  A sentence-initial "Should" is the inverted conditional
-  ("Should the server receive …, it MUST …").
+  ("Should the server receive …, it MUST …"); a capitalised "Should" in mid-sentence is a mistyped keyword.
 
 Without a parser (no spaCy model) the text fallback keeps the same decisions that need no parse: must/shall only,
 no trailing relative clause, not in code or quotes, not a perfect.
@@ -27,13 +27,13 @@ from __future__ import annotations
 
 import re
 
-TRIGGER = r"(?-i:\b(?:must|shall|Must|Shall)\b|\b(?:no|No|none|None|nobody|Nobody|nothing|Nothing|neither|Neither)\b.*\bmay\b)"
+TRIGGER = r"(?-i:\b(?:must|shall|Must|Shall)\b|\w.*\bShould\b|\b(?:no|No|none|None|nobody|Nobody|nothing|Nothing|neither|Neither)\b.*\bmay\b)"
 """A regex (for rules.could_fire) matching every sentence on which keyword_misuse can fire."""
 
 from .rules import Hit  # noqa: E402  (rules imports TRIGGER above while it loads)
 
 _KW = re.compile(r"\b(must|shall)(\s+not)?\b", re.IGNORECASE)
-_ANY = re.compile(r"\b(?:must|shall|Must|Shall|may)\b")
+_ANY = re.compile(r"\b(?:must|shall|Must|Shall|Should|may)\b")
 _SUBORDINATE = frozenset({"relcl", "acl", "advcl", "ccomp", "csubj", "csubjpass", "pcomp"})
 _TRAILING_RELATIVE = re.compile(r",\s*(?:which|who|whom|whose|where)\b[^,;:]*$", re.IGNORECASE)
 _INFERENTIAL = frozenset({"therefore", "thus", "hence", "consequently", "necessarily", "accordingly"})
@@ -102,7 +102,12 @@ def keyword_misuse(text: str, doc=None) -> list[Hit]:
                                "“no … may”: a prohibition in lower case has no RFC 2119 meaning; write it as “… MUST NOT …” "
                                "(e.g. “hooks MUST NOT use …”).", None))
             continue
-        if low not in ("must", "shall") or t.text.isupper():
+        if t.text.isupper():
+            continue
+        if t.text == "Should" and t.dep_ in ("aux", "auxpass") and any(x.is_alpha for x in doc[:t.i]):
+            out.append(_hit(text, t.idx, t.idx + len(t.text)))  # "… and Should log": a mistyped keyword mid-sentence
+            continue
+        if low not in ("must", "shall"):
             continue
         if t.dep_ not in ("aux", "auxpass", "ROOT") and t.tag_ != "MD":
             continue

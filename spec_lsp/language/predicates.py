@@ -223,7 +223,8 @@ def unverifiable(doc, text: str) -> list:
         if w in _MENTAL:
             if any(c.dep_ == "prep" and not any(x.dep_ in ("pobj", "pcomp") for x in c.children) for c in adj.children):
                 continue  # "pitfalls implementers should be aware of": a stranded preposition, a relative clause
-            if any(c.dep_ == "xcomp" for c in adj.children) or any(c.dep_ == "conj" and c.pos_ == "VERB" for c in v.children):
+            if (any(c.dep_ == "xcomp" for c in adj.children) or any(c.dep_ == "conj" and c.pos_ == "VERB" for c in v.children)
+                    or any(x.dep_ == "conj" and x.tag_ == "VB" for x in doc[adj.i + 1:])):
                 continue  # "careful to only leave …", "aware … and design their propagation accordingly": an action follows
             s, e = _span(doc, v, adj) if v is not adj else _tok(adj)
             add(s, e, f"“{text[s:e]}”: what must be done with that knowledge, that a test can observe? State the action "
