@@ -86,6 +86,10 @@ _NON_NORMATIVE_FILE = re.compile(
 )
 
 
+_DESIGN_FILE = re.compile(r"(?:^|/)design\.(?:md|markdown)$", re.IGNORECASE)
+_PROPERTY_SECTION = re.compile(r"\b(?:correctness properties|properties|invariants|guarantees)\b", re.IGNORECASE)
+
+
 def section_reason(titles: Iterable[str]) -> str | None:
     """Why a section (given its titles, outermost first) is not normative, or None when it may be."""
     for t in titles:
@@ -262,7 +266,7 @@ def statements(doc, *, commentary: bool = False, bcp14: bool = False) -> list[St
     for c in doc.clauses:
         tagged_blocks.setdefault(c.block, []).append(c)
     out: list[Statement] = []
-    sec_cache: dict[int | None, tuple[str | None, bool]] = {}
+    sec_cache: dict[int | None, tuple[str | None, bool, bool]] = {}
     lead_normative = False
     for bi, b in enumerate(doc.blocks):
         plain = b.plain
@@ -273,11 +277,14 @@ def statements(doc, *, commentary: bool = False, bcp14: bool = False) -> list[St
             titles = _section_titles(doc, b.line)
             sr = section_reason(titles)
             scen = bool(titles) and bool(re.match(r"\s*scenario\b", titles[-1], re.IGNORECASE))
-            sec_cache[si] = (sr, scen)
-        sreason, scenario = sec_cache[si]
+            props = bool(fr) and _DESIGN_FILE.search(path) is not None and any(_PROPERTY_SECTION.search(t) for t in titles)
+            sec_cache[si] = (sr, scen, props)
+        sreason, scenario, props = sec_cache[si]
         ctx = b.context
         in_list = "list-item" in ctx
-        block_reason = fr
+        # a design document is not a specification, except its correctness properties / invariants (Kiro's
+        # "Property 1: … *For any* X, the system SHALL …"): those state what must hold
+        block_reason = None if props else fr
         if block_reason is None and any(x.startswith("admonition:") for x in ctx) and not commentary:
             block_reason = "commentary admonition"
         if block_reason is None and plain.startswith(("Example:", "Examples:")):

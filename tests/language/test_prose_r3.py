@@ -72,3 +72,31 @@ def test_lower_case_should_in_a_bcp14_document(text, bcp14, normative):
     assert ok is normative, reason
     if not normative:
         assert "RFC 8174" in reason
+
+
+DESIGN = """# Design Document
+
+## Architecture
+
+The scheduler SHALL poll the queue every second.
+
+## Correctness Properties
+
+### Property 1: Capacity never over-committed
+
+*For any* endpoint, the sum of the estimated load SHALL never exceed the endpoint’s capacity.
+"""
+
+
+def test_design_document_reads_only_its_correctness_properties():
+    from spec_lsp.core.config import Config
+    from spec_lsp.core.document import parse_spec
+
+    doc = parse_spec(".kiro/specs/throttle/design.md", DESIGN, Config())
+    st = {s.text: s for s in prose.statements(doc)}
+    assert not st["The scheduler SHALL poll the queue every second."].normative
+    prop = next(s for t, s in st.items() if t.startswith("For any endpoint") or "For any" in t)
+    assert prop.normative, prop.reason
+    # the same section in a tasks file stays out
+    doc2 = parse_spec(".kiro/specs/throttle/tasks.md", DESIGN, Config())
+    assert not any(s.normative for s in prose.statements(doc2))
