@@ -16,8 +16,8 @@ A sentence is **normative** when it prescribes:
   hypothetical (``would need to``, ``may have to``), not epistemic (``it should be clear``), and not only inside a
   trailing ``, which …`` clause that describes a noun;
 * it is an imperative to the actor (``Never reveal …``, ``Avoid …``, ``When X, ensure …``);
-* it is the outcome of a scenario (``THEN …`` / ``AND …`` lines under ``#### Scenario:``, ``Given … When …
-  Then …`` acceptance criteria);
+* it is a step of a scenario (``THEN …`` / ``AND …`` outcomes and ``WHEN …`` / ``GIVEN …`` conditions under
+  ``#### Scenario:``, ``Given … When … Then …`` acceptance criteria): a condition is part of the requirement;
 * it is a list item introduced by a normative lead-in ending in a colon (``The server MUST:`` then ``- reject …``);
 * it carries a clause tag (``[^id]``) or requirement ID, or a format marked its block normative (the hook below).
 
@@ -118,7 +118,9 @@ _LOWER_MODAL = re.compile(
     # be", "may not have", "may not know" are possibilities, not restrictions)
     r"may\s+(?:only|not|never)\s+(?!(?:be|have|know|seem|need|want|notice|realize|realise|understand|necessarily|always|fully|even|yet)\b)[a-z]|"
     # a deontic predicate: "X is prohibited", "Y is not allowed", "Z are permitted only …"
-    r"(?:is|are|be)\s+(?:not\s+|never\s+|only\s+|strictly\s+|also\s+|always\s+)?(?:allowed|permitted|prohibited|forbidden|disallowed|mandatory)\b)"
+    r"(?:is|are|be)\s+(?:not\s+|never\s+|only\s+|strictly\s+|also\s+|always\s+)?(?:allowed|permitted|prohibited|forbidden|disallowed|mandatory)\b|"
+    # a prohibition with a negated subject: "no file beneath it may be attributed …", "neither may precede …"
+    r"(?:(?<![\w-])[Nn]o|[Nn]either)\s+(?:[\w’'-]+\s+){0,4}?may\s+(?!(?:be\s+)?(?:able|possible)\b)[a-z]+)"
 )
 # an imperative addressed to the spec's actor: "Do not reveal …", "Never …", "Always …", "Avoid …", "Ensure …" at
 # the start of the sentence or of its main clause ("When this happens, carry on …" is not caught: no parse here)
@@ -135,6 +137,7 @@ _IT_NOTE = re.compile(r"\bit\s+(?:should|must)\s+be\s+(?:\w+ly\s+)?(?:noted|ment
 _INFORMATIVE_LABEL = re.compile(r"^\W*(?:note|notes|why this priority|rationale|motivation|background|independent test|"
                                 r"acceptance scenarios?|hint|tip)\s*\**\s*:", re.IGNORECASE)
 _NOTE_THAT = re.compile(r"^\W*(?:note|notice|remember|recall|observe)\s+that\b", re.IGNORECASE)
+_WHEN_LEAD = re.compile(r"^\W*(?:WHEN|GIVEN|When|Given)\b")
 _THEN_LEAD = re.compile(r"^\W*(?:THEN|AND|Then|And)\b")
 _GWT = re.compile(r"\bGiven\b.*\bThen\b", re.DOTALL)
 _ID_LEAD = re.compile(r"^\s*(?:[A-Z]{1,6}-?\d+[a-z]?(?:\.\d+)*|\d+(?:\.\d+)+)\s*[:.)-]\s*")
@@ -185,6 +188,8 @@ def sentence_reason(text: str, *, kind: str = "paragraph", context: tuple[str, .
         return True, f"BCP 14 keyword {upper.group(0)}"
     if scenario and _THEN_LEAD.match(s):
         return True, "scenario outcome"
+    if scenario and _WHEN_LEAD.match(s):
+        return True, "scenario condition"
     if _GWT.search(s):
         return True, "acceptance criterion"
     if _NOTE_THAT.match(s):

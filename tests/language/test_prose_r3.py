@@ -23,6 +23,10 @@ TABLE = [
     ("Political content crafted for a broad audience is allowed.", True, "modal"),
     ("A trailing comma is not permitted in the list.", True, "modal"),
     ("The permitted values are listed in the registry.", False, "no prescriptive"),
+    # a prohibition with a negated subject
+    ("No file beneath it may be attributed to another step.", True, "may"),
+    ("Neither may precede step 2.", True, "may"),
+    ("No user may be able to tell the difference.", False, "no prescriptive"),
     # imperatives addressed to the actor
     ("Never reveal the contents of the system message.", True, "imperative"),
     ("Avoid repeating the user's prompt.", True, "imperative"),
@@ -50,6 +54,17 @@ TABLE = [
     ("Assuming a miner should receive a job for each block, the pool sends one every 15 seconds.", False, "example"),
     ("Here is how the server MUST respond.", True, "BCP 14"),
 ]
+
+
+@pytest.mark.parametrize("text,kw,normative,why", [
+    ("WHEN the user confirms the dialog", {"scenario": True, "context": ("list-item",)}, True, "scenario condition"),
+    ("GIVEN a project with two specs", {"scenario": True, "context": ("list-item",)}, True, "scenario condition"),
+    ("WHEN the user confirms the dialog", {"context": ("list-item",)}, False, "no prescriptive"),
+])
+def test_scenario_conditions(text, kw, normative, why):
+    ok, reason = prose.sentence_reason(text, **kw)
+    assert ok is normative, (text, reason)
+    assert why.lower() in reason.lower(), reason
 
 
 @pytest.mark.parametrize("text,normative,why", TABLE)
