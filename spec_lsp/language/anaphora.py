@@ -61,6 +61,9 @@ _MEASURE_DEPS = ("nummod",)
 _RAISING = {"be", "seem", "appear", "become", "remain", "take", "make"}
 
 
+_BCP14 = {"MUST", "SHALL", "SHOULD", "MAY", "REQUIRED", "RECOMMENDED", "OPTIONAL", "NOT"}
+
+
 @dataclass
 class Options:
     """The resolver's switches (each one a linguistic class).  The defaults are the shipped configuration;
@@ -70,7 +73,8 @@ class Options:
     subject_parallel: bool = True   # a unique agreeing subject wins for a subject pronoun
     object_parallel: bool = True    # a unique agreeing direct object wins for an object pronoun
     of_phrase: bool = True          # "record of events": the of-noun does not compete with its host
-    unresolved: bool = True         # flag a pronoun with no antecedent at all (no previous sentence)
+    unresolved: bool = False        # flag a pronoun with no antecedent at all (no previous sentence)
+    possessive_subject: bool = True  # a possessive resolves to its own clause's subject when nothing intervenes
     person_pronouns: bool = True    # he/him/his/she/her
     context_subject_only: bool = True  # previous sentence: subject only unless the sentence has no candidate
 
@@ -154,6 +158,15 @@ def _expletive(t) -> bool:
     kids = list(head.children)
     if t.dep_ == "dobj" and head.lemma_ == "make" and any(c.dep_ in ("ccomp", "xcomp", "oprd") for c in kids):
         return True  # "make it possible to …"
+    if t.dep_ in ("nsubjpass", "nsubj") and head.tag_ == "VBN" and any(
+            c.dep_ in ("ccomp", "xcomp") and c.i > head.i and any(g.dep_ in ("mark", "aux") and g.lower_ in ("that", "to") for g in c.children)
+            for c in kids):
+        return True  # "it is RECOMMENDED that …", "it is required to …"
+    if head.lemma_ == "be":
+        # "it is RECOMMENDED that …": the tagger reads an upper-case keyword as a noun
+        for c in kids:
+            if c.dep_ in ("attr", "acomp") and c.text in _BCP14 and c.i + 1 < len(t.doc) and t.doc[c.i + 1].lower_ in ("that", "to", "for"):
+                return True
     if head.lemma_ in _RAISING:
         # "it is possible (for X) to …", "it is important that …", "it takes 2 s to …"
         pred = [c for c in kids if c.dep_ in ("acomp", "attr", "oprd", "dobj") and c.i > t.i]
@@ -230,6 +243,8 @@ def _candidates(doc, before: int | None, number: str, animacy: str, pron=None, o
 def _nounlike(tok) -> bool:
     if not any(ch.isalpha() for ch in tok.text) or len(tok.text) < 2:
         return False
+    if tok.text in _BCP14:
+        return False  # "described with a MUST": a keyword mentioned, not a thing
     if tok.pos_ in ("NOUN", "PROPN"):
         return True
     # the small model tags some plural nouns as verbs ("RWIS databases" -> VBZ) in a noun's position
@@ -257,6 +272,31 @@ def _np_text(tok) -> str:
     return " ".join(words + [tok.text])
 
 
+def _emphatic(t) -> bool:
+    """An intensifying reflexive ("the specification itself", "the network itself"): not anaphora."""
+    if t.lower_ not in REFLEXIVE:
+        return False
+    if t.dep_ in ("appos", "npadvmod", "nmod") and t.head.pos_ in ("NOUN", "PROPN"):
+        return True
+    return t.i > 0 and t.nbor(-1).pos_ in ("NOUN", "PROPN") and t.dep_ not in ("dobj", "pobj", "dative")
+
+
+def _clause_subject(t):
+    """The subject of the clause a pronoun sits in: an explicit nsubj, or the noun a participle or relative
+    clause modifies ("a journey exceeding its timeout")."""
+    h = _clause_head(t)
+    for c in h.children:
+        if c.dep_ in ("nsubj", "nsubjpass") and c.i != t.i:
+            if c.tag_ in ("WDT", "WP") and h.dep_ == "relcl":
+                return h.head  # "a task that finishes its work": "that" is the task
+            return c
+    if h.dep_ == "acl" and h.tag_ == "VBG" and h.head.pos_ in ("NOUN", "PROPN"):
+        return h.head
+    if h.dep_ in ("xcomp", "conj") and h.head is not h:
+        return _clause_subject(h.head) if h.head.pos_ in ("VERB", "AUX") else None
+    return None
+
+
 def resolve(doc, context_doc=None, opts: Options = DEFAULT) -> list[Resolution]:
     out = []
     for t in doc:
@@ -266,15 +306,17 @@ def resolve(doc, context_doc=None, opts: Options = DEFAULT) -> list[Resolution]:
         number, animacy = spec
         if animacy == "person" and not opts.person_pronouns:
             continue
-        if t.lower_ == "her" and t.dep_ != "poss":
-            pass
         res = Resolution(t)
         if opts.expletive and _expletive(t):
             res.skipped = "expletive"
             out.append(res)
             continue
+        if _emphatic(t):
+            res.skipped = "emphatic"
+            out.append(res)
+            continue
         cands = _candidates(doc, t.i, number, animacy, t, opts)
-        if opts.binding and t.lower_ not in REFLEXIVE and t.dep_ in ("dobj", "pobj", "dative") and t.dep_ != "poss":
+        if opts.binding and t.lower_ not in REFLEXIVE and t.dep_ in ("dobj", "pobj", "dative"):
             clause = _clause_head(t)
             cands = [c for c in cands if not (_is_subject(c.token) and c.token.head.i == clause.i)]
         if opts.binding and t.lower_ in REFLEXIVE:
@@ -282,11 +324,12 @@ def resolve(doc, context_doc=None, opts: Options = DEFAULT) -> list[Resolution]:
             bound = [c for c in cands if _is_subject(c.token) and c.token.head.i == clause.i]
             if bound:
                 cands = bound
-        if context_doc is not None:
+        if context_doc is not None and not cands:
+            # distance: the previous sentence supplies antecedents only when this one has none
             ctx = _candidates(context_doc, None, number, animacy, None, opts, from_context=True)
-            if opts.context_subject_only and cands:
-                ctx = [c for c in ctx if c.main_subject]
-            cands = ctx + cands
+            if opts.context_subject_only:
+                ctx = [c for c in ctx if c.main_subject] or ctx
+            cands = ctx
         if opts.of_phrase:
             hosts = {c.token.i for c in cands if c.of_host is None}
             cands = [c for c in cands if c.of_host is None or c.of_host.i not in hosts or c.from_context]
@@ -296,14 +339,24 @@ def resolve(doc, context_doc=None, opts: Options = DEFAULT) -> list[Resolution]:
             if c.key not in seen:
                 seen.add(c.key)
                 keys.append(c)
-        if opts.subject_parallel and len(keys) >= 2 and t.dep_ in ("nsubj",):
-            subs = [c for c in keys if c.subject]
-            if len({c.key for c in subs}) == 1 and _parallel(t, subs[0].token):
-                keys = subs
+        if opts.subject_parallel and len(keys) >= 2 and t.dep_ == "nsubj":
+            # the subject of the nearest clause on (or hanging on) the pronoun's path: "If the node enforces a
+            # cap, it MUST return …", "When the recorder runs, Then it reports …"
+            subs = [c for c in cands if c.token.dep_ == "nsubj" and _parallel(t, c.token)]
+            if subs:
+                near = max(subs, key=lambda c: c.token.i)
+                keys = [c for c in keys if c.key == near.key]
         if opts.object_parallel and len(keys) >= 2 and t.dep_ == "dobj":
             objs = [c for c in keys if c.token.dep_ == "dobj"]
             if len({c.key for c in objs}) == 1:
                 keys = objs  # role parallelism: "activates X … if the user requests it"
+        if opts.possessive_subject and len(keys) >= 2 and t.dep_ == "poss":
+            subj = _clause_subject(t)
+            if subj is not None:
+                mine = [c for c in keys if c.token.i == subj.i or (c.token.dep_ == "conj" and c.token.head.i == subj.i)]
+                between = [c for c in keys if c.token.i > subj.i and c.key != (mine[0].key if mine else None)]
+                if mine and not between:
+                    keys = mine[:1]  # "Each entry SHALL show its name": the clause's own subject, nothing in between
         res.candidates = keys
         res.ambiguous = len(keys) >= 2
         res.unresolved = (opts.unresolved and not keys and context_doc is None and not res.skipped
@@ -313,19 +366,21 @@ def resolve(doc, context_doc=None, opts: Options = DEFAULT) -> list[Resolution]:
 
 
 def _parallel(pron, subj) -> bool:
-    """Is `subj` the subject of the clause that governs the pronoun's clause (or of its own clause)?"""
+    """Is `subj` the subject of a clause on the pronoun's path to the root, or of a subordinate clause hanging
+    on that path before the pronoun ("If a client receives X, it SHOULD …")?"""
     if pron.doc is not subj.doc:
         return True  # previous sentence's subject
-    h = _clause_head(pron)
-    seen = 0
-    while seen < 12:
-        if subj.head.i == h.i:
-            return True
+    path = set()
+    h = pron
+    for _ in range(40):
+        path.add(h.i)
         if h.head is h:
-            return False
-        h = _clause_head(h.head) if h.head.i != h.i else h
-        seen += 1
-    return False
+            break
+        h = h.head
+    sh = subj.head
+    if sh.i in path:
+        return True
+    return sh.dep_ in ("advcl", "ccomp", "conj") and sh.head.i in path and sh.i < pron.i
 
 
 def ambiguous_pronouns(doc, context_doc, make_hit, q) -> list:
