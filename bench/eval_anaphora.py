@@ -13,12 +13,16 @@ library, weather, railway, space, home).
    with the best F1 (subject to P > 0.60) on the OTHER groups is chosen and scored on the held-out group; the
    held-out predictions are pooled.  This is the figure to trust.
 3. Ablation: the shipped configuration with one switch flipped, full set.
+4. With `--corpora`: SPEC211 findings per corpus on the TUNING half of /work/shared/corpora (bench/findings.py,
+   rule enabled), next to the strict per-finding verdicts recorded in bench/results/anaphora_judged.json
+   (counts only; a sample of up to 20 findings per corpus, read in their paragraph).
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import re
 import sys
 from dataclasses import fields, replace
@@ -78,11 +82,41 @@ def line(name, c) -> str:
     return f"| {name} | {c[0]} | {c[1]} | {c[2]} | {c[3]} | {p:.0%} | {r:.0%} | {f:.2f} |"
 
 
+JUDGED = REPO / "bench/results/anaphora_judged.json"
+
+
+def real_specs(count: bool) -> list[str]:
+    judged = json.loads(JUDGED.read_text(encoding="utf-8")) if JUDGED.exists() else {}
+    counts = {}
+    if count:
+        sys.path.insert(0, str(REPO / "bench"))
+        import findings  # noqa: E402
+        import split  # noqa: E402
+        for c in split.corpora():
+            fs, _ = findings.run(c, ("ambiguous-pronoun",))
+            counts[c] = sum(1 for f in fs if f["half"] == "tuning" and f["rule"] == "ambiguous-pronoun")
+    else:
+        counts = {c: v.get("findings") for c, v in judged.get("corpora", {}).items()}
+    out = ["", "## Real specs (tuning half; rule enabled)", "",
+           f"Verdicts: {judged.get('how', 'none recorded')}", "",
+           "| corpus | findings | judged | true | precision |", "|---|---|---|---|---|"]
+    tj = tt = 0
+    for c in sorted(counts):
+        v = judged.get("corpora", {}).get(c, {})
+        j, t = v.get("judged", 0), v.get("true", 0)
+        tj += j
+        tt += t
+        out.append(f"| {c} | {counts[c]} | {j} | {t} | {f'{t / j:.0%}' if j else 'n/a'} |")
+    out.append(f"| all | {sum(x or 0 for x in counts.values())} | {tj} | {tt} | {f'{tt / tj:.0%}' if tj else 'n/a'} |")
+    return out + [""]
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--out", type=Path, default=REPO / "bench/results/anaphora.md")
     ap.add_argument("--dump", action="store_true")
+    ap.add_argument("--corpora", action="store_true", help="also count findings on the tuning half of every corpus")
     a = ap.parse_args(argv)
     rows = load(a.data)
     eng = LanguageEngine(LanguageSettings(enabled_rules=frozenset({"ambiguous-pronoun"})))
@@ -144,6 +178,7 @@ def main(argv=None) -> int:
     hp, hr, hf = prf(*score(pooled)[:3])
     out += ["", f"Bar (F1 > {BAR_F1}, P > {BAR_P:.2f}): full set {'met' if f > BAR_F1 and p > BAR_P else 'missed'} "
             f"(F1 {f:.2f}, P {p:.0%}); held-out {'met' if hf > BAR_F1 and hp > BAR_P else 'missed'} (F1 {hf:.2f}, P {hp:.0%}).", ""]
+    out += real_specs(a.corpora)
     text = "\n".join(out)
     print(text)
     if a.dump:

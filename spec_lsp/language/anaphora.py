@@ -327,7 +327,9 @@ def resolve(doc, context_doc=None, opts: Options = DEFAULT) -> list[Resolution]:
         if context_doc is not None and not cands:
             # distance: the previous sentence supplies antecedents only when this one has none
             ctx = _candidates(context_doc, None, number, animacy, None, opts, from_context=True)
-            if opts.context_subject_only:
+            if opts.context_subject_only and t.dep_ in ("nsubj", "poss"):
+                # an active subject pronoun continues the previous sentence's subject; a passive one
+                # ("It must then be signed.") is a patient, and any earlier noun competes
                 ctx = [c for c in ctx if c.main_subject] or ctx
             cands = ctx
         if opts.of_phrase:
@@ -339,10 +341,10 @@ def resolve(doc, context_doc=None, opts: Options = DEFAULT) -> list[Resolution]:
             if c.key not in seen:
                 seen.add(c.key)
                 keys.append(c)
-        if opts.subject_parallel and len(keys) >= 2 and t.dep_ == "nsubj":
+        if opts.subject_parallel and len(keys) >= 2 and t.dep_ in ("nsubj", "nsubjpass"):
             # the subject of the nearest clause on (or hanging on) the pronoun's path: "If the node enforces a
             # cap, it MUST return …", "When the recorder runs, Then it reports …"
-            subs = [c for c in cands if c.token.dep_ == "nsubj" and _parallel(t, c.token)]
+            subs = [c for c in cands if c.subject and not c.from_context and _parallel(t, c.token)]
             if subs:
                 near = max(subs, key=lambda c: c.token.i)
                 keys = [c for c in keys if c.key == near.key]
@@ -369,7 +371,9 @@ def _parallel(pron, subj) -> bool:
     """Is `subj` the subject of a clause on the pronoun's path to the root, or of a subordinate clause hanging
     on that path before the pronoun ("If a client receives X, it SHOULD …")?"""
     if pron.doc is not subj.doc:
-        return True  # previous sentence's subject
+        return False  # the previous sentence is handled by `context_subject_only`
+    if _clause_head(pron).dep_ == "conj":
+        return False  # "X sends Y to Z, and it validates …": coordination keeps both readings open
     path = set()
     h = pron
     for _ in range(40):
