@@ -9,7 +9,7 @@ it (the pronoun is ambiguous or unresolved).  Groups = the ID prefix before '#' 
 library, weather, railway, space, home).
 
 1. The shipped configuration (`anaphora.DEFAULT`): figures on the full set and per group.
-2. Nested leave-one-group-out: for each group, the switch setting (2^7 combinations of the Options flags)
+2. Nested leave-one-group-out: for each group, the switch setting (every combination of the Options flags)
    with the best F1 (subject to P > 0.60) on the OTHER groups is chosen and scored on the held-out group; the
    held-out predictions are pooled.  This is the figure to trust.
 3. Ablation: the shipped configuration with one switch flipped, full set.
