@@ -221,7 +221,8 @@ class LanguagePass:
                 auth = sec.authority if sec else None
                 if auth is not None and fmt is not None:  # a historical name (`platform`) ranks as its current one
                     auth = attribute_aliases(fmt, ws.config, "authority").get(auth, auth)
-                job.clauses.append(ClauseUnit((p, cid or f"L{rng.start.line + 1}", rng.start.line), st.text,
+                # keyed by position too: several statements share a line or a clause ID (they must not overwrite each other)
+                job.clauses.append(ClauseUnit((p, cid or f"L{rng.start.line + 1}", rng.start.line, rng.start.character), st.text,
                                               auth, sec.anchor if sec else "", p,
                                               inside[0].range if inside else rng,
                                               f"{sec.anchor}@{sec.line}" if sec is not None and _SCENARIO.match(sec.title) else ""))
