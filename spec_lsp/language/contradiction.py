@@ -55,6 +55,7 @@ UPPER = {"most", "max", "maximum", "under", "below", "within", "up", "fewer", "l
 LOWER = {"least", "min", "minimum", "over", "above", "more", "exceeds"}
 CAPACITY = {"support", "accept", "handle", "hold", "store", "allow", "let", "serve", "process", "make", "take"}
 MAX_POSTING = 400
+_ONLY = {"only", "solely", "exclusively"}  # the restrictive focus particles
 PROPS_VERSION = "r3"  # part of the cache key of extracted propositions: bump when extraction changes
 _WORD_NUMBERS = {w: float(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -174,7 +175,7 @@ def _lem(t) -> str:
 
 def _phrase(t) -> str:
     """'unknown extension frame', 'port 443', 'peer-reviewed source': modifiers + head lemma."""
-    mods = [c for c in t.subtree if c.i < t.i and c.dep_ in ("compound", "amod", "nmod", "npadvmod", "punct") and c.lower_ != "only"]
+    mods = [c for c in t.subtree if c.i < t.i and c.dep_ in ("compound", "amod", "nmod", "npadvmod", "punct") and c.lower_ not in _ONLY]
     mods = [c for c in mods if c.dep_ != "punct" or c.text == "-"]
     words = [c.lower_ if c.text == "-" else _lem(c) for c in sorted(mods, key=lambda c: c.i)]
     words.append(_lem(t))
@@ -399,7 +400,7 @@ def extract(doc) -> tuple[Proposition, ...]:
         if modality == "is" and not any(t.lower_ in ("must", "shall", "should", "may", "required") for t in doc):
             continue  # a description, not a prescription
         conditions, exception = _conditions(doc, v, head)
-        only = any(c.lower_ == "only" and (c.head.i == v.i or c.head.dep_ in ("dobj", "pobj", "prep", "attr", "acomp")) for c in v.subtree)
+        only = any(c.lower_ in _ONLY and (c.head.i == v.i or c.head.dep_ in ("dobj", "pobj", "prep", "attr", "acomp")) for c in v.subtree)
         m_word = {"must": "must", "should": "should", "may": "may", "is": ""}[modality]
         # copular: "X MUST be Y"
         passive_adj = (v.tag_ == "VBN" and any(c.dep_ == "auxpass" and c.lemma_ == "be" for c in v.children)
@@ -434,7 +435,7 @@ def extract(doc) -> tuple[Proposition, ...]:
                     kind = "adj"  # "courteous, comprehensible, and not casual": properties that all hold
                 elif comp.pos_ in ("NOUN", "PROPN") and any(c.dep_ in ("det", "prep", "relcl", "acl", "amod", "compound", "poss") for c in comp.children):
                     kind = "desc"  # "the checksummed address of the token", "a string": a description, not one named value
-            if any(c.lower_ == "only" for c in comp.subtree):
+            if any(c.lower_ in _ONLY for c in comp.subtree):
                 only = True
             said = " ".join(w for w in (skey, m_word, "not" if negated else "", "be", " or ".join(values) if values else (number[2] if number else "")) if w)
             if passive_adj:
@@ -486,7 +487,7 @@ def extract(doc) -> tuple[Proposition, ...]:
                     roles += [(c.lower_, _phrase(p)) for p in c.children if p.dep_ == "pobj" for p in (p, *p.conjuncts)]
         only_role = ""
         for t in v.subtree:
-            if t.lower_ == "only" and t.i + 1 < len(doc) and (t.head.i == v.i or t.head.head.i == v.i):
+            if t.lower_ in _ONLY and t.i + 1 < len(doc) and (t.head.i == v.i or t.head.head.i == v.i):
                 nx = doc[t.i + 1]
                 if nx.dep_ == "prep" and any(r == nx.lower_ for r, _ in roles):
                     only_role = nx.lower_
@@ -707,8 +708,8 @@ def _kind(x: Proposition, y: Proposition) -> tuple[str, str] | None:
             return None  # only a bound on the period ("not more often than once every 5 minutes") holds in every case
         if got[0] == "bounds" and not (any(b.op == "<=" for b in inv.bounds) and any(b.op == ">=" for b in cond.bounds)):
             return None  # a narrower limit under a condition is an exception to a general capacity, not a conflict
-        if got[0] == "enumeration" and inv.value_kind != "enum":
-            return None
+        if got[0] == "enumeration" and (inv.value_kind != "enum" or cond.value_kind != "value"):
+            return None  # under a condition only a named value breaks the set ("MUST be present if …" is about existence)
         return got
     strong = ("must", "should", "is")
     if x.action == "be" or y.action == "be":
@@ -820,18 +821,23 @@ def _verb_phrase(p: Proposition) -> str:
     return f"{p.actor} {m}{neg} {p.action}{obj}".replace("  ", " ")
 
 
+_VERSION = re.compile(r"\d+(?:\.\d+)*")
+
+
 def _compare(ka, pa, ma: ClauseMeta, kb, pb, mb: ClauseMeta) -> Conflict | None:
     if pa and pb and pa[0].text == pb[0].text:
         return None  # the same statement written twice (a copy, an archived delta) does not contradict itself
     if ma.scope != mb.scope:
         return None  # THEN lines of two scenarios hold under different WHENs
     na, nb = ma.path.rsplit("/", 1)[-1], mb.path.rsplit("/", 1)[-1]
-    if na != nb and re.sub(r"\d", "", na) == re.sub(r"\d", "", nb):
+    if na != nb and _VERSION.sub("#", na) == _VERSION.sub("#", nb):
         return None  # two versions of one document (3.0.0.md / 3.1.0.md) are not one spec
     for x in pa:
         for y in pb:
             if (x.local or y.local) and (ma.path, ma.section) != (mb.path, mb.section):
                 continue  # "the array" of one section is not "the array" of another (per-object fields)
+            if x.subject and " " not in x.subject and ma.path == mb.path and ma.section != mb.section:
+                continue  # a one-word attribute ("type", "format") in two sections of one document: two objects' fields
             got = _kind(x, y)
             if got is None:
                 continue
