@@ -366,7 +366,9 @@ def extract(doc) -> tuple[Proposition, ...]:
     content = tuple(sorted({t.lemma_.lower() for t in doc if t.pos_ in ("NOUN", "PROPN") and t.lemma_.lower() not in _GENERIC
                             and t.lemma_.lower() not in UNITS and t.lower_ not in UNITS}))
     for v in doc:
-        if v.pos_ not in ("VERB", "AUX") or v.dep_ in ("amod", "acl", "relcl", "advcl", "pcomp", "csubj", "aux", "auxpass"):
+        # a third-person verb the tagger read as a plural noun ("check-in closes 45 minutes before …"): it has a subject
+        misread = v.tag_ == "NNS" and v.dep_ in ("ROOT", "ccomp") and any(c.dep_ == "nsubj" for c in v.children)
+        if v.pos_ not in ("VERB", "AUX") and not misread or v.dep_ in ("amod", "acl", "relcl", "advcl", "pcomp", "csubj", "aux", "auxpass"):
             continue
         subj = next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         head = v
@@ -650,7 +652,7 @@ class ContradictionIndex:
                 if j is not None and j < i:
                     continue  # compared when b was processed
                 pb, mb = self._props[b]
-                if ma.path and mb.path and _scope(ma.path) != _scope(mb.path):
+                if ma.path and mb.path and not _related(ma.path, mb.path):
                     continue  # statements of unrelated documents (another folder) are not compared
                 self.comparisons += 1
                 cf = _compare(a, pa, ma, b, pb, mb)
@@ -660,6 +662,16 @@ class ContradictionIndex:
 
 def _scope(path: str) -> str:
     return path.rsplit("/", 1)[0] if "/" in path else ""
+
+
+def _related(a: str, b: str) -> bool:
+    """Two documents of one spec: in one folder, or the same-named document of two sibling feature folders
+    (`specs/booking/spec.md` / `specs/notifications/spec.md`: two capabilities of one system)."""
+    fa, fb = _scope(a), _scope(b)
+    if fa == fb:
+        return True
+    return a.rsplit("/", 1)[-1] == b.rsplit("/", 1)[-1] and "/" in fa and "/" in fb and _scope(fa) == _scope(fb) or \
+        a.rsplit("/", 1)[-1] == b.rsplit("/", 1)[-1] and fa and fb and "/" not in fa and "/" not in fb
 
 
 def _antonyms(a: str, b: str) -> bool:
