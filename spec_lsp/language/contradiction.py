@@ -291,7 +291,7 @@ def _number(t):
 
 
 _NUM_RX = r"\d+(?:\.\d+)?|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
-_FREQ_RX = re.compile(rf"\b(?:(once|twice|(?:{_NUM_RX})\s+times?)\s+)?(?:a|an|per|every|each)\s+(?:({_NUM_RX})\s+)?([a-z]+)")
+_FREQ_RX = re.compile(rf"\b(?:(once|twice|(?:{_NUM_RX})\s+times?)\s+(?:a|an|per|every|each)|per|every|each)\s+(?:({_NUM_RX})\s+)?([a-z]+)")
 _COUNT_PER = re.compile(rf"\b(?:no more than|not more than|at most|up to)\s+({_NUM_RX})\s+(?:[a-z-]+\s+){{0,3}}?per\s+(?:[a-z]+\s+)*?({'|'.join(sorted(set(UNITS) | {'day', 'week', 'month', 'year', 'hour', 'minute'}, key=len, reverse=True))})s?\b")
 
 
