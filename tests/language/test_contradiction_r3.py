@@ -128,6 +128,13 @@ def test_frequency_against_a_bound_on_the_period(engine):
     assert kinds(engine, "While idle, senders MUST send a heartbeat every 30 seconds.", bound) == ["frequency"]
 
 
+def test_a_rate_limit_on_a_thing_holds_whatever_the_verb(engine):
+    bound = "Senders MUST NOT send keepalives more often than once every five minutes."
+    assert kinds(engine, "A sender MUST transmit a keepalive every 30 seconds.", bound) == ["frequency"]
+    assert kinds(engine, "A sender MUST transmit a status report every 30 seconds.", bound) == []
+    assert kinds(engine, "A collector MUST transmit a keepalive every 30 seconds.", bound) == []
+
+
 def test_a_verb_the_tagger_reads_as_a_noun(engine):
     assert kinds(engine, "Online check-in SHALL close 30 minutes before the scheduled departure.",
                  "Online check-in closes 45 minutes before the scheduled departure, so the reminder SHALL be sent an hour before.") == ["parameter"]
