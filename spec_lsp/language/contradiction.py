@@ -86,7 +86,7 @@ _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 _COND_MARKS = {"if", "when", "whenever", "while", "unless", "during", "before", "after", "until", "once", "upon", "where"}
 _EXCEPTION = re.compile(r"\b(?:by default|unless|otherwise|except)\b", re.IGNORECASE)
 _EARS_COND = re.compile(r"^\W*(?:WHEN|IF|WHILE|WHERE|AFTER|BEFORE|DURING|ONCE|UPON)\b(.*?)(?:,|\bTHEN\b)|^\W*GIVEN\b(.*?)\bTHEN\b", re.IGNORECASE)
-_LABEL = re.compile(r"^\s*([^:]{1,40}):\s")
+_LABEL = re.compile(r"^\s*([^:]{1,40}?)(?::|\s[-–—])\s")  # "Offline mode: …", "items - Value MUST …"
 _ID_LABEL = re.compile(r"^\s*[A-Z][A-Z0-9]*-\d+[a-z]?(?:\.\d+)*\s*$|^\s*\d+(?:\.\d+)*\s*$")
 _GENERIC = {"must", "shall", "should", "may", "be", "system", "implementation", "the", "a", "an", "it", "that", "this",
             "not", "only", "also", "at", "least", "most", "of", "to", "in", "per", "each", "every"}

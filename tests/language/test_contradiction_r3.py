@@ -173,3 +173,20 @@ def test_statements_sharing_a_line_are_each_compared(tmp_path):
     assert any("(bounds)" in f["message"] for f in fs)
     assert any("proto.md:" in f["message"] and "32 readings" in json.dumps(f) for f in fs), fs
     assert lines[0] != lines[1]
+
+
+def test_table_rows_are_about_their_own_field(tmp_path):
+    (tmp_path / "spec.md").write_text(
+        "# Objects\n\nThe key words “MUST” are to be interpreted as in RFC 2119.\n\n## Parameter Object\n\n"
+        "Field | Type | Description\n---|---|---\n"
+        "kind | string | The value MUST be one of “query”, “header” or “path”.\n"
+        "style | string | The value MUST be “simple”.\n\n"
+        "## Limits\n\nThe upload limit MUST be 10 MB. Uploads MUST be chunked 🚀.\n\nThe upload limit MUST be 20 MB.\n", encoding="utf-8")
+    fs = _check(tmp_path)
+    assert {f["range"]["start"]["line"] for f in fs} == {13, 15}, fs  # the two limits, not the two table rows
+    assert all("(parameter)" in f["message"] for f in fs)
+
+
+def test_list_labels_with_a_dash_are_conditions(engine):
+    assert kinds(engine, "type - Value MUST be json.", "items - Value MUST be xml.") == []
+    assert kinds(engine, "The page size MUST be 50.", "The page size MUST be 20.") == ["parameter"]
