@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from . import rules as R
-from .contradiction import Proposition, extract, normalize, prefilter_props, prop_from_json, prop_to_json
+from .contradiction import PROPS_VERSION, Proposition, extract, normalize, prefilter_props, prop_from_json, prop_to_json
 from .registry import DEFAULT_ENABLED, LANGUAGE_RULES, PARSER_FREE
 
 RULESET_VERSION = "2026.11.23-12b"
@@ -305,7 +305,7 @@ class LanguageEngine:
             if not self.has_parser or not prefilter_props(t):
                 out[i] = ()
                 continue
-            k = keys[i] = self._key("props", t)
+            k = keys[i] = self._key("props" + PROPS_VERSION, t)
             got = self._mem_props.get(k)
             if got is None:
                 raw = self._db_get(k)
@@ -421,7 +421,7 @@ class LanguageEngine:
     def propositions(self, text: str) -> tuple[Proposition, ...]:
         if not self.has_parser:
             return ()
-        k = self._key("props", text)
+        k = self._key("props" + PROPS_VERSION, text)
         got = self._mem_props.get(k)
         if got is not None:
             return got
