@@ -438,7 +438,9 @@ class LanguageEngine:
 
 def _has_pronoun(doc) -> bool:
     """Does ambiguous-pronoun have a pronoun to resolve in this parsed sentence (so its context is needed)?"""
-    return doc is not None and any(t.lower_ in R._PRON_NUMBER and t.pos_ == "PRON" for t in doc)
+    from .anaphora import PRONOUNS  # what `anaphora.resolve` reads the context for
+
+    return doc is not None and any(t.lower_ in PRONOUNS and t.pos_ in ("PRON", "DET") for t in doc)
 
 
 def _model_meta(name: str) -> dict | None:
