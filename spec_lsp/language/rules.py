@@ -44,7 +44,7 @@ LOOPHOLES = [
     "if feasible", "where feasible", "when feasible", "to the extent feasible", "as appropriate", "where appropriate",
     "when appropriate", "if appropriate", "as applicable", "where applicable", "if applicable", "as needed", "if needed",
     "when needed", "as necessary", "if necessary", "where necessary", "when necessary", "as required", "if required",
-    "unless otherwise specified", "unless otherwise stated", "unless otherwise noted", "at its discretion",
+    "at its discretion",
     "at their discretion", "in most cases", "where relevant", "if relevant",
 ]
 OPEN_ENDED = [
@@ -62,6 +62,7 @@ VAGUE_TIMING_PHRASES = [
     "at regular intervals", "in real time", "near real time", "without delay", "without undue delay", "in a reasonable time",
     "as quickly as possible", "as fast as possible", "as early as possible", "as promptly as possible",
 ]
+DURATION_NOUNS = {"period", "time", "while", "delay", "interval", "duration", "timeout", "moment"}
 QUANTIFIERS = {"some", "several", "many", "few", "numerous", "various", "multiple", "much", "countless", "most"}
 QUANTIFIER_PHRASES = ["a number of", "a few", "a lot of", "lots of", "a couple of", "a handful of", "a large number of", "a small number of"]
 WEAK = {"might", "could", "ideally", "preferably", "possibly", "perhaps", "hopefully"}
@@ -146,6 +147,10 @@ def loophole(text: str, extra: Iterable[str] = ()) -> list[Hit]:
             continue  # "as required in the query string" (a reference), "defined as required" (a value)
         if re.search(r"\bas (?:many|much|few|little)\b[^.;:]{0,40}$", text[:m.start()], re.IGNORECASE):
             continue  # "as many zeroes as needed": the need is the measure (pad to the length)
+        if text[:m.start()].rstrip().endswith("(") and text[m.end():].lstrip().startswith(")"):
+            continue  # "the schema combo (if applicable)": an item shown when it exists, decided by the data
+        if re.match(r"\s*(?:\(\s*)?(?:e\.g\.|i\.e\.|such as\b|for example\b|namely\b|to (?!be\b)[a-z]+\b|for (?:the|a|an|this|that|each)\b)", text[m.end():], re.IGNORECASE):
+            continue  # "where appropriate (e.g., brainstorming …)", "if necessary to preserve honesty": the criterion follows
         out.append(Hit(m.start(), m.end(), "loophole",
                        f"{_q(m.group(0))} lets the requirement be skipped: under which conditions exactly? State them, or drop the escape clause."))
     return out
@@ -242,18 +247,25 @@ def parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping[
                     continue  # "as normal": the ordinary behaviour, defined elsewhere
                 if nxt is not None and nxt.text == "-":
                     continue  # part of a compound ("high-quality" is listed itself)
+                if _criterion_spelled_out(t):
+                    continue  # "polite and appropriate enough that …", "handle X gracefully by logging …"
                 a, b = _tok_span(t)
                 out.append(Hit(a, b, "vague-term", f"{_q(t.text)}: by what criterion, and who decides? Name the condition, or point to where it is defined."))
     if "vague-term" in enabled:
         for v in toks:
             lem = v.lemma_.lower()
-            if v.pos_ == "VERB" and lem in VAGUE_PREDICATES and _requirement_context(v):
+            if v.pos_ == "VERB" and lem in VAGUE_PREDICATES and v.tag_ in ("VB", "VBP", "VBZ") and _requirement_context(v):
                 if any(c.dep_ in ("dobj", "ccomp", "xcomp", "attr", "oprd", "agent") for c in v.children):
                     continue  # "perform the check", "look up the key": a concrete action
                 if any(c.dep_ == "prt" for c in v.children) or any(c.dep_ == "advmod" and c.lower_ in ("as", "like") for c in v.children):
                     continue
-                if any(c.dep_ == "prep" and c.lower_ in ("as", "like", "on", "upon", "over") for c in v.children):
-                    continue  # "work as described in …", "operate on that block": a concrete reference
+                if any(c.dep_ == "prep" and c.lower_ in ("as", "like", "on", "upon", "over", "with") for c in v.children):
+                    continue  # "work as described in …", "operate on that block", "work with the testing teams"
+                if any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("as", "like") for m in c.children) for c in v.children):
+                    continue  # "behave as the current network does": the baseline is named
+                if any(c.dep_ == "prep" and any(o.dep_ == "pobj" and o.lemma_.lower() in ("manner", "way", "fashion") and
+                                                any(m.dep_ in ("amod", "compound") for m in o.children) for o in c.children) for c in v.children):
+                    continue  # "behave in a formal and professional manner": the manner is stated (judged by its adjectives)
                 if any(x.lower_ in ("unchanged", "exactly", "identically", "same", "before", "previously") for x in v.subtree):
                     continue  # "continue to work unchanged", "behave exactly as before": the baseline is named
                 a, b = _tok_span(v)
@@ -307,6 +319,10 @@ def parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping[
     if "comparative-without-reference" in enabled:
         for t in toks:
             if t.tag_ in ("JJR", "RBR") and t.pos_ in ("ADJ", "ADV") and t.lower_ not in COMPARATIVE_OK and not t.lower_.endswith("-level"):
+                if not _comparative_form(t.lower_):
+                    continue  # "identifier", "verifier": a noun the tagger read as a comparative
+                if t.dep_ == "amod" and t.head.dep_ in ("nsubj", "nsubjpass"):
+                    continue  # "slower clients should use snap sync": names who acts, not what is required
                 if _has_reference(t, doc):
                     continue
                 if t.i + 1 < len(doc) and doc[t.i + 1].text == "-":
@@ -335,6 +351,23 @@ def parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping[
                     continue  # "as soon as the user is prompted": bounded by an event
                 a, b = _tok_span(t)
                 out.append(Hit(a, b, "vague-timing", f"{_q(t.text)}: how fast or how often, measured how? State a bound (“within 2 s”, “every 24 h”)."))
+        for t in toks:
+            # an indefinite duration bounding a requirement: "expire after a period of inactivity",
+            # "respond within a short time", "retry after some time" (a number, a named parameter or an
+            # event — "after the timeout", "after a failure" — is a bound)
+            if t.dep_ != "prep" or t.lower_ not in ("after", "within", "for", "before", "in"):
+                continue
+            o = next((c for c in t.children if c.dep_ == "pobj"), None)
+            if o is None or o.lemma_.lower() not in DURATION_NOUNS or _inside(timing_spans, o.idx):
+                continue
+            if any(x.like_num or x.pos_ == "NUM" for x in o.subtree) or not any(c.dep_ == "det" and c.lower_ in ("a", "an", "some", "any") for c in o.children):
+                continue
+            if not _requirement_context(t):
+                continue
+            a, b = t.idx, o.right_edge.idx + len(o.right_edge.text)
+            if "\n" in text[a:b]:
+                b = a + text[a:b].index("\n")
+            out.append(Hit(a, b, "vague-timing", f"{_q(text[a:b])}: how long exactly? State the duration (“after 15 min of inactivity”)."))
     if "unbounded-quantifier" in enabled:
         qspans = [(m.start(), m.end()) for m in _QUANT_PHRASE_RE.finditer(text)]
         for a, b in qspans:
@@ -379,7 +412,7 @@ def parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping[
                     continue  # "must not be used": the prohibition is the point, not its agent
                 a = modals[0].idx
                 b = t.idx + len(t.text)
-                if _actor_obvious(doc, t):
+                if _actor_obvious(doc, t, text):
                     continue  # a WHEN/THEN scenario or a sentence that names its actor elsewhere
                 out.append(Hit(a, b, "passive-without-agent",
                                f"{_q(text[a:b])}: who {third_person(t.lemma_)} {_pron(subj)}? Name the actor, so the requirement has an owner."))
@@ -393,22 +426,33 @@ def parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping[
     if "weak-modal" in enabled:
         weak = WEAK | {w.lower() for w in extra.get("weak-modal", ())}
         for m in WEAK_EFFORT.finditer(text):
+            if re.search(r"^[^.;]{0,80}?:\s+\S", text[m.end():]):
+                continue  # "MUST be best-effort, opt-in and read-only: a missing registry MUST result in a no-op"
             out.append(Hit(m.start(), m.end(), "weak-modal", f"{_q(m.group(0))} promises effort, not an outcome: what must happen when the effort fails? State the required result."))
         for m in _WEAK_PHRASE_RE.finditer(text):
             verb = next((x for x in toks if x.idx == m.start()), None)
             if verb is None or verb.pos_ != "VERB" or not _requirement_context(verb) or any(c.dep_ == "neg" for c in verb.children):
                 continue  # "we aim to …" states an intent; "should never attempt to" is a prohibition
+            gov = _governing_verb(verb)
+            if gov is None or (gov.i != verb.i and not (verb.dep_ in ("xcomp", "conj") and verb.head.i == gov.i)):
+                continue  # "… when a message tries to override it": the effort is someone else's, not the requirement's
             out.append(Hit(m.start(), m.end(), "weak-modal", f"{_q(m.group(0))} promises effort, not an outcome: what must happen? State the required result."))
         for t in toks:
             if t.lower_ in weak:
                 if t.tag_ == "MD":
+                    # "might"/"could" beside the statement's own must/should describe what may happen
+                    # ("implementations might produce slight variations, but all should …"); only where it is the
+                    # statement's one modal, on its main verb, with the spec's actor as subject ("the service could
+                    # retry failed requests" in a list of requirements), does it weaken an obligation
+                    if any(x.tag_ == "MD" and x.lower_ in REQUIREMENT_MODALS | {"will", "may", "can"} for x in toks):
+                        continue
                     head = t.head
                     if any(c.dep_ == "neg" for c in head.children) or _in_conditional(t) or head.dep_ != "ROOT":
                         continue
                     subj = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
                     if subj is None or subj.pos_ not in ("NOUN", "PROPN") or subj.lemma_.lower() not in _ACTORS:
                         continue  # "the user might paste …": a possibility, not a weakened requirement
-                elif t.pos_ != "ADV" or t.lower_ == "possibly" or not _requirement_context(t):
+                if t.pos_ != "ADV" or t.lower_ == "possibly" or not _requirement_context(t):
                     continue
                 a, b = _tok_span(t)
                 out.append(Hit(a, b, "weak-modal", f"{_q(t.text)} is tentative: is this required, permitted, or only possible? Use the spec's requirement wording."))
@@ -451,9 +495,9 @@ def _pron(subj) -> str:
     return "them" if subj.tag_ in ("NNS", "NNPS") or subj.lower_ in ("they", "these", "those") else "it"
 
 
-def _actor_obvious(doc, t) -> bool:
+def _actor_obvious(doc, t, text: str | None = None) -> bool:
     """The actor is stated in the same sentence: a WHEN/THEN scenario, or an active clause with an actor subject."""
-    if re.search(r"\b(?:WHEN|THEN|IF)\b", doc.text):
+    if re.search(r"\b(?:WHEN|THEN|IF)\b", text if text is not None else doc.text):
         return True
     for x in doc:
         if x.dep_ == "nsubj" and x.lemma_.lower() in _ACTORS and x.head.i != t.i:
@@ -492,6 +536,24 @@ def _requirement_context(t) -> bool:
     return not negs and not (v.i > 0 and v.doc[max(0, v.i - 3) : v.i].text.lower().startswith("nor"))
 
 
+def _criterion_spelled_out(t) -> bool:
+    """The sentence states what the vague word amounts to: a degree clause ("appropriate enough that …"), the
+    means ("handle X gracefully by logging a warning"), or the outcome as a participle clause after the word
+    ("handle missing files gracefully, producing a valid output")."""
+    if any(c.lower_ == "enough" for c in t.children) or (t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "enough"):
+        return True
+    v = _governing_verb(t)
+    if v is None:
+        return False
+    for x in {v, t.head} if t.head.pos_ == "VERB" else {v}:
+        for c in x.children:
+            if c.dep_ == "prep" and c.lower_ == "by" and any(o.tag_ == "VBG" for o in c.children):
+                return True
+            if c.dep_ == "advcl" and c.tag_ == "VBG" and c.i > t.i:
+                return True
+    return False
+
+
 def _predicative(t) -> bool:
     """An adjective used to judge something: "the UI must be intuitive", "an intuitive UI"."""
     if t.dep_ in ("acomp", "attr", "oprd"):
@@ -499,6 +561,16 @@ def _predicative(t) -> bool:
     if t.dep_ == "amod" and t.head.pos_ == "NOUN" and t.head.lemma_ in ("interface", "ui", "design", "experience", "layout", "api", "workflow", "process", "output", "format", "response", "answer", "message", "explanation"):
         return True
     return False
+
+
+def _comparative_form(word: str) -> bool:
+    """Is `word` the comparative of an adjective or adverb ("faster" <- "fast", "better" <- "good")?"""
+    try:
+        from lemminflect import getAllLemmas
+    except Exception:  # pragma: no cover - lemminflect is a dependency
+        return True
+    lem = getAllLemmas(word)
+    return any(x != word for pos in ("ADJ", "ADV") for x in lem.get(pos, ()))
 
 
 def _has_reference(t, doc) -> bool:
@@ -644,7 +716,7 @@ _TRIGGERS = {
     "subjective-language": _words_re(SUBJECTIVE | SUBJECTIVE_NEEDS_COPULA | {"intuitively", "seamlessly"}),
     "superlative": r"\b\w{2,}est\b|\bmost\b|\bleast\b|\bbest\b|\bworst\b",
     "comparative-without-reference": r"\b\w{2,}er\b|\bmore\b|\bless\b|\bbetter\b|\bworse\b",
-    "vague-timing": _words_re(VAGUE_TIMING | set(VAGUE_TIMING_PHRASES)),
+    "vague-timing": _words_re(VAGUE_TIMING | set(VAGUE_TIMING_PHRASES) | DURATION_NOUNS),
     "unbounded-quantifier": _words_re(QUANTIFIERS | set(QUANTIFIER_PHRASES)),
     "coordination-ambiguity": r"\band\b.*\bor\b|\bor\b.*\band\b|\band\s*/\s*or\b",
     "passive-without-agent": r"\b(?:must|shall|should)\b(?:\s+\w+)?\s+be\b",
