@@ -452,7 +452,7 @@ def parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping[
                     subj = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
                     if subj is None or subj.pos_ not in ("NOUN", "PROPN") or subj.lemma_.lower() not in _ACTORS:
                         continue  # "the user might paste …": a possibility, not a weakened requirement
-                if t.pos_ != "ADV" or t.lower_ == "possibly" or not _requirement_context(t):
+                elif t.pos_ != "ADV" or t.lower_ == "possibly" or not _requirement_context(t):
                     continue
                 a, b = _tok_span(t)
                 out.append(Hit(a, b, "weak-modal", f"{_q(t.text)} is tentative: is this required, permitted, or only possible? Use the spec's requirement wording."))
