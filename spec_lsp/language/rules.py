@@ -282,6 +282,16 @@ def parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping[
                     continue  # "limited to 10 items", "limited by the quota"
                 a, b = _tok_span(v)
                 out.append(Hit(a, b, "vague-term", f"{_q(v.text)}: limited to what? State the bound (a number and its unit)."))
+        for t in toks:
+            # an unbounded limit in an obligation: "MUST support any number of attachments" (a permission —
+            # "MAY contain any number of" — is deliberate, and is not a requirement context)
+            if t.lemma_.lower() == "number" and any(c.dep_ == "det" and c.lower_ == "any" for c in t.children) \
+                    or (t.lower_ in ("unlimited", "unbounded") and t.dep_ in ("amod", "acomp")):
+                if not _requirement_context(t):
+                    continue
+                first = next((c for c in t.children if c.dep_ == "det"), t)
+                a, b = first.idx, t.idx + len(t.text)
+                out.append(Hit(a, b, "vague-term", f"{_q(text[a:b])}: is there really no upper limit? State the maximum the implementation must support."))
     if "subjective-language" in enabled:
         for t in toks:
             lw = t.lower_
@@ -509,14 +519,30 @@ REQUIREMENT_MODALS = {"must", "shall", "should", "need"}
 _CLAUSE_BOUNDARY = {"advcl", "relcl", "ccomp", "acl", "csubj", "pcomp", "parataxis", "mark"}
 
 
+_QUOTE_RE = re.compile(r"[\"“”]([^\"“”]{0,400})[\"“”]")
+
+
+def _quoted(doc, i: int) -> bool:
+    """Is token `i` inside a quotation ("… you should comply")?  A quoted modal is not the spec's own."""
+    spans = doc.user_data.get("spec_lsp_quotes") if doc.user_data is not None else None
+    if spans is None:
+        spans = [(m.start(), m.end()) for m in _QUOTE_RE.finditer(doc.text)]
+        doc.user_data["spec_lsp_quotes"] = spans
+    return _inside(spans, doc[i].idx)
+
+
+def _is_modal(c) -> bool:
+    return c.dep_ in ("aux", "auxpass") and c.lower_ in REQUIREMENT_MODALS and not _quoted(c.doc, c.i)
+
+
 def _governing_verb(t):
     """The verb whose requirement `t` belongs to: walk up through xcomp/objects/modifiers, never out of
     the clause `t` sits in (an "if …" clause, a relative clause, a conjoined clause with its own subject)."""
     x = t
     for _ in range(8):
-        if x.pos_ in ("VERB", "AUX") and any(c.dep_ in ("aux", "auxpass") and c.lower_ in REQUIREMENT_MODALS for c in x.children):
+        if x.pos_ in ("VERB", "AUX") and any(_is_modal(c) for c in x.children):
             return x
-        if x.dep_ == "xcomp" and any(c.dep_ == "aux" and c.lower_ in REQUIREMENT_MODALS for c in x.head.children):
+        if x.dep_ == "xcomp" and any(c.dep_ == "aux" and _is_modal(c) for c in x.head.children):
             return x.head
         if x.dep_ in _CLAUSE_BOUNDARY or x.head.i == x.i:
             return None
@@ -712,7 +738,7 @@ def _words_re(words: Iterable[str]) -> str:
 
 
 _TRIGGERS = {
-    "vague-term": _words_re(VAGUE | VAGUE_PREDICATES | {"aware", "limited", "limit", "works", "worked", "functions", "behaves", "feels", "operates"}),
+    "vague-term": _words_re(VAGUE | VAGUE_PREDICATES | {"aware", "limited", "limit", "works", "worked", "functions", "behaves", "feels", "operates", "number", "unlimited", "unbounded"}),
     "subjective-language": _words_re(SUBJECTIVE | SUBJECTIVE_NEEDS_COPULA | {"intuitively", "seamlessly"}),
     "superlative": r"\b\w{2,}est\b|\bmost\b|\bleast\b|\bbest\b|\bworst\b",
     "comparative-without-reference": r"\b\w{2,}er\b|\bmore\b|\bless\b|\bbetter\b|\bworse\b",
