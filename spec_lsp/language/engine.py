@@ -260,7 +260,7 @@ class LanguageEngine:
         misses: list[int] = []
         keys = []
         for i, s in enumerate(sentences):
-            k = self._key("hits", s.text, s.context if "ambiguous-pronoun" in self.enabled else "", "1" if s.rfc2119 else "0")
+            k = self._key("hits", s.text, s.context if "ambiguous-pronoun" in self.enabled else R.context_signal(s.context), "1" if s.rfc2119 else "0")
             keys.append(k)
             got = self._mem.get(k)
             if got is None:
@@ -307,7 +307,7 @@ class LanguageEngine:
         if "placeholder" in en:
             hits += R.placeholder(text)
         if "loophole" in en:
-            hits += R.loophole(text, self.extra.get("loophole", ()))
+            hits += R.loophole(text, self.extra.get("loophole", ()), context=s.context)
         if "open-ended-list" in en:
             hits += R.open_ended(text, self.extra.get("open-ended-list", ()))
         if "keyword-misuse" in en and s.rfc2119:
@@ -315,7 +315,7 @@ class LanguageEngine:
         if doc is not None or self.has_parser:
             if doc is None:
                 return self._dedupe(hits)  # the prefilter found nothing a parsed rule could flag
-            hits += R.parsed_rules(doc, text, ctx_doc, en - {"placeholder", "loophole", "open-ended-list", "keyword-misuse"}, self.extra)
+            hits += R.parsed_rules(doc, text, ctx_doc, en - {"placeholder", "loophole", "open-ended-list", "keyword-misuse"}, self.extra, context=s.context)
         else:
             if "vague-timing" in en:
                 hits += R.vague_timing_text(text, self.extra.get("vague-timing", ()))

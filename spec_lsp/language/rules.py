@@ -42,7 +42,7 @@ LOOPHOLES = [
     "if possible", "where possible", "when possible", "whenever possible", "as far as possible", "to the extent possible",
     "as much as possible", "if practical", "where practical", "when practical", "if practicable", "where practicable",
     "if feasible", "where feasible", "when feasible", "to the extent feasible", "as appropriate", "where appropriate",
-    "when appropriate", "if appropriate", "as applicable", "where applicable", "if applicable", "as needed", "if needed",
+    "when appropriate", "if appropriate", "as needed", "if needed",
     "when needed", "as necessary", "if necessary", "where necessary", "when necessary", "as required", "if required",
     "at its discretion",
     "at their discretion", "in most cases", "where relevant", "if relevant",
@@ -87,6 +87,49 @@ COMPARATIVE_OK = {"more", "less", "further", "farther", "later", "earlier", "for
 UNIT_WORDS = {"%", "percent", "per", "x", "times", "second", "seconds", "s", "ms", "millisecond", "milliseconds", "minute",
               "minutes", "hour", "hours", "day", "days", "week", "weeks", "byte", "bytes", "bit", "bits", "kb", "mb", "gb",
               "character", "characters", "slot", "slots", "block", "blocks", "epoch", "epochs", "gas", "wei", "gwei"}
+
+
+# Agents expected to exercise judgement: people in a role, and an AI assistant governed by a document of
+# principles.  A discretion word in an obligation of such an agent ("implementers should take appropriate steps",
+# "the assistant should clarify when necessary") is deliberate — the spec delegates the judgement; the same word
+# in an obligation of a system ("the system SHALL display an appropriate error message") leaves the test open.
+JUDGING_AGENTS = {"assistant", "implementer", "implementor", "author", "developer", "maintainer", "creator", "designer",
+                  "reviewer", "editor", "facilitator", "contributor", "champion", "person", "people", "individual",
+                  "we", "you"}
+_ASSISTANT_RX = re.compile(r"\bassistant\b", re.IGNORECASE)
+_JUDGING_SUBJECT_RX = re.compile(
+    r"\b(?:" + "|".join(sorted(JUDGING_AGENTS - {"people"}, key=len, reverse=True)) + r")s?\s+(?:\w+\s+){0,2}?(?:must|shall|should)\b"
+    r"|\bpeople\s+(?:\w+\s+){0,2}?(?:must|shall|should)\b", re.IGNORECASE)
+# "… if deemed necessary by client developers", "at the discretion of the operator": the spec names who decides
+_DECIDER_NAMED = re.compile(r"\b(?:deemed|judged|considered|determined)\s+(?:\w+\s+)?by\b|\bat the discretion of\b", re.IGNORECASE)
+DISCRETION_RULES = {"vague-term", "subjective-language", "weak-modal", "loophole", "vague-timing", "superlative",
+                    "comparative-without-reference"}
+
+
+def context_signal(context: str) -> str:
+    """What of the previous sentence the rules use (so a cache keyed on it stays exact): whether it names the
+    assistant, the judging actor of a behaviour spec written for an AI assistant."""
+    return "assistant" if context and _ASSISTANT_RX.search(context) else ""
+
+
+def _delegated_by_text(text: str, context: str = "") -> bool:
+    """The judgement is delegated: the statement (or the one before it) is about an AI assistant, or it names
+    who decides."""
+    return bool(_ASSISTANT_RX.search(text) or context_signal(context) or _DECIDER_NAMED.search(text))
+
+
+def _judging_subject(t) -> bool:
+    """The obligation `t` belongs to binds a judging agent ("wallet implementers should …", "we should …")."""
+    v = _governing_verb(t)
+    while v is not None:
+        subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
+        if subj is not None:
+            return subj.lemma_.lower() in JUDGING_AGENTS or subj.lower_ in JUDGING_AGENTS
+        if v.dep_ in ("conj", "xcomp") and v.head.i != v.i:
+            v = v.head
+            continue
+        return False
+    return False
 
 
 @dataclass(frozen=True)
@@ -135,9 +178,17 @@ _PERMISSION = re.compile(r"\b(?:MAY|OPTIONAL|may|can|is free to|are free to)\b")
 _OBLIGATION = re.compile(r"\b(?:MUST|SHALL|SHOULD|REQUIRED|RECOMMENDED|must|shall|should)\b")
 
 
-def loophole(text: str, extra: Iterable[str] = ()) -> list[Hit]:
+_ABSOLUTE = re.compile(r"\b(?:MUST|SHALL|REQUIRED|must|shall|is required to|are required to)\b")
+_ALTERNATIVE_STATED = re.compile(r"\b(?:otherwise|cannot|can't|can not|unable|not possible|impossible|fall(?:s)? back|fallback|if not)\b", re.IGNORECASE)
+
+
+def loophole(text: str, extra: Iterable[str] = (), context: str = "") -> list[Hit]:
     rx = _LOOPHOLE_RE if not extra else _phrase_re(list(LOOPHOLES) + list(extra))
     out = []
+    if not _ABSOLUTE.search(text):
+        return out  # "SHOULD … if possible": a recommendation already leaves room; the escape adds nothing to fix
+    if _delegated_by_text(text, context) or _JUDGING_SUBJECT_RX.search(text):
+        return out  # "the assistant should clarify when necessary", "implementers must … where practical": judgement delegated
     for m in rx.finditer(text):
         if _PERMISSION.search(text) and not _OBLIGATION.search(text):
             continue  # "MAY be used … as required": a permission has nothing to escape from
@@ -147,6 +198,8 @@ def loophole(text: str, extra: Iterable[str] = ()) -> list[Hit]:
             continue  # "as required in the query string" (a reference), "defined as required" (a value)
         if re.search(r"\bas (?:many|much|few|little)\b[^.;:]{0,40}$", text[:m.start()], re.IGNORECASE):
             continue  # "as many zeroes as needed": the need is the measure (pad to the length)
+        if _ALTERNATIVE_STATED.search(text[m.end():]):
+            continue  # "MUST inspect the data if possible; implementations that cannot …": the fallback is stated
         if text[:m.start()].rstrip().endswith("(") and text[m.end():].lstrip().startswith(")"):
             continue  # "the schema combo (if applicable)": an item shown when it exists, decided by the data
         if re.match(r"\s*(?:\(\s*)?(?:e\.g\.|i\.e\.|such as\b|for example\b|namely\b|to (?!be\b)[a-z]+\b|for (?:the|a|an|this|that|each)\b)", text[m.end():], re.IGNORECASE):
@@ -223,7 +276,23 @@ def _inside(spans, a: int) -> bool:
     return any(x <= a < y for x, y in spans)
 
 
-def parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping[str, tuple[str, ...]]) -> list[Hit]:
+def parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping[str, tuple[str, ...]], context: str = "") -> list[Hit]:
+    out = _parsed_rules(doc, text, context_doc, enabled, extra)
+    if not any(h.rule in DISCRETION_RULES for h in out):
+        return out
+    if _delegated_by_text(text, context):
+        return [h for h in out if h.rule not in DISCRETION_RULES]
+    kept = []
+    for h in out:
+        if h.rule in DISCRETION_RULES:
+            tok = next((x for x in doc if x.idx <= h.start < x.idx + max(1, len(x.text))), None)
+            if tok is not None and _judging_subject(tok):
+                continue  # "wallet implementers should take appropriate steps": the judgement is theirs by design
+        kept.append(h)
+    return kept
+
+
+def _parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping[str, tuple[str, ...]]) -> list[Hit]:
     out: list[Hit] = []
     lower = text.lower()
     toks = list(doc)
@@ -255,7 +324,7 @@ def parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping[
         for v in toks:
             lem = v.lemma_.lower()
             if v.pos_ == "VERB" and lem in VAGUE_PREDICATES and v.tag_ in ("VB", "VBP", "VBZ") and _requirement_context(v):
-                if any(c.dep_ in ("dobj", "ccomp", "xcomp", "attr", "oprd", "agent") for c in v.children):
+                if lem != "feel" and any(c.dep_ in ("dobj", "ccomp", "xcomp", "attr", "oprd", "agent") for c in v.children):
                     continue  # "perform the check", "look up the key": a concrete action
                 if any(c.dep_ == "prt" for c in v.children) or any(c.dep_ == "advmod" and c.lower_ in ("as", "like") for c in v.children):
                     continue
@@ -266,14 +335,19 @@ def parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping[
                 if any(c.dep_ == "prep" and any(o.dep_ == "pobj" and o.lemma_.lower() in ("manner", "way", "fashion") and
                                                 any(m.dep_ in ("amod", "compound") for m in o.children) for o in c.children) for c in v.children):
                     continue  # "behave in a formal and professional manner": the manner is stated (judged by its adjectives)
+                if re.search(r"\s(?:—|–|--)\s*\S|:\s+\S", text[v.idx + len(v.text):]):
+                    continue  # "MUST behave correctly when … — no tab is wrongly locked": the test follows the dash
+                if any(x.dep_ == "relcl" for x in _ancestors(_governing_verb(v))):
+                    continue  # "EIP-2930, which … should work for all known cases": describes an alternative
                 if any(x.lower_ in ("unchanged", "exactly", "identically", "same", "before", "previously") for x in v.subtree):
                     continue  # "continue to work unchanged", "behave exactly as before": the baseline is named
                 a, b = _tok_span(v)
-                comp = [c for c in v.children if c.dep_ in ("acomp", "advmod") and c.i == v.i + 1]
+                comp = [c for c in v.children if c.dep_ in ("acomp", "advmod", "oprd", "xcomp") and c.i == v.i + 1]
                 if comp:
                     b = comp[0].idx + len(comp[0].text)
                 out.append(Hit(a, b, "vague-term", f"{_q(text[a:b])}: what observable result or test decides this? State the expected behaviour."))
-            elif lem == "aware" and v.dep_ == "acomp" and _requirement_context(v):
+            elif lem == "aware" and v.dep_ == "acomp" and _requirement_context(v) and _subject_lemma(v) in _ACTORS \
+                    and not any(x.dep_ == "conj" and x.tag_ == "VB" for x in doc[v.i + 1:]) and not any(c.dep_ == "prep" for c in v.children):
                 a, b = v.head.idx, v.idx + len(v.text)
                 out.append(Hit(a, b, "vague-term", f"{_q(text[a:b])}: what must be done with that knowledge? State the action required."))
             elif lem in ("limited", "limit") and v.pos_ in ("ADJ", "VERB") and v.dep_ in ("acomp", "ROOT", "conj", "xcomp") and _requirement_context(v):
@@ -295,7 +369,7 @@ def parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping[
     if "subjective-language" in enabled:
         for t in toks:
             lw = t.lower_
-            if lw in subj_words:
+            if lw in subj_words or lw in SUBJECTIVE_NEEDS_COPULA:
                 if t.pos_ not in ("ADJ", "ADV") or t.dep_ not in ("amod", "acomp", "attr", "oprd", "advmod", "conj"):
                     continue
                 if lw in SUBJECTIVE_NEEDS_COPULA and not _predicative(t):
@@ -544,6 +618,9 @@ def _governing_verb(t):
             return x
         if x.dep_ == "xcomp" and any(c.dep_ == "aux" and _is_modal(c) for c in x.head.children):
             return x.head
+        if x.dep_ in ("ccomp", "xcomp") and x.head.lemma_.lower() in ("help", "make", "let") and x.pos_ == "VERB":
+            x = x.head  # "should help the user feel heard": the causative carries the requirement
+            continue
         if x.dep_ in _CLAUSE_BOUNDARY or x.head.i == x.i:
             return None
         if x.dep_ == "conj" and x.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass") for c in x.children):
@@ -562,6 +639,25 @@ def _requirement_context(t) -> bool:
     return not negs and not (v.i > 0 and v.doc[max(0, v.i - 3) : v.i].text.lower().startswith("nor"))
 
 
+def _subject_lemma(v) -> str:
+    for x in (v, v.head):
+        subj = next((c for c in x.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None:
+            return subj.lemma_.lower()
+    return ""
+
+
+def _ancestors(t):
+    out = []
+    x = t
+    for _ in range(12):
+        if x is None or x.head.i == x.i:
+            break
+        out.append(x)
+        x = x.head
+    return out
+
+
 def _criterion_spelled_out(t) -> bool:
     """The sentence states what the vague word amounts to: a degree clause ("appropriate enough that …"), the
     means ("handle X gracefully by logging a warning"), or the outcome as a participle clause after the word
@@ -571,6 +667,14 @@ def _criterion_spelled_out(t) -> bool:
     v = _governing_verb(t)
     if v is None:
         return False
+    rest = t.doc.text[t.idx + len(t.text):]
+    if re.search(r"\s(?:—|–|--)\s*\S|:\s+\S", rest):
+        return True  # "MUST behave correctly when … — no tab is wrongly locked": the test follows the dash
+    if t.pos_ == "ADV" and t.dep_ == "advmod" and t.head.pos_ == "VERB":
+        # "SHALL gracefully disable X and not display Y": the manner is spelled out by the verbs conjoined with it
+        if any(c.dep_ == "conj" and c.pos_ == "VERB" and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
+               for c in t.head.children):
+            return True
     for x in {v, t.head} if t.head.pos_ == "VERB" else {v}:
         for c in x.children:
             if c.dep_ == "prep" and c.lower_ == "by" and any(o.tag_ == "VBG" for o in c.children):
