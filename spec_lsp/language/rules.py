@@ -346,6 +346,15 @@ def _parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping
                 if comp:
                     b = comp[0].idx + len(comp[0].text)
                 out.append(Hit(a, b, "vague-term", f"{_q(text[a:b])}: what observable result or test decides this? State the expected behaviour."))
+            elif lem == "approximate" and v.pos_ == "VERB" and _requirement_context(v) \
+                    and not re.search(r"±|\+/-|\bwithin\b|\btolerance\b|\berror of\b|%|\bpercent\b", text[v.idx:]):
+                a, b = _tok_span(v)
+                out.append(Hit(a, b, "vague-term", f"{_q(v.text)}: within what tolerance? State the allowed deviation or the test that decides it."))
+            elif lem in SIZE_ADJECTIVES and v.dep_ == "amod" and v.head.lemma_.lower() in MEASURE_NOUNS and _requirement_context(v) \
+                    and not _measured(v.head, text) and not any(x.lower_ in ("due", "because") for x in _ancestors(v)[1:]):
+                a, b = v.idx, v.head.idx + len(v.head.text)
+                if "\n" not in text[a:b]:
+                    out.append(Hit(a, b, "vague-term", f"{_q(text[a:b])}: how {v.text} exactly? State the value and its unit."))
             elif lem == "aware" and v.dep_ == "acomp" and _requirement_context(v) and _subject_lemma(v) in _ACTORS \
                     and not any(x.dep_ == "conj" and x.tag_ == "VB" for x in doc[v.i + 1:]) and not any(c.dep_ == "prep" for c in v.children):
                 a, b = v.head.idx, v.idx + len(v.text)
@@ -360,6 +369,7 @@ def _parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping
             # an unbounded limit in an obligation: "MUST support any number of attachments" (a permission —
             # "MAY contain any number of" — is deliberate, and is not a requirement context)
             if t.lemma_.lower() == "number" and any(c.dep_ == "det" and c.lower_ == "any" for c in t.children) \
+                    and any(c.dep_ == "prep" and c.lower_ == "of" for c in t.children) and not any(c.dep_ == "amod" for c in t.children) \
                     or (t.lower_ in ("unlimited", "unbounded") and t.dep_ in ("amod", "acomp")):
                 if not _requirement_context(t):
                     continue
@@ -378,6 +388,9 @@ def _parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping
                     continue
                 if lw in ("clear", "clearly") and any(c.lower_ in ("about", "that") for c in t.children):
                     continue
+                if t.dep_ == "acomp" and any(c.dep_ in ("nsubj", "expl") and c.lower_ == "it" for c in t.head.children) \
+                        and any(c.dep_ in ("xcomp", "ccomp") for c in list(t.children) + [c for c in t.head.children if c.i > t.i]):
+                    continue  # "it should be easy to implement", "it should be clear how …": an expectation, not a requirement
                 a, b = _tok_span(t)
                 out.append(Hit(a, b, "subjective-language", f"{_q(t.text)} is a matter of taste: for whom, judged how? State an observable property or a test."))
     if "superlative" in enabled:
@@ -545,6 +558,18 @@ def _parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping
 
 
 VAGUE_PREDICATES = {"work", "function", "behave", "feel", "operate", "cope"}
+# a size adjective on a quantity the requirement bounds ("a small gas limit", "a short timeout"): which value?
+SIZE_ADJECTIVES = {"small", "large", "big", "short", "long", "high", "low", "huge", "tiny"}
+MEASURE_NOUNS = {"limit", "number", "amount", "size", "value", "delay", "timeout", "period", "interval", "duration", "count",
+                 "threshold", "margin", "fee", "quantity", "volume", "rate", "latency", "length", "depth", "budget"}
+
+
+def _measured(noun, text: str) -> bool:
+    """The quantity is given after all: a number in the phrase, "(N)", "of N …", "than …", "enough to …"."""
+    if any(x.like_num for x in noun.subtree):
+        return True
+    rest = text[noun.idx + len(noun.text):noun.idx + len(noun.text) + 40]
+    return bool(re.match(r"\s*(?:\(|\bof\s+\d|\bthan\b|\bsuch as\b|\bdefined\b|\bset\b|\bspecified\b|\bconfigured\b|=|:)", rest))
 
 
 def third_person_ing(lemma: str) -> str:
@@ -618,6 +643,12 @@ def _governing_verb(t):
             return x
         if x.dep_ == "xcomp" and any(c.dep_ == "aux" and _is_modal(c) for c in x.head.children):
             return x.head
+        if x.dep_ == "advcl" and x.tag_ == "VBG" and not any(c.dep_ in ("mark", "nsubj", "nsubjpass") for c in x.children):
+            x = x.head  # "MUST validate the keys using a small gas limit": the means is part of the requirement
+            continue
+        if x.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("until", "unless", "once") for c in x.children):
+            x = x.head  # "kept alive until eth/70 is sufficiently adopted": the end condition is part of the requirement
+            continue
         if x.dep_ in ("ccomp", "xcomp") and x.head.lemma_.lower() in ("help", "make", "let") and x.pos_ == "VERB":
             x = x.head  # "should help the user feel heard": the causative carries the requirement
             continue
@@ -842,7 +873,7 @@ def _words_re(words: Iterable[str]) -> str:
 
 
 _TRIGGERS = {
-    "vague-term": _words_re(VAGUE | VAGUE_PREDICATES | {"aware", "limited", "limit", "works", "worked", "functions", "behaves", "feels", "operates", "number", "unlimited", "unbounded"}),
+    "vague-term": _words_re(VAGUE | VAGUE_PREDICATES | {"aware", "limited", "limit", "works", "worked", "functions", "behaves", "feels", "operates", "number", "unlimited", "unbounded", "approximate"} | SIZE_ADJECTIVES),
     "subjective-language": _words_re(SUBJECTIVE | SUBJECTIVE_NEEDS_COPULA | {"intuitively", "seamlessly"}),
     "superlative": r"\b\w{2,}est\b|\bmost\b|\bleast\b|\bbest\b|\bworst\b",
     "comparative-without-reference": r"\b\w{2,}er\b|\bmore\b|\bless\b|\bbetter\b|\bworse\b",
