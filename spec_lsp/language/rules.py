@@ -21,7 +21,7 @@ from typing import Iterable, Mapping
 VAGUE = {
     # adjectives and adverbs that leave the requirement's criterion open: who decides what is "appropriate"?
     "appropriate", "appropriately", "adequate", "adequately", "reasonable", "reasonably", "sufficient", "sufficiently",
-    "suitable", "suitably", "acceptable", "acceptably", "proper", "properly", "gracefully", "timely", "excessive",
+    "suitable", "suitably", "acceptable", "acceptably", "proper", "properly", "timely", "excessive",
     "excessively", "undue", "unduly", "high-quality", "low-quality",
 }
 # Hedges ("generally", "typically") mark a default the spec means to leave open, and "effective", "relevant",
@@ -101,7 +101,8 @@ _JUDGING_SUBJECT_RX = re.compile(
     r"\b(?:" + "|".join(sorted(JUDGING_AGENTS - {"people"}, key=len, reverse=True)) + r")s?\s+(?:\w+\s+){0,2}?(?:must|shall|should)\b"
     r"|\bpeople\s+(?:\w+\s+){0,2}?(?:must|shall|should)\b", re.IGNORECASE)
 # "… if deemed necessary by client developers", "at the discretion of the operator": the spec names who decides
-_DECIDER_NAMED = re.compile(r"\b(?:deemed|judged|considered|determined)\s+(?:\w+\s+)?by\b|\bat the discretion of\b", re.IGNORECASE)
+_DECIDER_NAMED = re.compile(r"\b(?:deemed|judged|considered|determined)\s+(?:\w+\s+)?by\b|\bat the discretion of\b"
+                           r"|\bleft to (?:the |each |individual )?(?:implement|client|operator|wallet|node)|\bimplementation[- ](?:defined|specific|dependent)\b", re.IGNORECASE)
 DISCRETION_RULES = {"vague-term", "subjective-language", "weak-modal", "loophole", "vague-timing", "superlative",
                     "comparative-without-reference"}
 
@@ -280,16 +281,28 @@ def parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping[
     out = _parsed_rules(doc, text, context_doc, enabled, extra)
     if not any(h.rule in DISCRETION_RULES for h in out):
         return out
-    if _delegated_by_text(text, context):
-        return [h for h in out if h.rule not in DISCRETION_RULES]
+    delegated = _delegated_by_text(text, context)
     kept = []
     for h in out:
+        if h.rule in DISCRETION_RULES and _predicate_hit(doc, h):
+            kept.append(h)  # "should help the user feel heard": an unverifiable outcome, not a judgement left to the agent
+            continue
+        if h.rule in DISCRETION_RULES and delegated:
+            continue
         if h.rule in DISCRETION_RULES:
             tok = next((x for x in doc if x.idx <= h.start < x.idx + max(1, len(x.text))), None)
             if tok is not None and _judging_subject(tok):
                 continue  # "wallet implementers should take appropriate steps": the judgement is theirs by design
         kept.append(h)
     return kept
+
+
+def _predicate_hit(doc, h: Hit) -> bool:
+    """A vague-predicate finding ("work", "feel similar", "feel heard"): an outcome nobody can observe."""
+    if h.rule != "vague-term":
+        return False
+    tok = next((x for x in doc if x.idx == h.start), None)
+    return tok is not None and tok.pos_ == "VERB" and tok.lemma_.lower() in VAGUE_PREDICATES
 
 
 def _parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping[str, tuple[str, ...]]) -> list[Hit]:
@@ -318,6 +331,9 @@ def _parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping
                     continue  # part of a compound ("high-quality" is listed itself)
                 if _criterion_spelled_out(t):
                     continue  # "polite and appropriate enough that …", "handle X gracefully by logging …"
+                if any(x.dep_ == "xcomp" and x.head.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in x.head.children)
+                       for x in _ancestors(t)):
+                    continue  # "should be chosen to provide sufficient time": the purpose of a choice bounded elsewhere
                 a, b = _tok_span(t)
                 out.append(Hit(a, b, "vague-term", f"{_q(t.text)}: by what criterion, and who decides? Name the condition, or point to where it is defined."))
     if "vague-term" in enabled:
@@ -350,7 +366,7 @@ def _parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping
                     and not re.search(r"±|\+/-|\bwithin\b|\btolerance\b|\berror of\b|%|\bpercent\b", text[v.idx:]):
                 a, b = _tok_span(v)
                 out.append(Hit(a, b, "vague-term", f"{_q(v.text)}: within what tolerance? State the allowed deviation or the test that decides it."))
-            elif lem in SIZE_ADJECTIVES and v.dep_ == "amod" and v.head.lemma_.lower() in MEASURE_NOUNS and _requirement_context(v) \
+            elif lem in SIZE_ADJECTIVES and v.tag_ == "JJ" and v.dep_ == "amod" and v.head.lemma_.lower() in MEASURE_NOUNS and _requirement_context(v) \
                     and not _measured(v.head, text) and not any(x.lower_ in ("due", "because") for x in _ancestors(v)[1:]):
                 a, b = v.idx, v.head.idx + len(v.head.text)
                 if "\n" not in text[a:b]:
@@ -398,6 +414,8 @@ def _parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping
         for t in toks:
             if t.tag_ in ("JJS", "RBS") and not _inside(ok, t.idx):
                 lw = t.lower_
+                if lw not in ("most", "least") and not _comparative_form(lw):
+                    continue  # "manifest": a word the tagger read as a superlative
                 if t.i + 1 < len(doc) and doc[t.i + 1].text == "-" or "-" in t.text:
                     continue  # "worst-case", "most-specific": a compound term, not a judgement
                 if lw in SUPERLATIVE_OK and t.tag_ == "JJS":
@@ -725,7 +743,8 @@ def _predicative(t) -> bool:
 
 
 def _comparative_form(word: str) -> bool:
-    """Is `word` the comparative of an adjective or adverb ("faster" <- "fast", "better" <- "good")?"""
+    """Is `word` the comparative (or superlative) of an adjective or adverb ("faster" <- "fast", "best" <- "good"),
+    not a noun the tagger misread ("identifier", "manifest")?"""
     try:
         from lemminflect import getAllLemmas
     except Exception:  # pragma: no cover - lemminflect is a dependency
