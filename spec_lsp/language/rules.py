@@ -713,10 +713,13 @@ def _criterion_spelled_out(t) -> bool:
     ("handle missing files gracefully, producing a valid output")."""
     if any(c.lower_ == "enough" for c in t.children) or (t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "enough"):
         return True
+    rest = t.doc.text[t.idx + len(t.text):]
+    if re.match(r"[\w\s’'-]{0,40}?\b(?:given|based on|depending on|according to|consistent with|commensurate with|"
+                r"proportionate to|proportional to|relative to|in line with)\b", rest):
+        return True  # "an appropriate level of engagement given the context": the criterion is named
     v = _governing_verb(t)
     if v is None:
         return False
-    rest = t.doc.text[t.idx + len(t.text):]
     if re.search(r"\s(?:—|–|--)\s*\S|:\s+\S", rest):
         return True  # "MUST behave correctly when … — no tab is wrongly locked": the test follows the dash
     if t.pos_ == "ADV" and t.dep_ == "advmod" and t.head.pos_ == "VERB":
