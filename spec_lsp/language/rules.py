@@ -103,8 +103,12 @@ _JUDGING_SUBJECT_RX = re.compile(
 # "… if deemed necessary by client developers", "at the discretion of the operator": the spec names who decides
 _DECIDER_NAMED = re.compile(r"\b(?:deemed|judged|considered|determined)\s+(?:\w+\s+)?by\b|\bat the discretion of\b"
                            r"|\bleft to (?:the |each |individual )?(?:implement|client|operator|wallet|node)|\bimplementation[- ](?:defined|specific|dependent)\b", re.IGNORECASE)
-DISCRETION_RULES = {"vague-term", "subjective-language", "weak-modal", "loophole", "vague-timing", "superlative",
-                    "comparative-without-reference"}
+# the rules whose words are a judgement call (timing is not: "quickly" is measurable whoever is to be quick)
+DISCRETION_RULES = {"vague-term", "subjective-language", "weak-modal", "loophole", "superlative", "comparative-without-reference"}
+
+
+_SYSTEM_SUBJECT_RX = re.compile(r"\s*(?:(?:the|a|an|each|every|any|all)\s+)?(?:[\w-]+\s+){0,2}?(?:service|server|system|client|application|app|api|tool|"
+                                r"agent|product|platform|implementation|software|component|module|node)s?\b", re.IGNORECASE)
 
 
 def context_signal(context: str) -> str:
@@ -117,6 +121,23 @@ def _delegated_by_text(text: str, context: str = "") -> bool:
     """The judgement is delegated: the statement (or the one before it) is about an AI assistant, or it names
     who decides."""
     return bool(_ASSISTANT_RX.search(text) or context_signal(context) or _DECIDER_NAMED.search(text))
+
+
+def _system_subject(t) -> bool:
+    """The obligation `t` belongs to binds a system component ("the booking service should …")."""
+    v = _governing_verb(t)
+    for _ in range(4):
+        if v is None:
+            return False
+        subj = next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None:
+            lem = subj.lemma_.lower()
+            return lem in _ACTORS and lem not in JUDGING_AGENTS and lem != "model"
+        if v.dep_ in ("conj", "xcomp") and v.head.i != v.i:
+            v = v.head
+            continue
+        return False
+    return False
 
 
 def _judging_subject(t) -> bool:
@@ -188,8 +209,10 @@ def loophole(text: str, extra: Iterable[str] = (), context: str = "") -> list[Hi
     out = []
     if not _ABSOLUTE.search(text):
         return out  # "SHOULD … if possible": a recommendation already leaves room; the escape adds nothing to fix
-    if _delegated_by_text(text, context) or _JUDGING_SUBJECT_RX.search(text):
+    if _ASSISTANT_RX.search(text) or _DECIDER_NAMED.search(text) or _JUDGING_SUBJECT_RX.search(text):
         return out  # "the assistant should clarify when necessary", "implementers must … where practical": judgement delegated
+    if context_signal(context) and not _SYSTEM_SUBJECT_RX.match(text):
+        return out  # a statement of an assistant spec whose subject is not a system component
     for m in rx.finditer(text):
         if _PERMISSION.search(text) and not _OBLIGATION.search(text):
             continue  # "MAY be used … as required": a permission has nothing to escape from
@@ -281,16 +304,17 @@ def parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping[
     out = _parsed_rules(doc, text, context_doc, enabled, extra)
     if not any(h.rule in DISCRETION_RULES for h in out):
         return out
-    delegated = _delegated_by_text(text, context)
+    in_text = bool(_ASSISTANT_RX.search(text) or _DECIDER_NAMED.search(text))
+    in_context = bool(context_signal(context))
     kept = []
     for h in out:
         if h.rule in DISCRETION_RULES and _predicate_hit(doc, h):
             kept.append(h)  # "should help the user feel heard": an unverifiable outcome, not a judgement left to the agent
             continue
-        if h.rule in DISCRETION_RULES and delegated:
-            continue
         if h.rule in DISCRETION_RULES:
             tok = next((x for x in doc if x.idx <= h.start < x.idx + max(1, len(x.text))), None)
+            if in_text or (in_context and (tok is None or not _system_subject(tok))):
+                continue  # a statement of an assistant spec ("profanity should only be used in appropriate contexts")
             if tok is not None and _judging_subject(tok):
                 continue  # "wallet implementers should take appropriate steps": the judgement is theirs by design
         kept.append(h)
