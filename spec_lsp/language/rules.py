@@ -302,6 +302,8 @@ def _inside(spans, a: int) -> bool:
 
 def parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping[str, tuple[str, ...]], context: str = "") -> list[Hit]:
     out = _parsed_rules(doc, text, context_doc, enabled, extra)
+    if _DECIDER_NAMED.search(text):
+        out = [h for h in out if h.rule != "vague-timing"]  # "… the specific duration is left to individual implementations"
     if not any(h.rule in DISCRETION_RULES for h in out):
         return out
     in_text = bool(_ASSISTANT_RX.search(text) or _DECIDER_NAMED.search(text))

@@ -122,3 +122,29 @@ def test_placeholder(cache, text, expect):
 ])
 def test_subjective_language(cache, text, expect):
     check(cache, "subjective-language", text, expect)
+
+
+@pytest.mark.parametrize("text,context,expect", [
+    # judgement delegated to a judging agent, or to a named decider: not flagged
+    ("The assistant should give an appropriate answer.", "", []),
+    ("Wallet implementers should take appropriate steps to mitigate it.", "", []),
+    ("Updates MUST be accompanied by appropriate tests if deemed necessary by client developers.", "", []),
+    ("Profanity should only be used in clearly appropriate contexts.", "The assistant adapts its tone to the user.", []),
+    # a system component of an assistant spec is still a system
+    ("The booking service should give an appropriate answer.", "The assistant books trips.", ["appropriate"]),
+    # an unobservable outcome is flagged whoever is to bring it about
+    ("The assistant should help the user feel heard.", "", ["feel heard"]),
+])
+def test_vague_term_judgement_delegated(cache, text, context, expect):
+    e = _ENGINES.get("vague-term")
+    if e is None:
+        check(cache, "vague-term", "The plugin SHALL work.", ["work"])
+        e = _ENGINES["vague-term"]
+    (hits,) = e.analyze([SentenceInput(text, context)])
+    assert [text[h.start:h.end] for h in hits] == expect
+
+
+def test_vague_timing_is_not_a_judgement_call(cache):
+    # timing is measurable whoever is to be quick; a named decider still settles it
+    check(cache, "vague-timing", "The assistant should respond quickly to every request.", ["quickly"])
+    check(cache, "vague-timing", "Keys SHOULD be kept for a limited time, but the exact time is left to individual implementations.", [])
