@@ -370,7 +370,8 @@ def _parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping
                     continue  # "perform the check", "look up the key": a concrete action
                 if any(c.dep_ == "prt" for c in v.children) or any(c.dep_ == "advmod" and c.lower_ in ("as", "like") for c in v.children):
                     continue
-                if any(c.dep_ == "prep" and c.lower_ in ("as", "like", "on", "upon", "over", "with") for c in v.children):
+                if any(c.dep_ == "prep" and (c.lower_ in ("as", "like", "on", "upon", "over") or (c.lower_ == "with" and c.i == v.i + 1))
+                       for c in v.children):
                     continue  # "work as described in …", "operate on that block", "work with the testing teams"
                 if any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("as", "like") for m in c.children) for c in v.children):
                     continue  # "behave as the current network does": the baseline is named
@@ -395,7 +396,12 @@ def _parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping
             elif lem in SIZE_ADJECTIVES and v.tag_ == "JJ" and v.dep_ == "amod" and v.head.lemma_.lower() in MEASURE_NOUNS and _requirement_context(v) \
                     and not _measured(v.head, text) and not any(x.lower_ in ("due", "because") for x in _ancestors(v)[1:]):
                 a, b = v.idx, v.head.idx + len(v.head.text)
-                if "\n" not in text[a:b]:
+                per = next((c for c in v.head.children if c.dep_ == "prep" and c.lower_ == "per"), None)
+                if per is not None:
+                    b = per.right_edge.idx + len(per.right_edge.text)  # "a small gas limit per key": the whole quantity
+                if "\n" in text[a:b]:
+                    b = a + len(v.text)  # never across a line wrap: the adjective is what the question is about
+                if True:
                     out.append(Hit(a, b, "vague-term", f"{_q(text[a:b])}: how {v.text} exactly? State the value and its unit."))
             elif lem == "aware" and v.dep_ == "acomp" and _requirement_context(v) and _subject_lemma(v) in _ACTORS \
                     and not any(x.dep_ == "conj" and x.tag_ == "VB" for x in doc[v.i + 1:]) and not any(c.dep_ == "prep" for c in v.children):
@@ -687,7 +693,7 @@ def _governing_verb(t):
             return x
         if x.dep_ == "xcomp" and any(c.dep_ == "aux" and _is_modal(c) for c in x.head.children):
             return x.head
-        if x.dep_ == "advcl" and x.tag_ == "VBG" and not any(c.dep_ in ("mark", "nsubj", "nsubjpass") for c in x.children):
+        if x.dep_ in ("advcl", "acl") and x.tag_ == "VBG" and not any(c.dep_ in ("mark", "nsubj", "nsubjpass") for c in x.children):
             x = x.head  # "MUST validate the keys using a small gas limit": the means is part of the requirement
             continue
         if x.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("until", "unless", "once") for c in x.children):

@@ -38,6 +38,12 @@ def check(cache: str, rule: str, text: str, expect: list[str]) -> None:
     ("The plugin SHALL work in all supported IDE versions.", ["work"]),
     ("The uploader SHALL support any number of attachments.", ["any number"]),
     ("The queue MUST be unbounded.", ["unbounded"]),
+    ("Validators must check the keys using a hardcoded small gas limit per key.", ["small gas limit per key"]),
+    ("The plugin SHALL work in every IDE with a default theme.", ["work"]),
+    ("The window should stay open until the feature is sufficiently adopted.", ["sufficiently"]),
+    ("The distribution SHALL approximate the configured weights.", ["approximate"]),
+    ("The distribution SHALL approximate the configured weights within 2%.", []),
+    ("Clients should choose the block with the largest value.", []),
     # near misses: the criterion is spelled out, or the predicate is concrete
     ("The tool MUST handle missing files gracefully, producing a valid report from the remaining ones.", []),
     ("The service MUST gracefully handle malformed files by logging a warning and skipping them.", []),
