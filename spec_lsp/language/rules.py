@@ -357,9 +357,8 @@ def _parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping
                     continue  # part of a compound ("high-quality" is listed itself)
                 if _criterion_spelled_out(t):
                     continue  # "polite and appropriate enough that …", "handle X gracefully by logging …"
-                if any(x.dep_ == "xcomp" and x.head.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in x.head.children)
-                       for x in _ancestors(t)):
-                    continue  # "should be chosen to provide sufficient time": the purpose of a choice bounded elsewhere
+                if _NUMERIC_BOUND.search(text):
+                    continue  # "must be greater than 14400 … and chosen to provide sufficient time": the bound is stated
                 a, b = _tok_span(t)
                 out.append(Hit(a, b, "vague-term", f"{_q(t.text)}: by what criterion, and who decides? Name the condition, or point to where it is defined."))
     if "vague-term" in enabled:
@@ -737,6 +736,10 @@ def _ancestors(t):
         out.append(x)
         x = x.head
     return out
+
+
+_NUMERIC_BOUND = re.compile(r"\b(?:greater|more|less|fewer|larger|smaller|higher|lower|longer|shorter) than\s+\d|\bat (?:least|most)\s+\d"
+                            r"|\b(?:minimum|maximum) of\s+\d|\bno (?:more|less|fewer) than\s+\d|[≥≤]\s*\d", re.IGNORECASE)
 
 
 def _criterion_spelled_out(t) -> bool:

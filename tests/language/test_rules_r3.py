@@ -44,6 +44,8 @@ def check(cache: str, rule: str, text: str, expect: list[str]) -> None:
     ("The distribution SHALL approximate the configured weights.", ["approximate"]),
     ("The distribution SHALL approximate the configured weights within 2%.", []),
     ("Clients should choose the block with the largest value.", []),
+    ("The window must be greater than 100 blocks and should be chosen to give sufficient notice.", []),
+    ("The application logic SHALL be updated to check for an appropriate limit at runtime.", ["appropriate"]),
     # near misses: the criterion is spelled out, or the predicate is concrete
     ("The tool MUST handle missing files gracefully, producing a valid report from the remaining ones.", []),
     ("The service MUST gracefully handle malformed files by logging a warning and skipping them.", []),
