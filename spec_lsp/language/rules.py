@@ -930,11 +930,13 @@ def _words_re(words: Iterable[str]) -> str:
 
 
 _TRIGGERS = {
-    "vague-term": _words_re(VAGUE | VAGUE_PREDICATES | {"aware", "limited", "limit", "works", "worked", "functions", "behaves", "feels", "operates", "number", "unlimited", "unbounded", "approximate"} | SIZE_ADJECTIVES),
+    "vague-term": _words_re(VAGUE | VAGUE_PREDICATES | {"aware", "limited", "limit", "works", "worked", "functions", "behaves", "feels", "operates", "unlimited", "unbounded", "approximate"})
+    + r"|\bany\s+number\s+of\b|\b(?:" + "|".join(sorted(SIZE_ADJECTIVES)) + r")\s+(?:[\w-]+\s+){0,2}?(?:" + "|".join(sorted(MEASURE_NOUNS)) + r")s?\b",
     "subjective-language": _words_re(SUBJECTIVE | SUBJECTIVE_NEEDS_COPULA | {"intuitively", "seamlessly"}),
     "superlative": r"\b\w{2,}est\b|\bmost\b|\bleast\b|\bbest\b|\bworst\b",
     "comparative-without-reference": r"\b\w{2,}er\b|\bmore\b|\bless\b|\bbetter\b|\bworse\b",
-    "vague-timing": _words_re(VAGUE_TIMING | set(VAGUE_TIMING_PHRASES) | DURATION_NOUNS),
+    "vague-timing": _words_re(VAGUE_TIMING | set(VAGUE_TIMING_PHRASES))
+    + r"|\b(?:after|within|for|before|in)\s+(?:a|an|some|any)\s+(?:[\w-]+\s+){0,2}?(?:" + "|".join(sorted(DURATION_NOUNS)) + r")\b",
     "unbounded-quantifier": _words_re(QUANTIFIERS | set(QUANTIFIER_PHRASES)),
     "coordination-ambiguity": r"\band\b.*\bor\b|\bor\b.*\band\b|\band\s*/\s*or\b",
     "passive-without-agent": r"\b(?:must|shall|should)\b(?:\s+\w+)?\s+be\b",
