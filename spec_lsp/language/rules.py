@@ -952,10 +952,26 @@ def could_fire(text: str, enabled: Iterable[str], extra: Mapping[str, tuple[str,
     key = (frozenset(enabled), tuple(sorted((k, tuple(v)) for k, v in (extra or {}).items())))
     rx = _TRIGGER_CACHE.get(key)
     if rx is None:
-        parts = [_TRIGGERS[r] for r in key[0] if r in _TRIGGERS]
+        parts = [_TRIGGERS[r] for r in key[0] if r in _TRIGGERS and r not in _DEGREE_TRIGGERS]
         for r, ws in (extra or {}).items():
             if ws:
                 parts.append(_words_re(ws))
         rx = re.compile("|".join(parts), re.IGNORECASE) if parts else None
         _TRIGGER_CACHE[key] = rx
-    return rx is not None and rx.search(text) is not None
+    if rx is not None and rx.search(text) is not None:
+        return True
+    # superlatives and comparatives: "-est"/"-er" words only when they are degree forms ("request", "user",
+    # "server" are not), so that these rules do not send most sentences to the parser
+    for r, (plain, pattern) in _DEGREE_TRIGGERS.items():
+        if r in key[0]:
+            for m in pattern.finditer(text):
+                w = m.group(0).lower()
+                if w in plain or _comparative_form(w):
+                    return True
+    return False
+
+
+_DEGREE_TRIGGERS = {
+    "superlative": ({"most", "least", "best", "worst"}, re.compile(r"\b[A-Za-z]{2,}est\b|\b(?:most|least|best|worst)\b", re.IGNORECASE)),
+    "comparative-without-reference": ({"more", "less", "better", "worse"}, re.compile(r"\b[A-Za-z]{2,}er\b|\b(?:more|less|better|worse)\b", re.IGNORECASE)),
+}
