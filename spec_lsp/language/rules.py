@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
+from . import predicates as _predicates
+
 # ---------------------------------------------------------------------------------------------
 # Lexicons (lemmas unless noted); a project extends them with [language.words]
 
@@ -270,22 +272,10 @@ def and_or(text: str) -> list[Hit]:
             for m in _ANDOR_RE.finditer(text) if text[max(0, m.start() - 60):m.start()].count(",") >= 2]
 
 
-def keyword_misuse(text: str) -> list[Hit]:
-    """Only called for documents that declare RFC 2119/8174 keywords."""
-    out = []
-    for m in re.finditer(r"\b(must|shall|should)(\s+not)?\b", text, re.IGNORECASE):
-        w = m.group(0)
-        if w.isupper():
-            continue
-        if re.search(r"\b(?:which|who|whom|that is \w+ and|,\s*which)\s+(?:\w+\s+){0,2}$", text[:m.start()], re.IGNORECASE):
-            continue  # "EIPs, which must be activated …": a relative clause describing something, not a requirement
-        up = w.upper()
-        if w[0].isupper() and w[1:].islower():
-            msg = f"{_q(w)}: this document declares RFC 2119 keywords; if this is a requirement write {_q(up)}, otherwise rephrase without the keyword."
-        else:
-            msg = f"{_q(w)}: lower-case keywords have no RFC 2119 meaning; if this is a requirement write {_q(up)}, otherwise rephrase (e.g. “needs to”, “is expected to”)."
-        out.append(Hit(m.start(), m.end(), "keyword-misuse", msg, up))
-    return out
+def keyword_misuse(text: str, doc=None) -> list[Hit]:
+    """Only called for documents that declare RFC 2119/8174 keywords; the rule lives in keywords.py."""
+    from .keywords import keyword_misuse as _km
+    return _km(text, doc)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -302,6 +292,11 @@ def _inside(spans, a: int) -> bool:
 
 def parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping[str, tuple[str, ...]], context: str = "") -> list[Hit]:
     out = _parsed_rules(doc, text, context_doc, enabled, extra)
+    pred = [(h.start, h.end) for h in out if h.rule == _predicates.RULE]
+    if pred:
+        # one finding per problem: where unverifiable-predicate (SPEC216) reports the predicate ("work", "be aware",
+        # "limited", "handle … appropriately"), vague-term does not report the same words again
+        out = [h for h in out if h.rule != "vague-term" or not any(a < h.end and h.start < z for a, z in pred)]
     if _DECIDER_NAMED.search(text):
         out = [h for h in out if h.rule != "vague-timing"]  # "… the specific duration is left to individual implementations"
     if not any(h.rule in DISCRETION_RULES for h in out):
@@ -333,6 +328,8 @@ def _predicate_hit(doc, h: Hit) -> bool:
 
 def _parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping[str, tuple[str, ...]]) -> list[Hit]:
     out: list[Hit] = []
+    if _predicates.RULE in enabled:
+        out += _predicates.unverifiable(doc, text)  # SPEC216, spec_lsp/language/predicates.py
     lower = text.lower()
     toks = list(doc)
     loophole_spans = [(m.start(), m.end()) for m in _LOOPHOLE_RE.finditer(text)]
@@ -925,6 +922,12 @@ def _ambiguous_pronouns(doc, context_doc) -> list[Hit]:
 # ---------------------------------------------------------------------------------------------
 # Prefilter: can a parsed rule fire on this sentence at all?  (Cheap; decides whether spaCy runs.)
 
+def _keywords_trigger() -> str:
+    from .keywords import TRIGGER
+
+    return TRIGGER
+
+
 def _words_re(words: Iterable[str]) -> str:
     return r"\b(?:" + "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True)) + r")\b"
 
@@ -943,6 +946,8 @@ _TRIGGERS = {
     "ambiguous-pronoun": r"\b(?:it|its|itself|they|them|their|themselves)\b",
     "number-without-unit": r"\d",
     "weak-modal": _words_re(WEAK | set(WEAK_PHRASES) | {"best effort", "best-effort"}),
+    "keyword-misuse": _keywords_trigger(),  # the engine asks only for RFC 2119 documents
+    "unverifiable-predicate": _predicates.trigger(VAGUE | SUBJECTIVE | HEDGES),
 }
 _TRIGGER_CACHE: dict = {}
 

@@ -34,7 +34,7 @@ def explain_scope(files: list[str], open_workspace) -> int:
             out.write(f"# BCP 14 declared in {where}; lower-case keywords: {note}\n")
         else:
             out.write("# BCP 14 is not declared in this workspace (a mere mention of RFC 2119 is not a declaration)\n")
-        lines = prose.explain(doc, commentary=ws.config.language.commentary)
+        lines = prose.explain(doc, commentary=ws.config.language.commentary, bcp14=bool(declared) and (uses or rel in declared))
         n = sum(1 for x in lines if ": READ " in x)
         out.write("\n".join(lines) + ("\n" if lines else ""))
         out.write(f"# {n} of {len(lines)} sentences are read by the language rules\n")

@@ -16,7 +16,8 @@ The key words "MUST" and "SHOULD" in this document are to be interpreted as desc
 ## Specification
 
 The server MUST reject a request without a token.
-Clients should retry once.
+Clients must retry once.
+Clients should log the retry.
 
 - [ ] T001 The client must log every call.
 
@@ -39,8 +40,10 @@ def test_explain_scope_lists_read_and_skipped_sentences(tmp_path):
     assert out[0].startswith("# BCP 14 declared in spec.md")
     line = {x.split("]  ", 1)[-1]: x for x in out if not x.startswith("#")}
     assert ": READ " in line["The server MUST reject a request without a token."]
-    assert ":8: READ " in line["Clients should retry once."]
+    assert ":8: READ " in line["Clients must retry once."]
+    # RFC 8174: in a document that declares BCP 14, a lower-case "should" is advice, not a requirement
+    assert ":9: skip " in line["Clients should log the retry."] and "RFC 8174" in line["Clients should log the retry."]
     assert ": skip " in line["[ ] T001 The client must log every call."] and "task" in line["[ ] T001 The client must log every call."]
     assert "Rationale" in line["The server MUST be fast, because users wait."]
     assert "declaration" in [x for k, x in line.items() if k.startswith("The key words")][0]
-    assert out[-1] == "# 2 of 8 sentences are read by the language rules"
+    assert out[-1] == "# 2 of 9 sentences are read by the language rules"
