@@ -17,14 +17,22 @@ Conflict kinds:
 * ``parameter`` — the same parameter stated with two values ("the idle timeout MUST be 30 seconds" / "90 seconds").
 
 Candidates for a statement come from an inverted index over its keys (actor+action, subject key, quantity,
-content lemmas of bounded statements), so the work grows with the number of candidates, not with the square of
-the statements; very common keys (more than ``MAX_POSTING`` statements) are not used for candidates.
+content lemmas of bounded statements, actor+object of a frequency), so the work grows with the number of
+candidates, not with the square of the statements; very common keys (more than ``MAX_POSTING`` statements) are
+not used for candidates.
+
+What keeps it quiet on real specs (round 3): a subject that stands for what its section is about (a bare
+"the array", a one-word attribute reused in two sections of one document) is compared only within its section;
+a description ("the address of the token contract") is not a named value; two things of one kind ("small
+lockers" / "large lockers") are not one actor; two versions of one document (``1.2.md`` / ``3.0.0.md``) and
+unrelated folders are not compared; statements under different conditions are not compared, except that an
+allowed-value set, an upper bound or a bound on a period holds under every condition.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Hashable, Iterable
 
 # antonym actions: (canonical action, polarity flip)
@@ -53,8 +61,16 @@ STRENGTH = {"must": 3, "shall": 3, "will": 3, "always": 3, "never": 3, "should":
 RANK = {"root": 5, "system": 4, "developer": 3, "user": 2, "guideline": 1}
 UPPER = {"most", "max", "maximum", "under", "below", "within", "up", "fewer", "less", "exceed", "exceeds", "beyond"}
 LOWER = {"least", "min", "minimum", "over", "above", "more", "exceeds"}
-CAPACITY = {"support", "accept", "handle", "hold", "store", "allow", "serve", "process", "make", "take"}
+CAPACITY = {"support", "accept", "handle", "hold", "store", "allow", "let", "serve", "process", "make", "take"}
 MAX_POSTING = 400
+_ONLY = {"only", "solely", "exclusively"}  # the restrictive focus particles
+PROPS_VERSION = "r3"  # part of the cache key of extracted propositions: bump when extraction changes
+_WORD_NUMBERS = {w: float(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+_WORD_NUMBERS.update({"thirty": 30.0, "forty": 40.0, "fifty": 50.0, "sixty": 60.0, "ninety": 90.0, "hundred": 100.0})
+# verbs that assign a value to a named thing: "record the category as trailer", "set the timeout to 5 s"
+_ASSIGN = {"set": "to", "record": "as", "treat": "as", "mark": "as", "classify": "as", "label": "as"}
 
 # units: lemma -> (dimension, factor to the base unit)
 UNITS = {
@@ -69,8 +85,8 @@ _PERIODS = {"hourly": ("time", 3600), "daily": ("time", 86400), "nightly": ("tim
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 _COND_MARKS = {"if", "when", "whenever", "while", "unless", "during", "before", "after", "until", "once", "upon", "where"}
 _EXCEPTION = re.compile(r"\b(?:by default|unless|otherwise|except)\b", re.IGNORECASE)
-_EARS_COND = re.compile(r"^\W*(?:WHEN|IF|WHILE|WHERE|AFTER|BEFORE|DURING|ONCE|UPON)\b([^,]*),|^\W*(?:GIVEN|WHEN|IF)\b(.*?)\bTHEN\b", re.IGNORECASE)
-_LABEL = re.compile(r"^\s*([^:]{1,40}):\s")
+_EARS_COND = re.compile(r"^\W*(?:WHEN|IF|WHILE|WHERE|AFTER|BEFORE|DURING|ONCE|UPON)\b(.*?)(?:,|\bTHEN\b)|^\W*GIVEN\b(.*?)\bTHEN\b", re.IGNORECASE)
+_LABEL = re.compile(r"^\s*([^:]{1,40}?)(?::|\s[-–—])\s")  # "Offline mode: …", "items - Value MUST …"
 _ID_LABEL = re.compile(r"^\s*[A-Z][A-Z0-9]*-\d+[a-z]?(?:\.\d+)*\s*$|^\s*\d+(?:\.\d+)*\s*$")
 _GENERIC = {"must", "shall", "should", "may", "be", "system", "implementation", "the", "a", "an", "it", "that", "this",
             "not", "only", "also", "at", "least", "most", "of", "to", "in", "per", "each", "every"}
@@ -105,6 +121,9 @@ class Proposition:
     content: tuple[str, ...] = ()  # content lemmas (for candidates of bounds)
     roles: tuple[tuple[str, str], ...] = ()  # (role, target): ("dobj", "signing key"), ("via", "mutual tls")
     only_role: str = ""  # the role "only" restricts ("via" in "only via mutual TLS")
+    actor_mods: tuple[str, ...] = ()  # the actor's modifiers ("small" in "small compartments")
+    local: bool = False  # the subject is a bare definite noun ("the array", "the value"): it means the thing its section is about
+    freq_op: str = ""  # "" exact period | ">=" not more often than | "<=" at least once every
 
     @property
     def prohibits(self) -> bool:
@@ -164,7 +183,7 @@ def _lem(t) -> str:
 
 def _phrase(t) -> str:
     """'unknown extension frame', 'port 443', 'peer-reviewed source': modifiers + head lemma."""
-    mods = [c for c in t.subtree if c.i < t.i and c.dep_ in ("compound", "amod", "nmod", "npadvmod", "punct") and c.lower_ != "only"]
+    mods = [c for c in t.subtree if c.i < t.i and c.dep_ in ("compound", "amod", "nmod", "npadvmod", "punct") and c.lower_ not in _ONLY]
     mods = [c for c in mods if c.dep_ != "punct" or c.text == "-"]
     words = [c.lower_ if c.text == "-" else _lem(c) for c in sorted(mods, key=lambda c: c.i)]
     words.append(_lem(t))
@@ -216,10 +235,14 @@ def _conditions(doc, v, head) -> tuple[tuple[str, ...], bool]:
         for c in x.children:
             sub = None
             if c.dep_ == "advcl" and any(mk.dep_ in ("mark", "advmod") and mk.lower_ in _COND_MARKS for mk in c.children):
+                if any(mk.lower_ == "even" for mk in c.children):
+                    continue  # "even when the student asks": concessive, the statement holds in every case
                 sub = c.subtree
             elif c.dep_ == "prep" and c.lower_ in ("during", "before", "after", "until", "upon", "while", "for") and not m:
                 if c.lower_ == "for" and not any(p.dep_ == "pobj" and p.pos_ in ("NOUN", "PROPN") for p in c.children):
                     continue
+                if c.lower_ in ("before", "after", "until") and _offset(c):
+                    continue  # "close 30 minutes before departure": the time is the value, not a condition
                 sub = c.subtree
             elif c.dep_ == "advmod" and c.lower_ in ("when", "while") :
                 sub = c.subtree
@@ -228,14 +251,32 @@ def _conditions(doc, v, head) -> tuple[tuple[str, ...], bool]:
                     if t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV", "SYM", "X") and t.lower_ not in _COND_MARKS \
                             or t.text in ("<", ">", "<=", ">=", "=", "==", "!=", "≤", "≥", "not", "no"):
                         lem.add(t.lemma_.lower())
-    return tuple(sorted(lem)), bool(_EXCEPTION.search(doc.text))
+    return tuple(sorted(lem - _COND_SKIP)), bool(_EXCEPTION.search(doc.text))
+
+
+_COND_SKIP = {"be", "have", "do", "then", "even", "-"}
+
+
+def _offset(prep) -> bool:
+    """A measure phrase ("30 minutes", "12 hours") that places the time relative to the preposition's object."""
+    if any(x.dep_ == "npadvmod" for x in prep.children):
+        return True
+    return any(x.dep_ == "npadvmod" and x.i < prep.i and any(_num_value(n) is not None for n in x.subtree) for x in prep.head.children)
+
+
+def _num_value(t) -> float | None:
+    if not (t.like_num or t.lower_ in _WORD_NUMBERS):
+        return None
+    try:
+        return float(t.text.replace(",", ""))
+    except ValueError:
+        return _WORD_NUMBERS.get(t.lower_)
 
 
 def _number(t):
     """(dimension, value in base unit, text) for a number token, or None."""
-    try:
-        value = float(t.text.replace(",", ""))
-    except ValueError:
+    value = _num_value(t)
+    if value is None:
         return None
     nxt = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else None
     unit = None
@@ -250,34 +291,61 @@ def _number(t):
         j += 1
     if j < len(doc) and doc[j].pos_ in ("NOUN", "PROPN"):
         noun = doc[j]
+    elif t.dep_ == "nummod" and t.head.pos_ in ("NOUN", "PROPN") and t.head.i > t.i:
+        noun = t.head  # "five open swap requests": the counted noun past its modifiers
     if noun is not None:
         return _lem(noun), value, f"{t.text} {doc[t.i + 1 : noun.i + 1].text}"
     return "", value, t.text
 
 
+_NUM_RX = r"\d+(?:\.\d+)?|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
+_FREQ_RX = re.compile(rf"\b(?:(once|twice|(?:{_NUM_RX})\s+times?)\s+(?:a|an|per|every|each)|per|every|each)\s+(?:({_NUM_RX})\s+)?([a-z]+)")
+_COUNT_PER = re.compile(rf"\b(?:no more than|not more than|at most|up to)\s+({_NUM_RX})\s+(?:[a-z-]+\s+){{0,3}}?per\s+(?:[a-z]+\s+)*?({'|'.join(sorted(set(UNITS) | {'day', 'week', 'month', 'year', 'hour', 'minute'}, key=len, reverse=True))})s?\b")
+
+
+def _nv(w: str | None, default: float = 1.0) -> float:
+    if not w:
+        return default
+    try:
+        return float(w)
+    except ValueError:
+        return _WORD_NUMBERS.get(w, default)
+
+
 def _frequency(doc, span_tokens) -> tuple:
+    """((unit, period), op) of the statement's frequency: op "" for an exact period, ">=" for "no more often
+    than once every X" / "at most N per X" (the period is at least X/N), "<=" for "at least once every X"."""
     low = doc.text.lower()
-    for w, per in _PERIODS.items():
-        if re.search(rf"\b{w}\b", low):
-            return per
-    m = re.search(r"\b(?:once|twice|\d+ times)\s+(?:a|per|every)\s+(\w+)", low)
+    m = _COUNT_PER.search(low)
     if m:
-        n = 2 if "twice" in m.group(0) else (int(m.group(0).split()[0]) if m.group(0)[0].isdigit() else 1)
-        u = m.group(1).rstrip("s")
-        if u in UNITS:
-            return UNITS[u][0], UNITS[u][1] / n
-        return u, 1.0 / n
-    m = re.search(r"\bevery\s+(?:(\d+(?:\.\d+)?)\s+)?(\w+)", low)
-    if m:
-        n = float(m.group(1)) if m.group(1) else 1.0
         u = m.group(2)
-        u1 = u[:-1] if u.endswith("s") and u[:-1] in UNITS or u.endswith("s") and not u.endswith("ss") else u
-        if u in _WEEKDAYS or u1 in _WEEKDAYS:
-            return "time", 604800.0
+        return (UNITS[u][0], UNITS[u][1] / max(_nv(m.group(1)), 1e-9)), ">="
+    for w, per in _PERIODS.items():
+        mm = re.search(rf"\b{w}\b", low)
+        if mm:
+            return per, _freq_op(low[:mm.start()])
+    mm = re.search(r"\b(?:every|on)\s+(" + "|".join(_WEEKDAYS) + r")s?\b", low)
+    if mm:
+        return ("time", 604800.0), _freq_op(low[:mm.start()])
+    for mm in _FREQ_RX.finditer(low):
+        times, n, u = mm.group(1), mm.group(2), mm.group(3)
+        u1 = u[:-1] if u.endswith("s") and not u.endswith("ss") else u
+        count = 2.0 if times == "twice" else _nv(times.split()[0]) if times and times != "once" else 1.0
         if u1 in UNITS:
-            return UNITS[u1][0], UNITS[u1][1] * n
-        return u1, n
-    return ()
+            return (UNITS[u1][0], UNITS[u1][1] * _nv(n) / count), _freq_op(low[:mm.start()])
+        if times or any(t.lower_ == u and (t.dep_ == "npadvmod" or t.dep_ == "pobj" and t.head.lower_ == "per") for t in doc):
+            # "once per conversation", "every turn" (an adverbial, not "every irrigation valve", an object)
+            return (u1, _nv(n) / count), _freq_op(low[:mm.start()])
+    return (), ""
+
+
+def _freq_op(before: str) -> str:
+    tail = before[-40:]
+    if re.search(r"\b(?:more (?:often|frequently) than|at most)\s*$", tail):
+        return ">="
+    if re.search(r"\bat least\s*$", tail):
+        return "<="
+    return ""
 
 
 def _freq_tokens(v):
@@ -303,13 +371,21 @@ def normalize(text: str) -> str:
 def extract(doc) -> tuple[Proposition, ...]:
     """Propositions of a parsed normative statement (spaCy Doc)."""
     props: list[Proposition] = []
-    content = tuple(sorted({t.lemma_.lower() for t in doc if t.pos_ in ("NOUN", "PROPN") and t.lemma_.lower() not in _GENERIC}))
+    content = tuple(sorted({t.lemma_.lower() for t in doc if t.pos_ in ("NOUN", "PROPN") and t.lemma_.lower() not in _GENERIC
+                            and t.lemma_.lower() not in UNITS and t.lower_ not in UNITS}))
     for v in doc:
-        if v.pos_ not in ("VERB", "AUX") or v.dep_ in ("amod", "acl", "relcl", "advcl", "pcomp", "csubj", "aux", "auxpass"):
+        # a third-person verb the tagger read as a plural noun ("check-in closes 45 minutes before …"): it has a subject
+        misread = v.tag_ == "NNS" and v.dep_ in ("ROOT", "ccomp") and any(c.dep_ == "nsubj" for c in v.children)
+        if v.pos_ not in ("VERB", "AUX") and not misread or v.dep_ in ("amod", "acl", "relcl", "advcl", "pcomp", "csubj", "aux", "auxpass"):
             continue
         subj = next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         head = v
-        if subj is None and v.dep_ in ("xcomp", "conj"):
+        able = v.dep_ == "xcomp" and v.head.lemma_ in ("able", "unable") and v.head.dep_ == "acomp"
+        if able:
+            g = v.head.head
+            subj = next((c for c in g.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            head = g
+        elif subj is None and v.dep_ in ("xcomp", "conj"):
             g = v.head
             subj = next((c for c in g.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             head = g
@@ -317,9 +393,16 @@ def extract(doc) -> tuple[Proposition, ...]:
             continue
         if any(c.dep_ == "det" and c.lower_ in ("this", "that", "these", "those", "such") for c in subj.children):
             continue  # "This map MUST …": refers to something named elsewhere (a table row), not comparable
-        actor = subj.lemma_.lower() if subj.pos_ != "PRON" else "it"
+        actor = (_value_text(subj) if "-" in _value_text(subj) else subj.lemma_.lower()) if subj.pos_ != "PRON" else "it"
+        actor_mods = tuple(sorted(_lem(c) for c in subj.children if c.dep_ in ("amod", "compound") and c.lower_ not in ("-",)))
+        # a bare definite noun ("the array", "the value"): it stands for the thing its section is about
+        local = (any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children)
+                 and not any(c.dep_ in ("compound", "amod", "nmod", "poss", "prep", "nummod", "acl", "relcl", "appos") for c in subj.children)
+                 and "-" not in _value_text(subj))
         mods = [c for c in list(v.children) + (list(head.children) if head.i != v.i else []) if c.dep_ in ("aux", "auxpass", "advmod", "neg")]
         modality, negated = _modality(mods)
+        if able and v.head.lemma_ == "unable":
+            negated = not negated
         if head.i != v.i and head.lemma_ in ("need", "have", "require") and modality == "is":
             modality = "must"
         if negated and head.i != v.i and head.lemma_ in ("need", "have", "require"):
@@ -327,15 +410,15 @@ def extract(doc) -> tuple[Proposition, ...]:
         if modality == "is" and not any(t.lower_ in ("must", "shall", "should", "may", "required") for t in doc):
             continue  # a description, not a prescription
         conditions, exception = _conditions(doc, v, head)
-        only = any(c.lower_ == "only" and (c.head.i == v.i or c.head.dep_ in ("dobj", "pobj", "prep", "attr", "acomp")) for c in v.subtree)
+        only = any(c.lower_ in _ONLY and (c.head.i == v.i or c.head.dep_ in ("dobj", "pobj", "prep", "attr", "acomp")) for c in v.subtree)
         m_word = {"must": "must", "should": "should", "may": "may", "is": ""}[modality]
         # copular: "X MUST be Y"
         passive_adj = (v.tag_ == "VBN" and any(c.dep_ == "auxpass" and c.lemma_ == "be" for c in v.children)
                        and not any(c.dep_ in ("dobj", "prep", "agent", "xcomp", "ccomp", "advcl") for c in v.children))
         if v.lemma_ == "be" or passive_adj:
             comp = v if passive_adj else next((c for c in v.children if c.dep_ in ("attr", "acomp", "oprd")), None)
-            if comp is None or subj.pos_ == "PRON":
-                continue
+            if comp is None or subj.pos_ == "PRON" or comp.lemma_ in ("able", "unable"):
+                continue  # "MUST be able to keep …" is read at its verb
             skey = " ".join(t.lemma_.lower() for t in subj.subtree if t.pos_ in ("NOUN", "PROPN", "ADJ", "VERB", "NUM") and t.dep_ not in ("det", "poss", "case"))
             skey = " ".join(_lem(t) for t in subj.subtree if t.dep_ not in ("det", "case", "punct") and t.pos_ not in ("DET", "ADP", "PART", "SPACE") and not t.is_space) or skey
             values: list[str] = []
@@ -360,13 +443,15 @@ def extract(doc) -> tuple[Proposition, ...]:
                 values = [_value_text(comp)] + [_value_text(x) for x in comp.conjuncts]
                 if len(values) > 1:
                     kind = "adj"  # "courteous, comprehensible, and not casual": properties that all hold
-            if any(c.lower_ == "only" for c in comp.subtree):
+                elif comp.pos_ in ("NOUN", "PROPN") and any(c.dep_ in ("det", "prep", "relcl", "acl", "amod", "compound", "poss") for c in comp.children):
+                    kind = "desc"  # "the checksummed address of the token", "a string": a description, not one named value
+            if any(c.lower_ in _ONLY for c in comp.subtree):
                 only = True
             said = " ".join(w for w in (skey, m_word, "not" if negated else "", "be", " or ".join(values) if values else (number[2] if number else "")) if w)
             if passive_adj:
                 kind = "adj"
             props.append(Proposition(actor, "be", (), negated, modality, only, tuple(_bounds(v)), doc.text, exception, said,
-                                     conditions, skey, tuple(values), kind, number, (), content))
+                                     conditions, skey, tuple(values), kind, number, (), content, actor_mods=actor_mods, local=local))
             continue
         action = v.lemma_.lower()
         prt = next((c.lower_ for c in v.children if c.dep_ == "prt"), None)
@@ -412,7 +497,7 @@ def extract(doc) -> tuple[Proposition, ...]:
                     roles += [(c.lower_, _phrase(p)) for p in c.children if p.dep_ == "pobj" for p in (p, *p.conjuncts)]
         only_role = ""
         for t in v.subtree:
-            if t.lower_ == "only" and t.i + 1 < len(doc) and (t.head.i == v.i or t.head.head.i == v.i):
+            if t.lower_ in _ONLY and t.i + 1 < len(doc) and (t.head.i == v.i or t.head.head.i == v.i):
                 nx = doc[t.i + 1]
                 if nx.dep_ == "prep" and any(r == nx.lower_ for r, _ in roles):
                     only_role = nx.lower_
@@ -421,14 +506,15 @@ def extract(doc) -> tuple[Proposition, ...]:
                 elif nx.i <= max((c.i for c in v.subtree if c.dep_ == "dobj"), default=-1) and nx.pos_ in ("NOUN", "PROPN", "ADJ", "NUM", "DET"):
                     only_role = "dobj"
                 break
-        bounds = tuple(_bounds(v))
+        cap = able or v.lemma_ in CAPACITY
+        bounds = tuple(_bounds(v, cap))
         number = ()
         if not bounds:
             for t in v.subtree:
-                if t.like_num and t.pos_ == "NUM" and t.i not in freq_ids and not any(t.idx >= a for a in ()):
+                if t.pos_ == "NUM" and _num_value(t) is not None and t.i not in freq_ids:
                     n = _number(t)
                     if n is not None and n[0]:
-                        if v.lemma_ in CAPACITY and n[0] not in ("time",):
+                        if cap and n[0] not in ("time",):
                             bounds = (Bound(n[0], ">=", n[1], n[2]),)
                         else:
                             number = n
@@ -436,19 +522,53 @@ def extract(doc) -> tuple[Proposition, ...]:
         # the quantity noun is not a target: "256 pixels" is the value, "thumbnail" the target
         qn = {b.quantity for b in bounds} | ({number[0]} if number else set())
         objs = [o for o in objs if o.split()[-1] not in qn]
-        freq = _frequency(doc, freq_toks)
+        freq, freq_op = _frequency(doc, freq_toks)
         if freq and number and number[0] == freq[0]:
             number = ()  # "every 6 hours" is the frequency, not a value
+        if freq_op == ">=" and negated and re.search(r"\bmore (?:often|frequently) than\b", doc.text.lower()):
+            negated = False  # "MUST NOT send more often than once every 5 minutes": a bound on the period
+        if action.split()[0] in _ASSIGN:
+            props.extend(_assignment(v, action.split()[0], negated, modality, doc.text, exception, conditions, content))
         said = " ".join(w for w in (actor, m_word, "not" if written_neg else "", written_verb, " ".join(objs[0].split()[:3]) if objs else "") if w)
         props.append(Proposition(actor, action, tuple(dict.fromkeys(objs)), negated, modality, bool(only_role), bounds, doc.text,
-                                 exception, said, conditions, "", (), "", number, freq, content, tuple(dict.fromkeys(roles)), only_role))
+                                 exception, said, conditions, "", (), "", number, freq, content, tuple(dict.fromkeys(roles)), only_role,
+                                 actor_mods=actor_mods, freq_op=freq_op if freq else ""))
     return tuple(props)
 
 
-def _bounds(v) -> list[Bound]:
+def _assignment(v, verb, negated, modality, text, exception, conditions, content) -> list[Proposition]:
+    """"record the vehicle category as trailer", "set the timeout to 5 seconds": the value of a named thing,
+    as a copular statement ("the vehicle category is trailer") so that it meets the thing's allowed values."""
+    prep = _ASSIGN[verb]
+    obj = next((c for c in v.children if c.dep_ == "dobj"), None)
+    if obj is None or obj.pos_ == "PRON":
+        return []
+    val = next((p for c in list(v.children) + list(obj.children) if c.dep_ == "prep" and c.lower_ == prep
+                for p in c.children if p.dep_ == "pobj"), None)
+    if val is None:
+        return []
+    skey = " ".join(_lem(t) for t in obj.subtree if t.i < obj.i and t.dep_ in ("compound", "amod", "nmod")) 
+    skey = (skey + " " + _lem(obj)).strip()
+    number = ()
+    values: tuple = ()
+    kind = "value"
+    numtok = val if _num_value(val) is not None else next((c for c in val.children if c.dep_ == "nummod" and _num_value(c) is not None), None)
+    if numtok is not None:
+        number = _number(numtok) or ()
+        kind = "number"
+    elif any(c.dep_ in ("det", "prep", "relcl", "acl", "amod", "compound", "poss") for c in val.children):
+        values, kind = (_value_text(val),), "desc"
+    else:
+        values = (_value_text(val),)
+    said = f"{verb} the {skey} {prep} {values[0] if values else number[2] if number else ''}".strip()
+    return [Proposition(_lem(obj), "be", (), negated, modality, False, (), text, exception, said, conditions, skey, values, kind,
+                        number, (), content)]
+
+
+def _bounds(v, cap: bool = False) -> list[Bound]:
     out = []
     for t in v.subtree:
-        if not (t.like_num and t.pos_ == "NUM"):
+        if not (t.pos_ == "NUM" and _num_value(t) is not None):
             continue
         n = _number(t)
         if n is None or not n[0]:
@@ -456,12 +576,17 @@ def _bounds(v) -> list[Bound]:
         window = [x.lower_ for x in t.doc[max(0, t.i - 4) : t.i]]
         neg = any(x.dep_ == "neg" or x.lower_ in ("never", "not") for x in t.doc[max(0, v.i - 3) : v.i + 2])
         op = None
-        if "least" in window or "minimum" in window or "min" in window:
+        if re.search(r"\b(?:no|not) (?:more|greater|longer|larger) than$", " ".join(window)):
+            op = "<="  # "no more than 3 requests"
+        elif "least" in window or "minimum" in window or "min" in window:
             op = ">="
         elif any(w in ("most", "max", "maximum", "under", "below", "within", "up", "fewer", "less") for w in window) or window[-2:] == ["no", "more"]:
             op = "<="
         elif any(w in ("more", "over", "above", "exceed", "exceeds", "beyond") for w in window) or v.lemma_ == "exceed":
             op = "<=" if neg or window[-2:] == ["no", "more"] else ">="
+        if op == "<=" and cap and not neg and window[-2:] == ["up", "to"]:
+            # "MUST accept parcels of up to 25 kg": 25 kg must be accepted, and it is the limit
+            out.append(Bound(n[0], ">=", n[1], t.doc[max(0, t.i - 3) : t.i + 2].text))
         if op:
             out.append(Bound(n[0], op, n[1], t.doc[max(0, t.i - 3) : t.i + 2].text))
     return out
@@ -480,6 +605,8 @@ class ContradictionIndex:
         ks = {f"a:{p.actor}|{p.action.split()[0]}"}
         if p.subject:
             ks.add(f"s:{p.subject}")
+        if p.freq and p.objects:
+            ks.add(f"f:{p.actor}|{'|'.join(sorted(_words(p)))}")  # a rate limit on a thing, whatever the verb
         for b in p.bounds:
             ks.add(f"q:{b.quantity}")
             ks |= {f"c:{c}" for c in p.content}
@@ -535,7 +662,7 @@ class ContradictionIndex:
                 if j is not None and j < i:
                     continue  # compared when b was processed
                 pb, mb = self._props[b]
-                if ma.path and mb.path and _scope(ma.path) != _scope(mb.path):
+                if ma.path and mb.path and not _related(ma.path, mb.path):
                     continue  # statements of unrelated documents (another folder) are not compared
                 self.comparisons += 1
                 cf = _compare(a, pa, ma, b, pb, mb)
@@ -545,6 +672,16 @@ class ContradictionIndex:
 
 def _scope(path: str) -> str:
     return path.rsplit("/", 1)[0] if "/" in path else ""
+
+
+def _related(a: str, b: str) -> bool:
+    """Two documents of one spec: in one folder, or the same-named document of two sibling feature folders
+    (`specs/booking/spec.md` / `specs/notifications/spec.md`: two capabilities of one system)."""
+    fa, fb = _scope(a), _scope(b)
+    if fa == fb:
+        return True
+    return a.rsplit("/", 1)[-1] == b.rsplit("/", 1)[-1] and "/" in fa and "/" in fb and _scope(fa) == _scope(fb) or \
+        a.rsplit("/", 1)[-1] == b.rsplit("/", 1)[-1] and fa and fb and "/" not in fa and "/" not in fb
 
 
 def _antonyms(a: str, b: str) -> bool:
@@ -578,8 +715,24 @@ def _targets_conflict(pos: Proposition, neg: Proposition) -> bool:
 def _kind(x: Proposition, y: Proposition) -> tuple[str, str] | None:
     if x.conditional or y.conditional:
         return None  # a default and its exception: not a contradiction
+    if x.actor == y.actor and x.actor_mods and y.actor_mods and x.actor_mods != y.actor_mods:
+        return None  # "small compartments" / "large compartments": two things of one kind
     if x.conditions != y.conditions:
-        return None  # different conditions (or one conditional, one not): both can hold
+        if x.conditions and y.conditions:
+            return None  # different conditions: both can hold
+        # one holds in every case: an allowed-value set or a bound is an invariant that a statement under a
+        # condition can break ("the category SHALL be one of …" / "WHEN …, record the category as trailer")
+        inv, cond = (x, y) if not x.conditions else (y, x)
+        got = _kind(replace(x, conditions=()), replace(y, conditions=()))
+        if got is None or got[0] not in ("enumeration", "bounds", "frequency"):
+            return None
+        if got[0] == "frequency" and not inv.freq_op:
+            return None  # only a bound on the period ("not more often than once every 5 minutes") holds in every case
+        if got[0] == "bounds" and not (any(b.op == "<=" for b in inv.bounds) and any(b.op == ">=" for b in cond.bounds)):
+            return None  # a narrower limit under a condition is an exception to a general capacity, not a conflict
+        if got[0] == "enumeration" and (inv.value_kind != "enum" or cond.value_kind != "value"):
+            return None  # under a condition only a named value breaks the set ("MUST be present if …" is about existence)
+        return got
     strong = ("must", "should", "is")
     if x.action == "be" or y.action == "be":
         if not (x.subject and x.subject == y.subject and x.action == y.action):
@@ -598,6 +751,8 @@ def _kind(x: Proposition, y: Proposition) -> tuple[str, str] | None:
             if (x.value_kind == "adj" or y.value_kind == "adj" or _adjectival(x.values[0]) or _adjectival(y.values[0])) \
                     and len(x.values) == 1 and len(y.values) == 1 and not (x.only or y.only):
                 return None  # two properties can hold together ("synchronous", "idempotent")
+            if x.value_kind == "desc" or y.value_kind == "desc":
+                return None  # descriptions ("the address of the token contract") can both hold
             if x.value_kind == "enum" or y.value_kind == "enum":
                 return "enumeration", f"{' / '.join(x.values)} against {' / '.join(y.values)}"
             if len(x.values) > 1 or len(y.values) > 1:
@@ -608,6 +763,11 @@ def _kind(x: Proposition, y: Proposition) -> tuple[str, str] | None:
         got = _bounds_kind(x, y)
         if got is not None:
             return got
+    if x.actor == y.actor != "it" and x.action != y.action and x.freq and y.freq and (x.freq_op or y.freq_op) \
+            and x.objects and _words(x) == _words(y) and not x.negated and not y.negated and _freq_conflict(x, y):
+        # a bound on how often the actor may do anything with the thing ("MUST NOT send keepalives more often than
+        # once every 5 minutes") against a period for it under another verb ("MUST transmit a keepalive every 30 s")
+        return "frequency", f"{_freq_text(x.freq, x.freq_op)} against {_freq_text(y.freq, y.freq_op)}"
     if (x.actor, x.action) != (y.actor, y.action) or x.actor == "it":
         # bounds may relate statements with different actors ("a batch …" / "receivers … batches of …")
         return _bounds_kind(x, y)
@@ -626,9 +786,10 @@ def _kind(x: Proposition, y: Proposition) -> tuple[str, str] | None:
             extra = sorted(theirs - mine)
             if mine and extra and {t for r, t in o.roles if r != o.only_role} <= {t for r, t in other.roles if r != o.only_role} | set():
                 return "exclusivity", f"“only {o.only_role if o.only_role != 'dobj' else ''} {', '.join(sorted(mine))}”".replace("  ", " ") + f" against {', '.join(extra)}"
-    if x.freq and y.freq and _words(x) == _words(y) and x.freq != y.freq:
-        return "frequency", f"{_freq_text(x.freq)} against {_freq_text(y.freq)}"
-    if x.number and y.number and _words(x) == _words(y) and x.objects and x.number[0] == y.number[0] and x.number[1] != y.number[1]:
+    if x.freq and y.freq and _words(x) == _words(y) and _freq_conflict(x, y):
+        return "frequency", f"{_freq_text(x.freq, x.freq_op)} against {_freq_text(y.freq, y.freq_op)}"
+    if x.number and y.number and _words(x) == _words(y) and (x.objects or x.roles and set(x.roles) == set(y.roles)) \
+            and x.number[0] == y.number[0] and x.number[1] != y.number[1]:
         return "parameter", f"“{x.number[2]}” against “{y.number[2]}”"
     return _bounds_kind(x, y)
 
@@ -648,7 +809,26 @@ def _bounds_kind(x: Proposition, y: Proposition) -> tuple[str, str] | None:
     return None
 
 
-def _freq_text(f: tuple) -> str:
+def _freq_conflict(x: Proposition, y: Proposition) -> bool:
+    """An exact period against another, or against a bound on the period it breaks."""
+    (a, oa), (b, ob) = (x.freq[1], x.freq_op), (y.freq[1], y.freq_op)
+    if not oa and not ob:
+        return tuple(x.freq) != tuple(y.freq)
+    if x.freq[0] != y.freq[0]:
+        return False
+    if oa and ob:
+        lo, hi = (a, b) if oa == ">=" else (b, a)
+        return oa != ob and lo > hi
+    exact, (bound, op) = (a, (b, ob)) if not oa else (b, (a, oa))
+    return exact < bound if op == ">=" else exact > bound
+
+
+def _freq_text(f: tuple, op: str = "") -> str:
+    pre = {"": "", ">=": "not more often than once ", "<=": "at least once "}[op]
+    return pre + _freq_text0(f)
+
+
+def _freq_text0(f: tuple) -> str:
     unit, n = f
     if unit == "time":
         for name, sec in (("week", 604800), ("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
@@ -668,16 +848,23 @@ def _verb_phrase(p: Proposition) -> str:
     return f"{p.actor} {m}{neg} {p.action}{obj}".replace("  ", " ")
 
 
+_VERSION = re.compile(r"\d+(?:\.\d+)*")
+
+
 def _compare(ka, pa, ma: ClauseMeta, kb, pb, mb: ClauseMeta) -> Conflict | None:
     if pa and pb and pa[0].text == pb[0].text:
         return None  # the same statement written twice (a copy, an archived delta) does not contradict itself
     if ma.scope != mb.scope:
         return None  # THEN lines of two scenarios hold under different WHENs
     na, nb = ma.path.rsplit("/", 1)[-1], mb.path.rsplit("/", 1)[-1]
-    if na != nb and re.sub(r"\d", "", na) == re.sub(r"\d", "", nb):
+    if na != nb and _VERSION.sub("#", na) == _VERSION.sub("#", nb):
         return None  # two versions of one document (3.0.0.md / 3.1.0.md) are not one spec
     for x in pa:
         for y in pb:
+            if (x.local or y.local) and (ma.path, ma.section) != (mb.path, mb.section):
+                continue  # "the array" of one section is not "the array" of another (per-object fields)
+            if x.subject and " " not in x.subject and ma.path == mb.path and ma.section != mb.section:
+                continue  # a one-word attribute ("type", "format") in two sections of one document: two objects' fields
             got = _kind(x, y)
             if got is None:
                 continue
@@ -710,12 +897,13 @@ def prefilter_props(text: str) -> bool:
 def prop_to_json(p: Proposition) -> list:
     return [p.actor, p.action, list(p.objects), p.negated, p.modality, p.only, [[b.quantity, b.op, b.value, b.text] for b in p.bounds],
             p.text, p.conditional, p.said, list(p.conditions), p.subject, list(p.values), p.value_kind, list(p.number), list(p.freq), list(p.content),
-            [list(r) for r in p.roles], p.only_role]
+            [list(r) for r in p.roles], p.only_role, list(p.actor_mods), p.local, p.freq_op]
 
 
 def prop_from_json(x: list) -> Proposition:
     return Proposition(x[0], x[1], tuple(x[2]), x[3], x[4], x[5], tuple(Bound(*b) for b in x[6]), x[7], x[8], x[9],
-                       tuple(x[10]), x[11], tuple(x[12]), x[13], tuple(x[14]), tuple(x[15]), tuple(x[16]), tuple(tuple(r) for r in x[17]), x[18])
+                       tuple(x[10]), x[11], tuple(x[12]), x[13], tuple(x[14]), tuple(x[15]), tuple(x[16]), tuple(tuple(r) for r in x[17]), x[18],
+                       *((tuple(x[19]), x[20], x[21]) if len(x) > 21 else ()))
 
 
 _ = field

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from . import rules as R
-from .contradiction import Proposition, extract, normalize, prefilter_props, prop_from_json, prop_to_json
+from .contradiction import PROPS_VERSION, Proposition, extract, normalize, prefilter_props, prop_from_json, prop_to_json
 from .registry import DEFAULT_ENABLED, LANGUAGE_RULES, PARSER_FREE
 
 RULESET_VERSION = "2026.11.23-14"
@@ -349,7 +349,7 @@ class LanguageEngine:
             if not prefilter_props(t):
                 out[i] = ()
                 continue
-            k = self._key("props", t)
+            k = self._key("props" + PROPS_VERSION, t)
             got = self._mem_props.get(k)
             if got is None:
                 raw = self._db_get(k)
@@ -369,7 +369,7 @@ class LanguageEngine:
                 continue
             for i, d in zip(part, nlp.pipe([normalize(texts[i]) for i in part], batch_size=64)):
                 got = extract(d)
-                k = self._key("props", texts[i])
+                k = self._key("props" + PROPS_VERSION, texts[i])
                 self._mem_props[k] = got
                 self._db_put(k, json.dumps([_prop_to_json(p) for p in got]))
                 out[i] = got
@@ -379,7 +379,7 @@ class LanguageEngine:
     def propositions(self, text: str) -> tuple[Proposition, ...]:
         if not self.has_parser:
             return ()
-        k = self._key("props", text)
+        k = self._key("props" + PROPS_VERSION, text)
         got = self._mem_props.get(k)
         if got is not None:
             return got

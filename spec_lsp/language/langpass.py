@@ -223,10 +223,12 @@ class LanguagePass:
                 auth = sec.authority if sec else None
                 if auth is not None and fmt is not None:  # a historical name (`platform`) ranks as its current one
                     auth = attribute_aliases(fmt, ws.config, "authority").get(auth, auth)
-                job.clauses.append(ClauseUnit((p, cid or f"L{rng.start.line + 1}", rng.start.line), st.text,
+                # keyed by position too: several statements share a line or a clause ID (they must not overwrite each other)
+                job.clauses.append(ClauseUnit((p, cid or f"L{rng.start.line + 1}", rng.start.line, rng.start.character), st.text,
                                               auth, sec.anchor if sec else "", p,
                                               inside[0].range if inside else rng,
-                                              f"{sec.anchor}@{sec.line}" if sec is not None and _SCENARIO.match(sec.title) else ""))
+                                              f"{sec.anchor}@{sec.line}" if sec is not None and _SCENARIO.match(sec.title)
+                                              else _table_row(doc, st.block)))
         return job
 
     # per-document facts, cached by the document object (a keystroke recomputes one document's)
@@ -497,6 +499,18 @@ def _in_or_before_link(doc, b, a: int, z: int) -> bool:
         if 0 <= lr.start.character - r.end.character <= 3:
             return True
     return False
+
+
+def _table_row(doc, block: int) -> str:
+    """A statement in a table row is about the row's first cell (a field of the object the table describes):
+    its scope for the contradiction checker, so two rows' "Value MUST be …" are not one parameter."""
+    b = doc.blocks[block]
+    if b.kind != "table-cell":
+        return ""
+    j = block
+    while j > 0 and doc.blocks[j - 1].kind == "table-cell" and doc.blocks[j - 1].line == b.line:
+        j -= 1
+    return f"row:{doc.blocks[j].plain.strip().lower()}@{b.line}"
 
 
 def _is_whole(text: str, h) -> bool:

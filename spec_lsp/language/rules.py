@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
+from . import anaphora
 from . import predicates as _predicates
 
 # ---------------------------------------------------------------------------------------------
@@ -560,7 +561,7 @@ def _parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping
                 out.append(Hit(a, b, "passive-without-agent",
                                f"{_q(text[a:b])}: who {third_person(t.lemma_)} {_pron(subj)}? Name the actor, so the requirement has an owner."))
     if "ambiguous-pronoun" in enabled:
-        out.extend(_ambiguous_pronouns(doc, context_doc))
+        out.extend(anaphora.ambiguous_pronouns(doc, context_doc, lambda a, b, m: Hit(a, b, "ambiguous-pronoun", m), _q))
     if "number-without-unit" in enabled:
         for t in toks:
             if t.like_num and t.pos_ == "NUM" and _bounded_requirement(t) and not _number_ok(t, text):
@@ -876,47 +877,7 @@ def _number_ok(t, text: str) -> bool:
 _ACTORS = {"assistant", "model", "system", "service", "server", "client", "application", "app", "api", "tool", "agent",
            "product", "platform", "implementation", "software", "component", "module", "node"}
 
-_PRON_NUMBER = {"it": "sing", "its": "sing", "itself": "sing", "they": "plur", "them": "plur", "their": "plur", "themselves": "plur"}
 _PERSONS = {"user", "developer", "person", "people", "individual", "customer", "operator", "administrator", "author", "reader", "child", "minor"}
-
-
-def _candidates(doc, before_i: int | None, number: str) -> list:
-    out = []
-    for nc in doc.noun_chunks:
-        root = nc.root
-        if before_i is not None and root.i >= before_i:
-            continue
-        if root.pos_ not in ("NOUN", "PROPN") or root.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj"):
-            continue
-        plural = root.tag_ in ("NNS", "NNPS")
-        if number == "plur" and not plural:
-            continue
-        if number == "sing" and plural:
-            continue
-        if number == "sing" and root.lemma_.lower() in _PERSONS:
-            continue  # "it" does not refer to a person
-        out.append(root)
-    return out
-
-
-def _ambiguous_pronouns(doc, context_doc) -> list[Hit]:
-    out = []
-    for t in doc:
-        num = _PRON_NUMBER.get(t.lower_)
-        if num is None or t.pos_ != "PRON":
-            continue
-        if t.lower_ == "it" and t.dep_ in ("expl", "nsubj") and any(c.dep_ in ("ccomp", "xcomp") for c in t.head.children) and t.head.lemma_ in ("be", "seem", "appear"):
-            continue  # "it is important that …": expletive
-        cands = _candidates(doc, t.i, num)
-        if context_doc is not None:
-            cands = _candidates(context_doc, None, num) + cands
-        lemmas = {c.lemma_.lower() for c in cands}
-        if len(lemmas) >= 2:
-            names = [c.text for c in cands][-3:]
-            a, b = _tok_span(t)
-            out.append(Hit(a, b, "ambiguous-pronoun",
-                           f"{_q(t.text)} could refer to {' or '.join(_q(n) for n in names)}: which one? Repeat the noun."))
-    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -943,7 +904,7 @@ _TRIGGERS = {
     "unbounded-quantifier": _words_re(QUANTIFIERS | set(QUANTIFIER_PHRASES)),
     "coordination-ambiguity": r"\band\b.*\bor\b|\bor\b.*\band\b|\band\s*/\s*or\b",
     "passive-without-agent": r"\b(?:must|shall|should)\b(?:\s+\w+)?\s+be\b",
-    "ambiguous-pronoun": r"\b(?:it|its|itself|they|them|their|themselves)\b",
+    "ambiguous-pronoun": anaphora.TRIGGER,
     "number-without-unit": r"\d",
     "weak-modal": _words_re(WEAK | set(WEAK_PHRASES) | {"best effort", "best-effort"}),
     "keyword-misuse": _keywords_trigger(),  # the engine asks only for RFC 2119 documents
