@@ -80,6 +80,7 @@ UNITS = {
     "b": ("size", 1), "byte": ("size", 1), "kb": ("size", 1e3), "kib": ("size", 1024), "mb": ("size", 1e6),
     "mib": ("size", 1048576), "gb": ("size", 1e9), "gib": ("size", 1073741824),
 }
+_DIMENSIONS = {"time", "size"}
 _PERIODS = {"hourly": ("time", 3600), "daily": ("time", 86400), "nightly": ("time", 86400), "weekly": ("time", 604800),
             "monthly": ("time", 2592000), "yearly": ("time", 31536000), "annually": ("time", 31536000)}
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
@@ -372,7 +373,35 @@ def extract(doc, declarative: bool = False) -> tuple[Proposition, ...]:
     """Propositions of a parsed normative statement (spaCy Doc).  `declarative`: the sentence has no
     prescriptive verb and is read only for a stated parameter (see `declarative_props`)."""
     if declarative:
-        return declarative_props(doc)
+        return _declarative(doc)
+    return _extract(doc, False)
+
+
+def _declarative(doc) -> tuple[Proposition, ...]:
+    """A declarative parameter statement — a sentence with no prescriptive verb that states a value in the present
+    tense: "The booking cutoff is 48 hours", "Validation is asynchronous", "Codes expire five days after issue".
+    Only its main clause is read, and only when it states a number with a unit, a property (adjective) or a named
+    value of a named subject; anything hedged (a modal, a question, a first/second person) says nothing."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or any(c.tag_ == "MD" for c in root.children) or any(
+            t.lower_ in ("we", "you", "i", "our", "your", "?", "would", "could", "might", "if", "unless", "e.g.", "example")
+            for t in doc):
+        return ()
+    out = []
+    for p in _extract(doc, True):
+        if p.modality != "is" or p.negated or p.conditional or p.local or p.bounds or p.freq:
+            continue
+        if p.action == "be":
+            if p.value_kind in ("adj", "value") and len(p.values) == 1 or p.value_kind == "number" and p.number and p.number[0] in _DIMENSIONS:
+                out.append(p)
+        elif p.number and p.number[0] in _DIMENSIONS and p.objects == () and p.actor:
+            out.append(p)  # "codes expire five days after issue": the verb's one parameter
+        elif p.number and p.number[0] in _DIMENSIONS and p.actor and len(p.objects) == 1:
+            out.append(p)  # "senders start the retransmission timer at 500 ms"
+    return tuple(out)
+
+
+def _extract(doc, declarative: bool) -> tuple[Proposition, ...]:
     props: list[Proposition] = []
     content = tuple(sorted({t.lemma_.lower() for t in doc if t.pos_ in ("NOUN", "PROPN") and t.lemma_.lower() not in _GENERIC
                             and t.lemma_.lower() not in UNITS and t.lower_ not in UNITS}))
@@ -410,7 +439,10 @@ def extract(doc, declarative: bool = False) -> tuple[Proposition, ...]:
             modality = "must"
         if negated and head.i != v.i and head.lemma_ in ("need", "have", "require"):
             continue  # "users do not have to trust …": no obligation, which is not a prohibition
-        if modality == "is" and not any(t.lower_ in ("must", "shall", "should", "may", "required") for t in doc):
+        if declarative:
+            if v.dep_ != "ROOT" or not (v.tag_ in ("VBZ", "VBP") or misread) or head.i != v.i:
+                continue  # a declarative statement is read at its main verb, in the present tense
+        elif modality == "is" and not any(t.lower_ in ("must", "shall", "should", "may", "required") for t in doc):
             continue  # a description, not a prescription
         conditions, exception = _conditions(doc, v, head)
         only = any(c.lower_ in _ONLY and (c.head.i == v.i or c.head.dep_ in ("dobj", "pobj", "prep", "attr", "acomp")) for c in v.subtree)

@@ -339,8 +339,10 @@ class LanguageEngine:
         """The rules the workspace has on (its `[rules]` table and `--select`): default-off rules can be enabled."""
         self.enabled = set(names)
 
-    def propositions_many(self, texts: Sequence[str]) -> list[tuple[Proposition, ...]]:
-        """Propositions of many statements; the uncached ones go through `nlp.pipe` in one batch."""
+    def propositions_many(self, texts: Sequence[str], declarative: Sequence[bool] | None = None) -> list[tuple[Proposition, ...]]:
+        """Propositions of many statements; the uncached ones go through `nlp.pipe` in one batch.
+        `declarative[i]`: statement i has no prescriptive verb (read only for a stated parameter)."""
+        decl = list(declarative) if declarative is not None else [False] * len(texts)
         if not self.has_parser:
             return [() for _ in texts]
         out: list = [None] * len(texts)
@@ -349,7 +351,7 @@ class LanguageEngine:
             if not prefilter_props(t):
                 out[i] = ()
                 continue
-            k = self._key("props" + PROPS_VERSION, t)
+            k = self._key(("propsd" if decl[i] else "props") + PROPS_VERSION, t)
             got = self._mem_props.get(k)
             if got is None:
                 raw = self._db_get(k)
@@ -368,8 +370,8 @@ class LanguageEngine:
                     out[i] = ()
                 continue
             for i, d in zip(part, nlp.pipe([normalize(texts[i]) for i in part], batch_size=64)):
-                got = extract(d)
-                k = self._key("props" + PROPS_VERSION, texts[i])
+                got = extract(d, decl[i])
+                k = self._key(("propsd" if decl[i] else "props") + PROPS_VERSION, texts[i])
                 self._mem_props[k] = got
                 self._db_put(k, json.dumps([_prop_to_json(p) for p in got]))
                 out[i] = got
