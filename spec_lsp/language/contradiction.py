@@ -387,8 +387,15 @@ def _declarative(doc) -> tuple[Proposition, ...]:
             t.lower_ in ("we", "you", "i", "our", "your", "?", "would", "could", "might", "if", "unless", "e.g.", "example")
             for t in doc):
         return ()
+    # what a property or a value holds for ("valid in any execution context" / "invalid in a STATICCALL context"):
+    # a prepositional qualifier of the main clause scopes the statement like a condition
+    comp = [c for c in root.children if c.dep_ in ("acomp", "attr", "oprd")]
+    scope = {_lem(x) for c in list(root.children) + [g for k in comp for g in k.children] if c.dep_ == "prep"
+             for x in c.subtree if x.pos_ in ("NOUN", "PROPN", "ADJ", "DET") and x.lemma_.lower() not in ("the", "a", "an")}
     out = []
     for p in _extract(doc, True):
+        if scope:
+            p = replace(p, conditions=tuple(sorted(set(p.conditions) | scope)))
         if p.modality != "is" or p.negated or p.conditional or p.local or p.bounds or p.freq:
             continue
         if p.action == "be":

@@ -538,5 +538,11 @@ def _declarative_source(st) -> bool:
     ("The booking cutoff is 48 hours"): the spec's own prose, or its assumptions — never a heading, an example,
     a quotation, a table cell, a note, rationale or any other informative section (prose.py decides those);
     the parse then keeps only a present-tense value of a named subject (contradiction._declarative)."""
-    return (st.reason == "no prescriptive verb" or st.reason.endswith("(assumptions)")) and bool(_DECL_CUE.search(st.text)) \
-        and len(st.text) < 300
+    t = st.text.strip().strip("*_`")
+    if not t or t[0].islower() or _FRAGMENT_END.search(t):
+        return False  # a fragment of a list that continues a lead-in ("… is invalid if any of: - the trie is empty; or")
+    return (st.reason == "no prescriptive verb" or st.reason.endswith("(assumptions)")) and bool(_DECL_CUE.search(t)) \
+        and len(t) < 300
+
+
+_FRAGMENT_END = re.compile(r"(?:[;,:]|;\s*(?:or|and))\s*$", re.IGNORECASE)

@@ -56,8 +56,8 @@ def test_a_declared_value_meets_a_required_one(tmp_path):
     (tmp_path / "spec.md").write_text(
         "# Sessions\n\n## Requirements\n\n- FR-001: The idle timeout MUST be 30 seconds.\n"
         "- FR-002: Session transcripts MUST be private.\n\n"
-        "## Assumptions\n\n- The idle timeout is 90 seconds for every client “app” 🚀.\n\n"
-        "## Collaboration\n\nSession transcripts are public within the team workspace.\n", encoding="utf-8")
+        "## Assumptions — “défaut” 🚀\n\n- The idle timeout is 90 seconds.\n\n"
+        "## Collaboration\n\nSession transcripts are public.\n", encoding="utf-8")
     fs = _contra(_check(tmp_path))
     kinds_by_line = {_line(f): f["message"] for f in fs}
     assert set(kinds_by_line) == {4, 5, 9, 13}, fs  # both pairs, reported on both sides
@@ -72,7 +72,10 @@ def test_declarative_sentences_outside_the_specs_own_prose_are_not_read(tmp_path
         "## Examples\n\nSession transcripts are public within the team workspace.\n\n"
         "## Notes\n\nFor example, the idle timeout is 60 seconds on kiosks.\n\n"
         "## Collaboration\n\nIf a team opts in, the idle timeout is 120 seconds. The idle timeout could be 45 seconds.\n\n"
-        "| Setting | Value |\n|---|---|\n| The idle timeout is 75 seconds | yes |\n", encoding="utf-8")
+        "| Setting | Value |\n|---|---|\n| The idle timeout is 75 seconds | yes |\n\n"
+        "## Sharing\n\nSession transcripts are public within the team workspace.\n\n"  # scoped: "within …"
+        "A session is invalid if any of these holds:\n\n- the idle timeout is 10 seconds; or\n"  # a fragment of a lead-in
+        "- session transcripts are public.\n", encoding="utf-8")
     assert _contra(_check(tmp_path)) == []
 
 
