@@ -88,7 +88,7 @@ def test_parse_unified_zero():
 
 
 def test_language_findings_survive_a_renamed_section_anchor(tmp_path):
-    spec = "# Spec {#top}\n\n## Bookings {#bookings}\n\nThe assistant should refund the fare when possible[^bk01].\n"
+    spec = "# Spec {#top}\n\n## Bookings {#bookings}\n\nThe booking service must refund the fare when possible[^bk01].\n"
     write(tmp_path, {"spec.md": spec, "examples/bk01.md": "Examples for [^bk01] in Bookings:\n\n**Example**: refund\n\n~~~xml\n<user>\nRefund me 🙂\n</user>\n~~~\n"})
     r = cli(tmp_path, "check", "--format", "json", "--select", "loophole", "--fail-on", "never")
     assert [f["code"] for f in json.loads(r.stdout)] == ["SPEC203"]

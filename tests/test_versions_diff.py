@@ -77,7 +77,7 @@ def test_retired_id_reused_on_different_text(repo, tmp_path):
         write(work, {"spec.md": text})
         res = json.loads(cli(work, "diff", "v2", "--format", "json", check=0).stdout)  # v2 vs the working tree
         (ru,) = res["reused"]
-        assert ru["id"] == "ta03" and ru["retired_text"] == "The assistant should offer the cheapest fare first."
+        assert ru["id"] == "ta03" and ru["retired_text"] == "The booking service should offer the cheapest fare first."
         assert "ta03" not in by_id(res["added"])
         # v1 → working tree: ta03 exists on both sides, but the new side's lock says it was retired
         res = json.loads(cli(work, "diff", "v1", "--format", "json", check=0).stdout)
@@ -129,5 +129,5 @@ def test_unknown_revision_is_a_usage_error(repo):
 def test_language_findings_only_with_the_flag(repo, v1v2):
     assert not [r for r in v1v2["findings_resolved"] if r["code"].startswith("SPEC2")]
     res = json.loads(cli(repo, "diff", "v1", "v2", "--format", "json", "--language", check=0).stdout)
-    # v2 dropped “the cheapest fare” (ta03): its superlative finding is resolved
+    # v2 dropped “the cheapest fare” (ta03, a requirement on the booking service): its superlative finding is resolved
     assert ("superlative", "SPEC205") in {(r["rule"], r["code"]) for r in res["findings_resolved"]}

@@ -8,7 +8,7 @@ import json
 from speckit_versions_fixture import ALBUMS, ALBUMS_SPEC, files
 from versions_fixture import V1, cli, git, write, write_v1
 
-V3_LINE = "The assistant should offer the cheapest fare first[^ta03].\n"
+V3_LINE = "The booking service should offer the cheapest fare first[^ta03].\n"
 REUSED = "The assistant may store loyalty numbers “for later” 🎫[^ta03].\n"
 
 
@@ -30,7 +30,7 @@ def test_removed_then_reused_in_history_is_a_reuse(tmp_path):
     commit(root, "loyalty numbers")
     res = json.loads(cli(root, "diff", "v1", "HEAD", "--format", "json", check=0).stdout)
     (r,) = res["reused"]
-    assert r["id"] == "ta03" and r["retired_text"] == "The assistant should offer the cheapest fare first."
+    assert r["id"] == "ta03" and r["retired_text"] == "The booking service should offer the cheapest fare first."
     assert "history: removed in" in r["retired_in"] and "“drop the cheapest-fare rule”" in r["retired_in"]
     assert not [x for x in res["reworded"] if x["id"] == "ta03"]
     assert res["history"] == {"commits": 1, "of": 2, "complete": True}  # stops once every candidate is decided

@@ -62,7 +62,7 @@ def test_reworded_clause_with_changed_prompts_is_not_stale(tmp_path):
 def test_reused_id_cycle(tmp_path):
     write_v1(tmp_path)
     cli(tmp_path, "lock", check=0)
-    removed = V1.replace("The assistant should offer the cheapest fare first[^ta03].\n", "")
+    removed = V1.replace("The booking service should offer the cheapest fare first[^ta03].\n", "")
     write(tmp_path, {"spec.md": removed})
     (tmp_path / "examples/ta03.md").unlink()
     cli(tmp_path, "lock", check=0)
@@ -71,7 +71,7 @@ def test_reused_id_cycle(tmp_path):
     reused = removed.replace("## Safety", "The assistant may store loyalty numbers[^ta03].\n\n## Safety")
     write(tmp_path, {"spec.md": reused})
     (f,) = findings(tmp_path, "SPEC521")
-    assert f["rule"] == "reused-id" and f["severity"] == "error" and "it said: “The assistant should offer the cheapest fare first.”" in f["message"]
+    assert f["rule"] == "reused-id" and f["severity"] == "error" and "it said: “The booking service should offer the cheapest fare first.”" in f["message"]
     assert cli(tmp_path, "check", "--no-language", "--select", "SPEC521").returncode == 1
     assert cli(tmp_path, "lock").returncode == 1
     # back on its old sentence: restored, no finding
@@ -122,7 +122,7 @@ def test_workspace_rederives_only_what_the_lock_edit_touches(tmp_path):
     changed = ws.set_document(LOCK_FILE, text)
     assert checked == ["spec.md"] and changed == {"spec.md"}
     assert not [f for f in ws.findings("spec.md") if f.code == "SPEC520"]
-    assert parse(text).clauses["ta03"].text == "The assistant should offer the cheapest fare."
+    assert parse(text).clauses["ta03"].text == "The booking service should offer the cheapest fare."
     # editing the lock entry of ot01 touches other.md only
     checked.clear()
     ws.set_document(LOCK_FILE, text.replace('ot01 = { sentence = "', 'ot01 = { sentence = "0'))

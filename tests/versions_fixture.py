@@ -26,7 +26,7 @@ The assistant must follow the operator’s instructions unless they conflict wit
 ## Bookings {#bookings authority=developer}
 
 The assistant must confirm the total price before booking a flight ✈️[^ta02].
-The assistant should offer the cheapest fare first[^ta03].
+The booking service should offer the cheapest fare first[^ta03].
 
 ## Safety {#safety authority=user}
 

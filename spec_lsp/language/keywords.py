@@ -91,9 +91,13 @@ def keyword_misuse(text: str, doc=None) -> list[Hit]:
             out.append(_hit(text, m.start(), m.end()))
         return out
     toks = list(doc)
+
+    def orig(t) -> str:  # the token as written: the parser reads a copy with the keywords lower-cased
+        return text[t.idx:t.idx + len(t.text)]
+
     for t in toks:
         low = t.lower_
-        if low == "may" and t.text == "may" and t.dep_ in ("aux", "auxpass") and _main_clause(t.head) and not _mentioned(text, t.idx):
+        if low == "may" and orig(t) == "may" and t.dep_ in ("aux", "auxpass") and _main_clause(t.head) and not _mentioned(text, t.idx):
             subj = [c for c in t.head.children if c.dep_ in ("nsubj", "nsubjpass")]
             if subj and (subj[0].lower_ in ("none", "nobody", "nothing", "neither")
                          or any(d.dep_ == "det" and d.lower_ in ("no", "neither") for d in subj[0].children)):
@@ -102,9 +106,9 @@ def keyword_misuse(text: str, doc=None) -> list[Hit]:
                                "“no … may”: a prohibition in lower case has no RFC 2119 meaning; write it as “… MUST NOT …” "
                                "(e.g. “hooks MUST NOT use …”).", None))
             continue
-        if t.text.isupper():
+        if orig(t).isupper():
             continue
-        if t.text == "Should" and t.dep_ in ("aux", "auxpass") and any(x.is_alpha for x in doc[:t.i]):
+        if orig(t) == "Should" and t.dep_ in ("aux", "auxpass") and any(x.is_alpha for x in doc[:t.i]):
             out.append(_hit(text, t.idx, t.idx + len(t.text)))  # "… and Should log": a mistyped keyword mid-sentence
             continue
         if low not in ("must", "shall"):
@@ -122,7 +126,7 @@ def keyword_misuse(text: str, doc=None) -> list[Hit]:
             continue  # "and therefore must always represent …": a consequence of a rule stated before, not a new one
         end = t.idx + len(t.text)
         nxt = t.nbor(1) if t.i + 1 < len(doc) else None
-        if nxt is not None and nxt.lower_ == "not" and not nxt.text.isupper():
+        if nxt is not None and nxt.lower_ == "not" and not orig(nxt).isupper():
             end = nxt.idx + len(nxt.text)
         out.append(_hit(text, t.idx, end))
     return out

@@ -30,7 +30,7 @@ def spans(e, text):
 @pytest.mark.parametrize("text,span", [
     ("The plugin SHALL work in all supported IDE versions.", "work"),
     ("The dialog should feel similar to the native one.", "feel similar"),
-    ("Operators SHOULD be aware that the cache is shared.", "be aware"),
+    ("The server SHOULD be aware that the cache is shared.", "be aware"),
     ("The number of retries SHALL be limited.", "limited"),
     ("The client SHOULD retry the request or handle the errors in other, appropriate ways.", "appropriate"),
 ])
@@ -89,7 +89,7 @@ def test_loophole_not_in_a_permission(tmp_path_factory):
     e = engine_for(tmp_path_factory, "loophole")
     assert spans(e, "The metadata MAY be used by tooling as required.")[0] == []
     assert spans(e, "The miner MUST pad the nonce with as many zeroes as needed.")[0] == []
-    assert "if possible" in spans(e, "Implementations SHOULD cache the result if possible.")[0]
+    assert "if possible" in spans(e, "Implementations MUST cache the result if possible.")[0]
 
 
 def test_placeholder_not_a_passive_definition(tmp_path_factory):

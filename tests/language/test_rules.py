@@ -24,14 +24,14 @@ def rules_of(engine, text, rfc=False, context=""):
 
 
 @pytest.mark.parametrize("text,rule,word", [
-    ("The assistant should give an appropriate answer.", "vague-term", "appropriate"),
-    ("The assistant should give a reasonable estimate.", "vague-term", "reasonable"),
+    ("The service should give an appropriate answer.", "vague-term", "appropriate"),
+    ("The service should give a reasonable estimate.", "vague-term", "reasonable"),
     ("The settings page must be intuitive.", "subjective-language", "intuitive"),
-    ("The assistant should cite sources if possible.", "loophole", "if possible"),
+    ("The service must cite sources if possible.", "loophole", "if possible"),
     ("Logs must be kept as needed.", "loophole", "as needed"),
     ("Supported formats include JSON, YAML, etc.", "open-ended-list", "etc."),
     ("The service must accept inputs including but not limited to CSV.", "open-ended-list", "including but not limited to"),
-    ("The assistant should present the strongest argument.", "superlative", "strongest"),
+    ("The service should present the strongest argument.", "superlative", "strongest"),
     ("Pages must load faster.", "comparative-without-reference", "faster"),
     ("The service must respond quickly.", "vague-timing", "quickly"),
     ("Reports must be sent in a timely manner.", "vague-timing", "in a timely manner"),
@@ -41,7 +41,7 @@ def rules_of(engine, text, rfc=False, context=""):
     ("Timeouts must not exceed 30.", "number-without-unit", "30"),
     ("The retention period is TBD.", "placeholder", "TBD"),
     ("Auth uses [NEEDS CLARIFICATION: auth method not specified].", "placeholder", "[NEEDS CLARIFICATION: auth method not specified]"),
-    ("The assistant should attempt to cite its sources.", "weak-modal", "attempt to"),
+    ("The service should attempt to cite its sources.", "weak-modal", "attempt to"),
     ("The service could retry failed requests.", "weak-modal", "could"),
 ])
 def test_rule_fires_on_its_words(engine, text, rule, word):
@@ -97,7 +97,7 @@ def test_ambiguous_pronoun_uses_previous_sentence(engine):
 def test_extra_words_extend_a_rule(tmp_path):
     e = LanguageEngine(LanguageSettings(extra_words={"vague-term": ("snappy",)}, cache_dir=str(tmp_path), enabled_rules=frozenset({"vague-term"})))
     e.load()
-    (hits,) = e.analyze([SentenceInput("The assistant should give a snappy reply.")])
+    (hits,) = e.analyze([SentenceInput("The service should give a snappy reply.")])
     assert [h.rule for h in hits] == ["vague-term"]
 
 

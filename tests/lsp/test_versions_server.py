@@ -76,7 +76,7 @@ async def test_reused_id_diagnostic_and_accept(tmp_path, stop_clients):
     root = tmp_path / "ws"
     write_v1(root)
     cli(root, "lock", check=0)
-    removed = V1.replace("The assistant should offer the cheapest fare first[^ta03].\n", "")
+    removed = V1.replace("The booking service should offer the cheapest fare first[^ta03].\n", "")
     write(root, {"spec.md": removed})
     (root / "examples/ta03.md").unlink()
     cli(root, "lock", check=0)  # ta03 retired
