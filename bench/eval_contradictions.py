@@ -1,6 +1,12 @@
 """Precision and recall of the contradiction checker (SPEC301) on the labelled set in fixtures/contradictions/.
 
     python bench/eval_contradictions.py [--out bench/results/contradictions.md]
+    python bench/eval_contradictions.py --fixtures fixtures/contradictions-dev --out bench/results/contradictions_dev.md
+    python bench/eval_contradictions.py --fixtures fixtures/contradictions-heldout --out bench/results/contradictions_heldout.md
+
+Three sets: `fixtures/contradictions/` (written by the checker's author: a regression figure), and two written
+blind by reviewers who never saw the checker — `contradictions-dev/` (32 pairs, 5 styles; tuned against in round 3)
+and `contradictions-heldout/` (66 pairs, 5 styles; evaluated once, never tuned on).
 
 The fixtures (written for this project) hold 64 labelled conflicting pairs of seven kinds in four documents
 styles (Model Spec, spec-kit FR lines, Kiro EARS, RFC-style with BCP 14), next to non-conflicting near

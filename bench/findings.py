@@ -69,6 +69,9 @@ def _run(corpus: str, rules, root: Path, prefix: str):
         half = split.half_of(corpus, prefix + u.path, r.start.line)
         words[half] += len(u.text.split())
         by_path[u.path].append((r, u, b, half))
+    for c in job.clauses:  # declarative parameter statements: contradiction sources, not language units
+        if getattr(c, "declarative", False) and c.path in ws.docs:
+            by_path[c.path].append((c.range, c, None, split.half_of(corpus, prefix + c.path, c.range.start.line)))
     out = []
     for f in ws.all_findings():
         if f.category not in ("language", "consistency"):
@@ -87,7 +90,7 @@ def _run(corpus: str, rules, root: Path, prefix: str):
         src = lines[ln] if ln < len(lines) else ""
         span = src[f.range.start.character:f.range.end.character] if f.range.end.line == ln else src[f.range.start.character:]
         out.append({"corpus": corpus, "path": prefix + f.path, "line": ln + 1, "half": half, "rule": f.rule, "code": f.code,
-                    "sentence": u.text, "context": b.plain + ("".join(f"\n\n[{r.message}]" for r in f.related) if f.related else ""),
+                    "sentence": u.text, "context": (b.plain if b is not None else u.text) + ("".join(f"\n\n[{r.message}]" for r in f.related) if f.related else ""),
                     "span": span, "message": f.message})
     return out, dict(words)
 

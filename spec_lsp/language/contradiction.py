@@ -64,7 +64,7 @@ LOWER = {"least", "min", "minimum", "over", "above", "more", "exceeds"}
 CAPACITY = {"support", "accept", "handle", "hold", "store", "allow", "let", "serve", "process", "make", "take"}
 MAX_POSTING = 400
 _ONLY = {"only", "solely", "exclusively"}  # the restrictive focus particles
-PROPS_VERSION = "r3"  # part of the cache key of extracted propositions: bump when extraction changes
+PROPS_VERSION = "r3b"  # part of the cache key of extracted propositions: bump when extraction changes
 _WORD_NUMBERS = {w: float(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}
@@ -80,6 +80,7 @@ UNITS = {
     "b": ("size", 1), "byte": ("size", 1), "kb": ("size", 1e3), "kib": ("size", 1024), "mb": ("size", 1e6),
     "mib": ("size", 1048576), "gb": ("size", 1e9), "gib": ("size", 1073741824),
 }
+_DIMENSIONS = {"time", "size"}
 _PERIODS = {"hourly": ("time", 3600), "daily": ("time", 86400), "nightly": ("time", 86400), "weekly": ("time", 604800),
             "monthly": ("time", 2592000), "yearly": ("time", 31536000), "annually": ("time", 31536000)}
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
@@ -368,8 +369,46 @@ def normalize(text: str) -> str:
     return t
 
 
-def extract(doc) -> tuple[Proposition, ...]:
-    """Propositions of a parsed normative statement (spaCy Doc)."""
+def extract(doc, declarative: bool = False) -> tuple[Proposition, ...]:
+    """Propositions of a parsed normative statement (spaCy Doc).  `declarative`: the sentence has no
+    prescriptive verb and is read only for a stated parameter (see `declarative_props`)."""
+    if declarative:
+        return _declarative(doc)
+    return _extract(doc, False)
+
+
+def _declarative(doc) -> tuple[Proposition, ...]:
+    """A declarative parameter statement — a sentence with no prescriptive verb that states a value in the present
+    tense: "The booking cutoff is 48 hours", "Validation is asynchronous", "Codes expire five days after issue".
+    Only its main clause is read, and only when it states a number with a unit, a property (adjective) or a named
+    value of a named subject; anything hedged (a modal, a question, a first/second person) says nothing."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or any(c.tag_ == "MD" for c in root.children) or any(
+            t.lower_ in ("we", "you", "i", "our", "your", "?", "would", "could", "might", "if", "unless", "e.g.", "example")
+            for t in doc):
+        return ()
+    # what a property or a value holds for ("valid in any execution context" / "invalid in a STATICCALL context"):
+    # a prepositional qualifier of the main clause scopes the statement like a condition
+    comp = [c for c in root.children if c.dep_ in ("acomp", "attr", "oprd")]
+    scope = {_lem(x) for c in list(root.children) + [g for k in comp for g in k.children] if c.dep_ == "prep"
+             for x in c.subtree if x.pos_ in ("NOUN", "PROPN", "ADJ", "DET") and x.lemma_.lower() not in ("the", "a", "an")}
+    out = []
+    for p in _extract(doc, True):
+        if scope:
+            p = replace(p, conditions=tuple(sorted(set(p.conditions) | scope)))
+        if p.modality != "is" or p.negated or p.conditional or p.local or p.bounds or p.freq:
+            continue
+        if p.action == "be":
+            if p.value_kind in ("adj", "value") and len(p.values) == 1 or p.value_kind == "number" and p.number and p.number[0] in _DIMENSIONS:
+                out.append(p)
+        elif p.number and p.number[0] in _DIMENSIONS and p.objects == () and p.actor:
+            out.append(p)  # "codes expire five days after issue": the verb's one parameter
+        elif p.number and p.number[0] in _DIMENSIONS and p.actor and len(p.objects) == 1:
+            out.append(p)  # "senders start the retransmission timer at 500 ms"
+    return tuple(out)
+
+
+def _extract(doc, declarative: bool) -> tuple[Proposition, ...]:
     props: list[Proposition] = []
     content = tuple(sorted({t.lemma_.lower() for t in doc if t.pos_ in ("NOUN", "PROPN") and t.lemma_.lower() not in _GENERIC
                             and t.lemma_.lower() not in UNITS and t.lower_ not in UNITS}))
@@ -407,7 +446,10 @@ def extract(doc) -> tuple[Proposition, ...]:
             modality = "must"
         if negated and head.i != v.i and head.lemma_ in ("need", "have", "require"):
             continue  # "users do not have to trust …": no obligation, which is not a prohibition
-        if modality == "is" and not any(t.lower_ in ("must", "shall", "should", "may", "required") for t in doc):
+        if declarative:
+            if v.dep_ != "ROOT" or not (v.tag_ in ("VBZ", "VBP") or misread) or head.i != v.i:
+                continue  # a declarative statement is read at its main verb, in the present tense
+        elif modality == "is" and not any(t.lower_ in ("must", "shall", "should", "may", "required") for t in doc):
             continue  # a description, not a prescription
         conditions, exception = _conditions(doc, v, head)
         only = any(c.lower_ in _ONLY and (c.head.i == v.i or c.head.dep_ in ("dobj", "pobj", "prep", "attr", "acomp")) for c in v.subtree)
@@ -454,6 +496,15 @@ def extract(doc) -> tuple[Proposition, ...]:
                                      conditions, skey, tuple(values), kind, number, (), content, actor_mods=actor_mods, local=local))
             continue
         action = v.lemma_.lower()
+        # passive voice: "X SHALL be sent by the system" is "the system SHALL send X" — the by-agent is the actor
+        # (none when the passive has no agent: any actor) and the passive subject is the object
+        passive = subj.dep_ == "nsubjpass" and head.i == v.i and any(c.dep_ == "auxpass" for c in v.children)
+        pas_obj = _phrase(subj) if passive else ""
+        if passive:
+            agent = next((p for c in v.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"), None)
+            actor = (_value_text(agent) if "-" in _value_text(agent) else _lem(agent)) if agent is not None and agent.pos_ != "PRON" else ""
+            actor_mods = tuple(sorted(_lem(c) for c in agent.children if c.dep_ in ("amod", "compound"))) if agent is not None else ()
+            local = False
         prt = next((c.lower_ for c in v.children if c.dep_ == "prt"), None)
         if prt:
             action = f"{action} {prt}"
@@ -466,7 +517,7 @@ def extract(doc) -> tuple[Proposition, ...]:
             action = f"{action} {xc.lemma_.lower()}"  # "allow users to delete" is not "allow an album to contain"
         freq_toks = _freq_tokens(v)
         freq_ids = {t.i for t in freq_toks}
-        objs: list[str] = []
+        objs: list[str] = [pas_obj] if pas_obj else []
         targets = [v] + ([xc] if xc is not None else [])
         for x in targets:
             for c in x.children:
@@ -485,7 +536,7 @@ def extract(doc) -> tuple[Proposition, ...]:
                             for p in pp.children:
                                 if p.dep_ == "pobj" and not p.like_num:
                                     objs.append(_phrase(p))
-        roles: list[tuple[str, str]] = []
+        roles: list[tuple[str, str]] = [("dobj", pas_obj)] if pas_obj else []
         for x in targets:
             for c in x.children:
                 if c.dep_ in ("dobj", "dative") and c.i not in freq_ids:
@@ -603,6 +654,8 @@ class ContradictionIndex:
     @staticmethod
     def _keys(p: Proposition) -> set[str]:
         ks = {f"a:{p.actor}|{p.action.split()[0]}"}
+        if p.action != "be":  # an agentless passive meets the active statement on (verb, object), whatever its actor
+            ks |= {f"o:{p.action.split()[0]}|{t}" for r, t in p.roles if r == "dobj"}
         if p.subject:
             ks.add(f"s:{p.subject}")
         if p.freq and p.objects:
@@ -768,6 +821,12 @@ def _kind(x: Proposition, y: Proposition) -> tuple[str, str] | None:
         # a bound on how often the actor may do anything with the thing ("MUST NOT send keepalives more often than
         # once every 5 minutes") against a period for it under another verb ("MUST transmit a keepalive every 30 s")
         return "frequency", f"{_freq_text(x.freq, x.freq_op)} against {_freq_text(y.freq, y.freq_op)}"
+    if x.action == y.action and (x.actor == "") != (y.actor == ""):
+        pas, act = (x, y) if x.actor == "" else (y, x)
+        dobj = {t for r, t in pas.roles if r == "dobj"}
+        if dobj and dobj <= {t for r, t in act.roles if r == "dobj"}:
+            # "X MUST NOT be shared with third parties" speaks of whoever shares X: the active statement's actor
+            return _kind(replace(pas, actor=act.actor, actor_mods=act.actor_mods), act)
     if (x.actor, x.action) != (y.actor, y.action) or x.actor == "it":
         # bounds may relate statements with different actors ("a batch …" / "receivers … batches of …")
         return _bounds_kind(x, y)
@@ -798,8 +857,8 @@ def _bounds_kind(x: Proposition, y: Proposition) -> tuple[str, str] | None:
     if x.conditions != y.conditions or x.negated and not x.bounds or y.negated and not y.bounds:
         return None
     shared = (set(x.content) & set(y.content)) - {b.quantity for b in x.bounds + y.bounds}
-    if not shared and x.actor != y.actor:
-        return None
+    if not shared and (x.actor != y.actor or not x.actor):
+        return None  # (two agentless passives have no actor in common)
     for bx in x.bounds:
         for by in y.bounds:
             if bx.quantity == by.quantity and bx.op != by.op:

@@ -257,7 +257,8 @@ class LanguageEngine:
     def analyze(self, sentences: Sequence[SentenceInput]) -> list[tuple[LangHit, ...]]:
         return self.analyze_with_props(sentences, ())[0]
 
-    def analyze_with_props(self, sentences: Sequence[SentenceInput], prop_texts: Sequence[str]
+    def analyze_with_props(self, sentences: Sequence[SentenceInput], prop_texts: Sequence[str],
+                           declarative: Sequence[bool] | None = None
                            ) -> tuple[list[tuple[LangHit, ...]], list[tuple[Proposition, ...]]]:
         """The rules' hits on `sentences` and the propositions of `prop_texts` (contradiction), with one spaCy
         parse per distinct text: a sentence, the context sentence ambiguous-pronoun reads and a proposition
@@ -267,6 +268,8 @@ class LanguageEngine:
         if self._model is None and self._status == "not loaded":
             self.load()
         out, misses, keys = self._lookup_hits(sentences)
+        decl = list(declarative) if declarative is not None else [False] * len(prop_texts)
+        self._decl = decl  # `declarative[i]`: statement i has no prescriptive verb (read only for a stated parameter)
         pout, pmiss, pkeys = self._lookup_props(prop_texts)
         # parse in bounded chunks: a Doc is large, and all of them at once would hold the whole corpus
         # (the two lists advance together: the pass gives them in the same order, so a chunk's texts coincide)
@@ -305,7 +308,7 @@ class LanguageEngine:
             if not self.has_parser or not prefilter_props(t):
                 out[i] = ()
                 continue
-            k = keys[i] = self._key("props" + PROPS_VERSION, t)
+            k = keys[i] = self._key(("propsd" if self._decl[i] else "props") + PROPS_VERSION, t)
             got = self._mem_props.get(k)
             if got is None:
                 raw = self._db_get(k)
@@ -369,7 +372,7 @@ class LanguageEngine:
             self._db_put(keys[i], json.dumps([[h.start, h.end, h.rule, h.message, h.replacement] for h in hits]))
         for i in pmiss:
             d = docs.get(normalize(prop_texts[i])) if self.has_parser else None
-            got = extract(d) if d is not None else ()
+            got = extract(d, self._decl[i]) if d is not None else ()
             pout[i] = got
             if d is not None:
                 self._mem_props[pkeys[i]] = got
@@ -413,11 +416,13 @@ class LanguageEngine:
         """The rules the workspace has on (its `[rules]` table and `--select`): default-off rules can be enabled."""
         self.enabled = set(names)
 
-    def propositions_many(self, texts: Sequence[str]) -> list[tuple[Proposition, ...]]:
-        """Propositions of many statements; the uncached ones go through `nlp.pipe` in one batch."""
+    def propositions_many(self, texts: Sequence[str], declarative: Sequence[bool] | None = None) -> list[tuple[Proposition, ...]]:
+        """Propositions of many statements; the uncached ones go through `nlp.pipe` in one batch.
+        `declarative[i]`: statement i has no prescriptive verb (read only for a stated parameter)."""
+        decl = list(declarative) if declarative is not None else [False] * len(texts)
         if not self.has_parser:
             return [() for _ in texts]
-        return self.analyze_with_props((), texts)[1]
+        return self.analyze_with_props((), texts, decl)[1]
 
     def propositions(self, text: str) -> tuple[Proposition, ...]:
         if not self.has_parser:

@@ -60,6 +60,7 @@ class ClauseUnit:
     path: str
     range: object  # Range of the clause ID
     scope: str = ""  # the scenario (section anchor) a THEN line belongs to
+    declarative: bool = False  # no prescriptive verb: read only for a stated parameter ("the cutoff is 48 hours")
 
 
 @dataclass
@@ -197,7 +198,8 @@ class LanguagePass:
                 b = doc.blocks[st.block]
                 prev = prev_by_block.get(st.block, "")
                 prev_by_block[st.block] = st.text
-                if not st.normative:
+                decl = not st.normative and _declarative_source(st) and lc.section_prose
+                if not st.normative and not decl:
                     continue
 
                 loc = locators.get(st.block)
@@ -215,7 +217,8 @@ class LanguagePass:
                 si = doc.section_at(b.line)
                 sec = doc.sections[si] if si is not None else None
                 subject = inside[0].id if inside else (sec.anchor if sec is not None else p)
-                job.units.append(Unit(p, st.block, st.start, st.end, st.text, prev, rfc and si in kw_sections, subject))
+                if not decl:  # the language rules read normative statements only
+                    job.units.append(Unit(p, st.block, st.start, st.end, st.text, prev, rfc and si in kw_sections, subject))
                 # every normative statement is a proposition source for the contradiction index;
                 # one with a clause ID is named by it, any other by its document and line
                 rng = b.range(st.start, st.end)
@@ -228,7 +231,7 @@ class LanguagePass:
                                               auth, sec.anchor if sec else "", p,
                                               inside[0].range if inside else rng,
                                               f"{sec.anchor}@{sec.line}" if sec is not None and _SCENARIO.match(sec.title)
-                                              else _table_row(doc, st.block)))
+                                              else _table_row(doc, st.block), decl))
         return job
 
     # per-document facts, cached by the document object (a keystroke recomputes one document's)
@@ -266,7 +269,8 @@ class LanguagePass:
         want_props = job.enabled is None or "contradiction" in job.enabled
         # one call: a statement's rules and its propositions share one parse
         res.hits, props = eng.analyze_with_props([SentenceInput(_sane(u.text), _sane(u.context), u.rfc2119) for u in job.units],
-                                                 [_sane(c.text) for c in job.clauses] if want_props else [])
+                                                 [_sane(c.text) for c in job.clauses] if want_props else [],
+                                                 [c.declarative for c in job.clauses] if want_props else [])
         res.props = props if want_props else [()] * len(job.clauses)  # (no parser: every one is ())
         return res
 
@@ -524,3 +528,23 @@ def _meta(cls, cu: ClauseUnit):
         return cls(authority=cu.authority, section=cu.section, path=cu.path, clause_id=cu.key[1], scope=cu.scope)
     except TypeError:
         return cls(authority=cu.authority)
+
+
+# a declarative parameter statement can only be one of these: a present-tense "is/are" or a number
+_DECL_CUE = re.compile(r"\b(?:is|are)\b|\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|sixty)\b",
+                       re.IGNORECASE)
+
+
+def _declarative_source(st) -> bool:
+    """A sentence without a prescriptive verb that the contradiction index reads for a stated parameter
+    ("The booking cutoff is 48 hours"): the spec's own prose, or its assumptions — never a heading, an example,
+    a quotation, a table cell, a note, rationale or any other informative section (prose.py decides those);
+    the parse then keeps only a present-tense value of a named subject (contradiction._declarative)."""
+    t = st.text.strip().strip("*_`")
+    if not t or t[0].islower() or _FRAGMENT_END.search(t):
+        return False  # a fragment of a list that continues a lead-in ("… is invalid if any of: - the trie is empty; or")
+    return (st.reason == "no prescriptive verb" or st.reason.endswith("(assumptions)")) and bool(_DECL_CUE.search(t)) \
+        and len(t) < 300
+
+
+_FRAGMENT_END = re.compile(r"(?:[;,:]|;\s*(?:or|and))\s*$", re.IGNORECASE)
