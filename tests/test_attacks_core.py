@@ -245,8 +245,9 @@ def test_challenge_template_leaving_the_workspace_is_a_config_error(tmp_path, te
 def test_repository_config_cannot_move_the_cache(tmp_path):
     evil = tmp_path / "evil-cache"
     root = tmp_path / "ws"
-    write(root, ".spec-lsp.toml", f'[language]\ncache-dir = "{evil.as_posix()}"\n')
-    write(root, "spec.md", "# T\n\nThe assistant should respond quickly.[^a1]\n")
+    # (a language rule is turned on so that the language pass runs and writes its cache)
+    write(root, ".spec-lsp.toml", f'[rules]\nsubjective-language = "information"\n[language]\ncache-dir = "{evil.as_posix()}"\n')
+    write(root, "spec.md", "# T\n\nThe assistant should respond quickly.[^a1] The interface must be intuitive.\n")
     rc, fs, err = check(root, "--fail-on", "never", cache=tmp_path / "user-cache")
     assert rc == 2
     (f,) = of(fs, "SPEC001")

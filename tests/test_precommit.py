@@ -66,9 +66,10 @@ def test_structure_hook_fails_on_a_broken_spec(tmp_path, pc_home):
 def test_language_hook_runs_the_parser_rules(tmp_path, pc_home):
     """The language hook's environment has spaCy and the model (the `nlp` extra): a parser rule
     (subjective-language needs part-of-speech tags) reports next to a structural error, which fails the hook."""
-    # (a section titled "Notes" is not normative; subjective-language is on by default and needs the parser)
+    # (a section titled "Notes" is not normative; subjective-language needs the parser and, like every language
+    # rule, is off by default: the repository's config turns it on)
     notes = "# Privacy\n\nSee [the rules](#nowhere).\n\nThe interface must be intuitive.\n"
-    repo = git_repo(tmp_path, "model-spec", {"notes.md": notes})
+    repo = git_repo(tmp_path, "model-spec", {"notes.md": notes, ".spec-lsp.toml": '[rules]\nsubjective-language = "information"\n'})
     r = try_repo(repo, "spec-lsp-check-language", pc_home)
     out = r.stdout + r.stderr
     assert r.returncode == 1, out

@@ -110,8 +110,11 @@ def test_bundled_server_runs_on_python_310(tmp_path):
 @needs_vscode
 def test_vsix_alone_squiggles_from_the_bundled_server(tmp_path):
     _venv, env = clean_python(tmp_path)
+    # a language rule that needs the parser is turned on (every language rule is off by default), so the bundled
+    # server, which has no spaCy, says so once and the extension offers to install language support
     res = drive_code_server(tmp_path, "broken", {"specLsp.diagnostics.debounceMs": 0},
-                            {"screenshot": str(ARTIFACTS / "bundled.png"), "spec": "spec.md", "mode": "bundled"}, env=env)
+                            {"screenshot": str(ARTIFACTS / "bundled.png"), "spec": "spec.md", "mode": "bundled"}, env=env,
+                            prepare=lambda ws: (ws / ".spec-lsp.toml").write_text('[rules]\nsubjective-language = "information"\n', encoding="utf-8"))
     log = extension_log(tmp_path)
     assert res["ok"], (res, log)
     assert "bundled/tool/launch.py serve (bundled)" in log, log
@@ -130,12 +133,16 @@ def test_vsix_installs_language_support_privately(tmp_path):
     `nlp` extra there (spaCy and the model, from the package index), and restarts the server with it:
     a parser-based language rule then reports.  The Python on PATH stays clean."""
     venv, env = clean_python(tmp_path)
-    # a normative section ("Notes" is not) and a parser rule that is on by default (subjective-language, information)
+    # a normative section ("Notes" is not) and a parser rule (subjective-language, information), which the
+    # workspace's config turns on (every language rule is off by default)
     notes = "# Privacy\n\nSee [the rules](#nowhere).\n\nThe interface must be intuitive.\n"
+    config = '[rules]\nsubjective-language = "information"\n'
+
     res = drive_code_server(tmp_path, "broken", {"specLsp.diagnostics.debounceMs": 0},
                             {"screenshot": str(ARTIFACTS / "bundled-install.png"), "spec": "notes.md", "mode": "bundled",
                              "install": True, "installTimeoutMs": 900_000, "infoAfterInstall": True},
-                            env=env, timeout=1200, prepare=lambda ws: (ws / "notes.md").write_text(notes, encoding="utf-8"))
+                            env=env, timeout=1200, prepare=lambda ws: ((ws / "notes.md").write_text(notes, encoding="utf-8"),
+                                                          (ws / ".spec-lsp.toml").write_text(config, encoding="utf-8")))
     assert res["ok"], res
     assert res["squiggles"]["info"] == 0 and res["squiggles"]["error"] == 1, res["squiggles"]  # no parser yet: no vague-term
     assert res["infoAfterInstall"] >= 1, res  # the restarted server has spaCy: "intuitive" (subjective-language)
