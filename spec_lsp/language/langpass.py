@@ -198,7 +198,7 @@ class LanguagePass:
                 b = doc.blocks[st.block]
                 prev = prev_by_block.get(st.block, "")
                 prev_by_block[st.block] = st.text
-                decl = not st.normative and _declarative_source(st) and lc.section_prose
+                decl = lc.declarative_statements and not st.normative and lc.section_prose and _declarative_source(st)
                 if not st.normative and not decl:
                     continue
 

@@ -52,7 +52,20 @@ def _contra(fs: list[dict]) -> list[dict]:
 
 # -- declarative parameter statements -----------------------------------------------------------------------
 
+OPT_IN = '[language]\ndeclarative-statements = true\n'
+
+
+def test_declarative_statements_are_not_read_unless_asked_for(tmp_path):
+    (tmp_path / "spec.md").write_text(
+        "# Sessions\n\n## Requirements\n\n- FR-001: The idle timeout MUST be 30 seconds.\n\n"
+        "## Assumptions\n\n- The idle timeout is 90 seconds.\n", encoding="utf-8")
+    assert _contra(_check(tmp_path)) == []
+    (tmp_path / ".spec-lsp.toml").write_text(OPT_IN, encoding="utf-8")
+    assert {_line(f) for f in _contra(_check(tmp_path))} == {4, 8}
+
+
 def test_a_declared_value_meets_a_required_one(tmp_path):
+    (tmp_path / ".spec-lsp.toml").write_text(OPT_IN, encoding="utf-8")
     (tmp_path / "spec.md").write_text(
         "# Sessions\n\n## Requirements\n\n- FR-001: The idle timeout MUST be 30 seconds.\n"
         "- FR-002: Session transcripts MUST be private.\n\n"
@@ -65,6 +78,7 @@ def test_a_declared_value_meets_a_required_one(tmp_path):
 
 
 def test_declarative_sentences_outside_the_specs_own_prose_are_not_read(tmp_path):
+    (tmp_path / ".spec-lsp.toml").write_text(OPT_IN, encoding="utf-8")
     (tmp_path / "spec.md").write_text(
         "# Sessions\n\n## Requirements\n\n- FR-001: The idle timeout MUST be 30 seconds.\n"
         "- FR-002: Session transcripts MUST be private.\n\n"
@@ -80,6 +94,7 @@ def test_declarative_sentences_outside_the_specs_own_prose_are_not_read(tmp_path
 
 
 def test_declarative_sentences_are_not_given_to_the_language_rules(tmp_path):
+    (tmp_path / ".spec-lsp.toml").write_text(OPT_IN, encoding="utf-8")
     (tmp_path / "spec.md").write_text(
         "# Sessions\n\n## Requirements\n\n- FR-001: The retry delay MUST be reasonable.\n\n"
         "## Behaviour\n\nThe idle timeout is 90 seconds, which is reasonable.\n", encoding="utf-8")
