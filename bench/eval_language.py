@@ -127,17 +127,10 @@ def eval_smells(e: LanguageEngine, path: Path, text_col: str, mapping: dict) -> 
 
 
 def eval_anaphora(path: Path) -> list[str]:
+    from eval_anaphora import load  # the one reader of the ReqEval file (bench/eval_anaphora.py)
+
     e = engine({"ambiguous-pronoun"})
-    rows = []
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines()[1:]:
-        parts = line.split("\t")
-        if len(parts) < 3:
-            continue
-        m = re.search(r"<referential>(.*?)</referential>", parts[1])
-        if not m:
-            continue
-        text = parts[1][: m.start()] + m.group(1) + parts[1][m.end():]
-        rows.append((text, m.start(), m.start() + len(m.group(1)), parts[2].strip().upper() == "NOCUOUS"))
+    rows = [(text, a, b, nocuous) for _id, text, a, b, nocuous, *_ in load(path)]
     hits = e.analyze([SentenceInput(t) for t, *_ in rows])
     tp = fp = fn = tn = 0
     for (text, a, b, nocuous), hs in zip(rows, hits):
