@@ -28,11 +28,23 @@ import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterable, Protocol, Sequence
 
-from ..core.model import Finding, Fix, Range, Rule
+from ..core.model import Finding, Fix, Range, Rule, Severity
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..core.config import Config
     from ..core.document import Clause, SpecDocument
+
+
+def format_rule(code: str, name: str, severity: Severity, summary: str) -> Rule:
+    """A format's structural rule, on by default, documented at spec_lsp/docs/rules/<name>.md."""
+    return Rule(code, name, "structure", severity, summary, True, f"spec_lsp/docs/rules/{name}.md")
+
+
+def rule_finding(rules: Sequence[Rule], code: str, path: str, rng: Range, message: str, subject: str = "",
+                 related: Iterable = (), fixes: Iterable[Fix] = (), severity: Severity | None = None) -> Finding:
+    """A finding of the rule `code` of a format's `rules` (its severity unless `severity` is given)."""
+    r = next(x for x in rules if x.code == code)
+    return Finding(path, rng, r.code, r.name, r.category, severity or r.severity, message, subject, tuple(related), tuple(fixes))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from typing import Sequence
 
 from ..core.model import Finding, Fix, Position, Range, Related, Rule, Severity
 from ..core.text import closest
-from .base import Evidence, Format, MissingEvidenceFix, Reference, cached
+from .base import Evidence, Format, format_rule, rule_finding, MissingEvidenceFix, Reference, cached
 from .kiro_parse import (EARS_SHALL, EARS_SHALL_ANY_CASE, EARS_THEN, EARS_TRIGGER, FORMAT, PATH, KiroData, KRequirement,
                          classify, expand, parse, scope_of)
 from .plugdoc import FormatDoc, block_index_at, rng, statement, strip_code_spans
@@ -27,9 +27,7 @@ from .plugdoc import FormatDoc, block_index_at, rng, statement, strip_code_spans
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFORMATION
 
 
-def _r(code: str, name: str, sev: Severity, summary: str) -> Rule:
-    return Rule(code, name, "structure", sev, summary, True, f"spec_lsp/docs/rules/{name}.md")
-
+_r = format_rule
 
 RULES: tuple[Rule, ...] = (
     _r("SPEC440", "kiro-unknown-requirement-ref", E, "A `_Requirements:_` or `Validates: Requirements` reference names no requirement or criterion of the feature."),
@@ -46,9 +44,8 @@ CRITERION_TEMPLATE = "WHEN <trigger>, THE <system> SHALL <response>"
 
 
 def _make(code: str, path: str, rng: Range, message: str, subject: str = "", related: Iterable[Related] = (),
-          fixes: Iterable[Fix] = ()) -> Finding:
-    r = next(x for x in RULES if x.code == code)
-    return Finding(path, rng, r.code, r.name, r.category, r.severity, message, subject, tuple(related), tuple(fixes))
+          fixes: Iterable[Fix] = (), severity: Severity | None = None) -> Finding:
+    return rule_finding(RULES, code, path, rng, message, subject, related, fixes, severity)
 
 
 def criterion_fix(req: KRequirement) -> Fix:

@@ -18,7 +18,7 @@ from typing import Sequence
 
 from ..core.model import Finding, Fix, Position, Range, Related, Rule, Severity
 from ..core.text import closest
-from .base import Evidence, Format, Reference, cached
+from .base import Evidence, Format, format_rule, rule_finding, Reference, cached
 from .openspec_parse import (DELTA_PATH, FORMAT, MAIN_PATH, OpenSpecData, Requirement, classify, normalize_name, parse,
                              requirement_slug, scope_of)
 from .plugdoc import FormatDoc, block_index_at, statement
@@ -26,9 +26,7 @@ from .plugdoc import FormatDoc, block_index_at, statement
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFORMATION
 
 
-def _r(code: str, name: str, sev: Severity, summary: str) -> Rule:
-    return Rule(code, name, "structure", sev, summary, True, f"spec_lsp/docs/rules/{name}.md")
-
+_r = format_rule
 
 RULES: tuple[Rule, ...] = (
     _r("SPEC420", "openspec-requirement-without-scenario", W, "An OpenSpec requirement has no `#### Scenario:` block."),
@@ -47,8 +45,7 @@ SCENARIO_TEMPLATE = "#### Scenario: <name of the situation>\n- **WHEN** <the tri
 
 def _make(code: str, path: str, rng: Range, message: str, subject: str = "", related: Iterable[Related] = (),
           fixes: Iterable[Fix] = (), severity: Severity | None = None) -> Finding:
-    r = next(x for x in RULES if x.code == code)
-    return Finding(path, rng, r.code, r.name, r.category, severity or r.severity, message, subject, tuple(related), tuple(fixes))
+    return rule_finding(RULES, code, path, rng, message, subject, related, fixes, severity)
 
 
 def scenario_fix(req: Requirement) -> Fix:

@@ -22,8 +22,8 @@ import re
 from dataclasses import replace
 from typing import Sequence
 
-from ..core.model import Range, Rule, Severity
-from .base import Evidence, Format, Reference, cached
+from ..core.model import Range, Severity
+from .base import Evidence, Format, Reference, cached, format_rule
 
 # FR-001 / SC-001 / NFR-001 (spec-kit's template; letter suffixes FR-004a), and R001 (the second,
 # off-template `# Spec:` layout some projects use: `- **R001** (MUST): …`, `- **NFR001** (MUST): …`)
@@ -53,11 +53,9 @@ def cites(cited: frozenset[str], cid: str) -> bool:
 _TASK = re.compile(r"^\[[ xX]\]\s*(?P<id>T\d{3,})\b")
 _CLARIFY = re.compile(r"\[NEEDS CLARIFICATION(?P<body>[^\]]*)\]")
 _MARKER_WORD = re.compile(r"\s*\**\s*(?:markers?|tags?|placeholders?|items?)\b", re.IGNORECASE)
-_R = "spec_lsp/docs/rules/"
 
 
-def _rule(code, name, sev, summary):
-    return Rule(code, name, "structure", sev, summary, True, f"{_R}{name}.md")
+_rule = format_rule
 
 
 RULES = (
