@@ -35,6 +35,8 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Hashable, Iterable
 
+from . import semantic as _semantic
+
 # antonym actions: (canonical action, polarity flip)
 ANTONYMS = {
     "forbid": ("allow", True), "prohibit": ("allow", True), "disallow": ("allow", True), "ban": ("allow", True),
@@ -645,11 +647,60 @@ def _bounds(v, cap: bool = False) -> list[Bound]:
 
 # -- the index ---------------------------------------------------------------------------------------
 
+_FRAME_SKIP = {"", "it", "system", "assistant", "implementation", "be"}
+SEM_TOP_K = 8  # semantic candidates per statement: its nearest neighbours in its blocks …
+SEM_MIN = 0.5  # … whose frames are at least this close (cosine)
+SEM_BLOCK = 2000  # a block (a folder, a family of same-named documents) larger than this is searched per document only
+
+
+def frame_text(props) -> str:
+    """What a statement is about, for its embedding: the actor (unless a generic one), the action, the subject and
+    the objects of its propositions ("sender set initial retransmission timeout")."""
+    words: list[str] = []
+    for p in props:
+        for part in (p.actor, p.action.split()[0] if p.action else "", p.subject, *p.objects[:2]):
+            if part not in _FRAME_SKIP:
+                words += [w for w in part.split() if w not in words]
+    return " ".join(words[:24])
+
+
+def _blocks(path: str) -> tuple:
+    """The groups of documents a statement's semantic neighbours are looked for in: its document, its folder and
+    the same-named documents of sibling folders (what `_related` compares)."""
+    folder = _scope(path)
+    name = path.rsplit("/", 1)[-1]
+    return (("d", path), ("f", folder), ("n", _scope(folder), name))
+
+
 class ContradictionIndex:
     def __init__(self) -> None:
         self._props: dict[Hashable, tuple[tuple[Proposition, ...], ClauseMeta]] = {}
         self._post: dict[str, set] = {}
+        self._vec: dict[Hashable, object] = {}  # clause key -> frame embedding (semantic layer only)
+        self._block: dict[tuple, set] = {}  # block -> clause keys with an embedding
         self.comparisons = 0  # pairs actually compared (for tests and benchmarks)
+
+    def _semantic_candidates(self, a, meta: ClauseMeta, mats: dict) -> set:
+        """The statements whose frames are nearest to `a`'s (top SEM_TOP_K at cosine ≥ SEM_MIN) in each of its
+        blocks; a block larger than SEM_BLOCK is left to the document block.  Cost per statement: its blocks' size."""
+        import numpy as np
+
+        va = self._vec[a].astype("float32")
+        out: set = set()
+        for b in _blocks(meta.path):
+            members = self._block.get(b)
+            if not members or len(members) > SEM_BLOCK or len(members) < 2:
+                continue
+            got = mats.get(b)
+            if got is None or len(got[0]) != len(members):
+                ks = list(members)
+                got = (ks, np.stack([self._vec[k] for k in ks]).astype("float32"))
+                mats[b] = got
+            ks, m = got
+            sims = m @ va
+            top = np.argsort(-sims)[: SEM_TOP_K + 1]
+            out |= {ks[j] for j in top if sims[j] >= SEM_MIN}
+        return out
 
     @staticmethod
     def _keys(p: Proposition) -> set[str]:
@@ -665,17 +716,28 @@ class ContradictionIndex:
             ks |= {f"c:{c}" for c in p.content}
         return ks
 
-    def update(self, key: Hashable, props: tuple[Proposition, ...], meta: ClauseMeta) -> None:
+    def update(self, key: Hashable, props: tuple[Proposition, ...], meta: ClauseMeta, vec=None) -> None:
         self.remove(key)
         self._props[key] = (tuple(props), meta)
         for p in props:
             for k in self._keys(p):
                 self._post.setdefault(k, set()).add(key)
+        if vec is not None and props:
+            self._vec[key] = vec
+            for b in _blocks(meta.path):
+                self._block.setdefault(b, set()).add(key)
 
     def remove(self, key: Hashable) -> None:
         old = self._props.pop(key, None)
         if old is None:
             return
+        if self._vec.pop(key, None) is not None:
+            for b in _blocks(old[1].path):
+                s = self._block.get(b)
+                if s is not None:
+                    s.discard(key)
+                    if not s:
+                        del self._block[b]
         for p in old[0]:
             for k in self._keys(p):
                 s = self._post.get(k)
@@ -701,6 +763,7 @@ class ContradictionIndex:
         of candidate *pairs*; conflicts found are yielded, not collected.)"""
         todo = list(self._props) if keys is None else list(dict.fromkeys(k for k in keys if k in self._props))
         order = {k: i for i, k in enumerate(todo)}
+        mats: dict[tuple, tuple] = {}  # block -> (keys, matrix), built once per call and only for blocks in use
         for i, a in enumerate(todo):
             pa, ma = self._props[a]
             cands: set = set()
@@ -709,6 +772,8 @@ class ContradictionIndex:
                     s = self._post.get(k, ())
                     if len(s) <= MAX_POSTING:
                         cands |= s
+            if a in self._vec:
+                cands |= self._semantic_candidates(a, ma, mats)
             cands.discard(a)
             for b in cands:
                 j = order.get(b)
@@ -758,11 +823,63 @@ def _words(p: Proposition) -> set[str]:
     return {w for o in p.objects for w in re.split(r"[\s]+", o) if w}
 
 
+# soft matching (round 4): two noun phrases that name one thing
+SOFT_PHRASE = 0.6  # cosine of the two phrases (WordLlama) when their head nouns differ
+SOFT_HEAD = 0.28  # cosine of the two head nouns: "timeout"/"timer" 0.38, "check"/"validation" 0.29; "limit"/"price" 0.03
+_CONTRAST = {frozenset(p) for p in (("min", "max"), ("minimum", "maximum"), ("first", "last"), ("initial", "final"),
+                                    ("lower", "upper"), ("small", "large"), ("input", "output"), ("inbound", "outbound"),
+                                    ("request", "response"), ("sender", "receiver"), ("client", "server"), ("source", "target"))}
+
+
+def _contrast(a: set[str], b: set[str]) -> bool:
+    """Words of one phrase that stand against words of the other ("initial" / "final", "public" / "private")."""
+    return any(frozenset({x, y}) in _CONTRAST or _antonyms(x, y) for x in a for y in b if x != y)
+
+
+def same_thing(a: str, b: str) -> bool:
+    """Do two noun phrases (lemmatised, modifiers first, head last) name one thing?
+
+    Literal: equal phrases.  Without the semantic layer nothing else matches.  With it:
+    * one head, and the modifiers of one are a subset of the other's, both naming at least two words
+      ("soil moisture threshold" / "default soil moisture threshold"); different modifiers on one head are two
+      things of one kind ("small locker" / "large locker", "client timeout" / "server timeout");
+    * two heads that are near-synonyms (their own cosine ≥ SOFT_HEAD, the phrases' ≥ SOFT_PHRASE) sharing a
+      modifier ("retransmission timeout" / "retransmission timer", "eligibility check" / "eligibility validation").
+    Never when a word of one stands against a word of the other (initial/final, request/response, an antonym)."""
+    if a == b:
+        return True
+    if not a or not b or _semantic.current() is None:
+        return False
+    wa, wb = a.split(), b.split()
+    ha, hb = wa[-1], wb[-1]
+    ma, mb = set(wa[:-1]), set(wb[:-1])
+    if _contrast(set(wa) - set(wb), set(wb) - set(wa)):
+        return False
+    if ha == hb:
+        return (ma <= mb or mb <= ma) and min(len(wa), len(wb)) >= 2
+    if not (ma & mb) or any(w.isdigit() for w in wa + wb):
+        return False
+    return _semantic.similarity(ha, hb) >= SOFT_HEAD and _semantic.similarity(a, b) >= SOFT_PHRASE
+
+
+def _soft_words_equal(x: "Proposition", y: "Proposition") -> bool:
+    """The two statements act on the same things: equal object words, or each object of one names an object of
+    the other (same_thing)."""
+    if _words(x) == _words(y):
+        return True
+    if not x.objects or not y.objects or _semantic.current() is None:
+        return False
+    return all(any(same_thing(o, p) for p in y.objects) for o in x.objects) and \
+        all(any(same_thing(o, p) for p in x.objects) for o in y.objects)
+
+
 def _targets_conflict(pos: Proposition, neg: Proposition) -> bool:
     """The prohibition covers what the obligation asks for: its target words are a subset of the obligation's."""
     if not pos.objects and not neg.objects:
         return True
-    return bool(neg.objects) and _words(neg) <= _words(pos)
+    if bool(neg.objects) and _words(neg) <= _words(pos):
+        return True
+    return bool(neg.objects) and _semantic.current() is not None and all(any(same_thing(o, p) for p in pos.objects) for o in neg.objects)
 
 
 def _kind(x: Proposition, y: Proposition) -> tuple[str, str] | None:
@@ -788,7 +905,7 @@ def _kind(x: Proposition, y: Proposition) -> tuple[str, str] | None:
         return got
     strong = ("must", "should", "is")
     if x.action == "be" or y.action == "be":
-        if not (x.subject and x.subject == y.subject and x.action == y.action):
+        if not (x.subject and x.action == y.action and same_thing(x.subject, y.subject)):
             return None
         if x.negated != y.negated:
             if x.values and y.values and set(x.values) & set(y.values) and x.modality in strong + ("may",) and y.modality in strong + ("may",):
@@ -817,7 +934,7 @@ def _kind(x: Proposition, y: Proposition) -> tuple[str, str] | None:
         if got is not None:
             return got
     if x.actor == y.actor != "it" and x.action != y.action and x.freq and y.freq and (x.freq_op or y.freq_op) \
-            and x.objects and _words(x) == _words(y) and not x.negated and not y.negated and _freq_conflict(x, y):
+            and x.objects and _soft_words_equal(x, y) and not x.negated and not y.negated and _freq_conflict(x, y):
         # a bound on how often the actor may do anything with the thing ("MUST NOT send keepalives more often than
         # once every 5 minutes") against a period for it under another verb ("MUST transmit a keepalive every 30 s")
         return "frequency", f"{_freq_text(x.freq, x.freq_op)} against {_freq_text(y.freq, y.freq_op)}"
@@ -845,9 +962,9 @@ def _kind(x: Proposition, y: Proposition) -> tuple[str, str] | None:
             extra = sorted(theirs - mine)
             if mine and extra and {t for r, t in o.roles if r != o.only_role} <= {t for r, t in other.roles if r != o.only_role} | set():
                 return "exclusivity", f"“only {o.only_role if o.only_role != 'dobj' else ''} {', '.join(sorted(mine))}”".replace("  ", " ") + f" against {', '.join(extra)}"
-    if x.freq and y.freq and _words(x) == _words(y) and _freq_conflict(x, y):
+    if x.freq and y.freq and _soft_words_equal(x, y) and _freq_conflict(x, y):
         return "frequency", f"{_freq_text(x.freq, x.freq_op)} against {_freq_text(y.freq, y.freq_op)}"
-    if x.number and y.number and _words(x) == _words(y) and (x.objects or x.roles and set(x.roles) == set(y.roles)) \
+    if x.number and y.number and _soft_words_equal(x, y) and (x.objects or x.roles and set(x.roles) == set(y.roles)) \
             and x.number[0] == y.number[0] and x.number[1] != y.number[1]:
         return "parameter", f"“{x.number[2]}” against “{y.number[2]}”"
     return _bounds_kind(x, y)
