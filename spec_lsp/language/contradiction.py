@@ -65,8 +65,9 @@ UPPER = {"most", "max", "maximum", "under", "below", "within", "up", "fewer", "l
 LOWER = {"least", "min", "minimum", "over", "above", "more", "exceeds"}
 CAPACITY = {"support", "accept", "handle", "hold", "store", "allow", "let", "serve", "process", "make", "take"}
 MAX_POSTING = 400
-_ONLY = {"only", "solely", "exclusively"}  # the restrictive focus particles
-PROPS_VERSION = "r3b"  # part of the cache key of extracted propositions: bump when extraction changes
+_ONLY = {"only", "solely", "exclusively"}
+_SMALLER = {"smaller", "shorter", "lighter", "lower", "younger", "narrower", "slower", "earlier", "cheaper", "fewer", "less"}  # the restrictive focus particles
+PROPS_VERSION = "r4"  # part of the cache key of extracted propositions: bump when extraction changes
 _WORD_NUMBERS = {w: float(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}
@@ -81,8 +82,10 @@ UNITS = {
     "day": ("time", 86400), "week": ("time", 604800), "month": ("time", 2592000), "year": ("time", 31536000),
     "b": ("size", 1), "byte": ("size", 1), "kb": ("size", 1e3), "kib": ("size", 1024), "mb": ("size", 1e6),
     "mib": ("size", 1048576), "gb": ("size", 1e9), "gib": ("size", 1073741824),
+    "mg": ("mass", 1e-6), "gram": ("mass", 0.001), "kg": ("mass", 1), "kilogram": ("mass", 1), "lb": ("mass", 0.45359237),
+    "lbs": ("mass", 0.45359237), "pound": ("mass", 0.45359237), "tonne": ("mass", 1000),
 }
-_DIMENSIONS = {"time", "size"}
+_DIMENSIONS = {"time", "size", "mass"}
 _PERIODS = {"hourly": ("time", 3600), "daily": ("time", 86400), "nightly": ("time", 86400), "weekly": ("time", 604800),
             "monthly": ("time", 2592000), "yearly": ("time", 31536000), "annually": ("time", 31536000)}
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
@@ -580,6 +583,8 @@ def _extract(doc, declarative: bool) -> tuple[Proposition, ...]:
             number = ()  # "every 6 hours" is the frequency, not a value
         if freq_op == ">=" and negated and re.search(r"\bmore (?:often|frequently) than\b", doc.text.lower()):
             negated = False  # "MUST NOT send more often than once every 5 minutes": a bound on the period
+        if action.split()[0] in ("use", "apply", "assume"):
+            props.extend(_use_value(v, negated, modality, doc.text, exception, conditions, content))
         if action.split()[0] in _ASSIGN:
             props.extend(_assignment(v, action.split()[0], negated, modality, doc.text, exception, conditions, content))
         said = " ".join(w for w in (actor, m_word, "not" if written_neg else "", written_verb, " ".join(objs[0].split()[:3]) if objs else "") if w)
@@ -587,6 +592,26 @@ def _extract(doc, declarative: bool) -> tuple[Proposition, ...]:
                                  exception, said, conditions, "", (), "", number, freq, content, tuple(dict.fromkeys(roles)), only_role,
                                  actor_mods=actor_mods, freq_op=freq_op if freq else ""))
     return tuple(props)
+
+
+def _use_value(v, negated, modality, text, exception, conditions, content) -> list[Proposition]:
+    """"use a default soil moisture threshold of 30 percent", "apply a timeout of 5 seconds": the value of a
+    named parameter, as a copular statement ("the default soil moisture threshold is 30 percent")."""
+    obj = next((c for c in v.children if c.dep_ == "dobj"), None)
+    if obj is None or obj.pos_ not in ("NOUN", "PROPN"):
+        return []
+    val = next((p for c in obj.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"), None)
+    if val is None:
+        return []
+    numtok = val if _num_value(val) is not None else next((c for c in val.children if c.dep_ == "nummod" and _num_value(c) is not None), None)
+    number = _number(numtok) if numtok is not None else None
+    if not number or not number[0]:
+        return []
+    skey = " ".join(_lem(t) for t in obj.subtree if t.i < obj.i and t.dep_ in ("compound", "amod", "nmod"))
+    skey = (skey + " " + _lem(obj)).strip()
+    said = f"{v.lemma_.lower()} {skey} of {number[2]}"
+    return [Proposition(_lem(obj), "be", (), negated, modality, False, (), text, exception, said, conditions, skey, (), "number",
+                        number, (), content)]
 
 
 def _assignment(v, verb, negated, modality, text, exception, conditions, content) -> list[Proposition]:
@@ -618,6 +643,14 @@ def _assignment(v, verb, negated, modality, text, exception, conditions, content
                         number, (), content)]
 
 
+def _verb_of(t):
+    """The nearest verb above a token (the clause it belongs to)."""
+    h = t.head
+    while h.i != h.head.i and h.pos_ not in ("VERB", "AUX"):
+        h = h.head
+    return h
+
+
 def _bounds(v, cap: bool = False) -> list[Bound]:
     out = []
     for t in v.subtree:
@@ -629,8 +662,14 @@ def _bounds(v, cap: bool = False) -> list[Bound]:
         window = [x.lower_ for x in t.doc[max(0, t.i - 4) : t.i]]
         neg = any(x.dep_ == "neg" or x.lower_ in ("never", "not") for x in t.doc[max(0, v.i - 3) : v.i + 2])
         op = None
+        cmp = t.doc[t.i - 2] if t.i >= 2 and window[-1:] == ["than"] else None
         if re.search(r"\b(?:no|not) (?:more|greater|longer|larger) than$", " ".join(window)):
             op = "<="  # "no more than 3 requests"
+        elif cmp is not None and cmp.tag_ in ("JJR", "RBR") and cmp.lower_ not in ("more", "less", "fewer") and _verb_of(t).i == v.i:
+            # "parcels heavier than 15 kg MUST be refused": what is accepted is at most 15 kg
+            op = "<=" if cmp.lower_ in _SMALLER else ">="
+            if neg or v.lemma_.lower() in ANTONYMS and ANTONYMS[v.lemma_.lower()][1]:
+                op = ">=" if op == "<=" else "<="
         elif "least" in window or "minimum" in window or "min" in window:
             op = ">="
         elif any(w in ("most", "max", "maximum", "under", "below", "within", "up", "fewer", "less") for w in window) or window[-2:] == ["no", "more"]:
@@ -711,6 +750,7 @@ class ContradictionIndex:
             ks.add(f"s:{p.subject}")
         if p.freq and p.objects:
             ks.add(f"f:{p.actor}|{'|'.join(sorted(_words(p)))}")  # a rate limit on a thing, whatever the verb
+            ks |= {f"fo:{t}" for r, t in p.roles if r == "dobj"}  # … and whoever does it (an agentless rate bound)
         for b in p.bounds:
             ks.add(f"q:{b.quantity}")
             ks |= {f"c:{c}" for c in p.content}
@@ -933,8 +973,10 @@ def _kind(x: Proposition, y: Proposition) -> tuple[str, str] | None:
         got = _bounds_kind(x, y)
         if got is not None:
             return got
-    if x.actor == y.actor != "it" and x.action != y.action and x.freq and y.freq and (x.freq_op or y.freq_op) \
-            and x.objects and _soft_words_equal(x, y) and not x.negated and not y.negated and _freq_conflict(x, y):
+    if x.action != y.action and x.freq and y.freq and (x.freq_op or y.freq_op) and x.objects and y.objects \
+            and not x.negated and not y.negated and _freq_conflict(x, y) and (
+                x.actor == y.actor != "it" and _soft_words_equal(x, y)
+                or _rate_bound_covers(*((x, y) if x.freq_op and not x.actor else (y, x))) and not (x.freq_op and y.freq_op)):
         # a bound on how often the actor may do anything with the thing ("MUST NOT send keepalives more often than
         # once every 5 minutes") against a period for it under another verb ("MUST transmit a keepalive every 30 s")
         return "frequency", f"{_freq_text(x.freq, x.freq_op)} against {_freq_text(y.freq, y.freq_op)}"
@@ -968,6 +1010,16 @@ def _kind(x: Proposition, y: Proposition) -> tuple[str, str] | None:
             and x.number[0] == y.number[0] and x.number[1] != y.number[1]:
         return "parameter", f"“{x.number[2]}” against “{y.number[2]}”"
     return _bounds_kind(x, y)
+
+
+def _rate_bound_covers(bound: Proposition, other: Proposition) -> bool:
+    """An agentless rate bound ("soil moisture SHALL be read no more often than once per hour") holds for anyone
+    acting on its object, whatever the verb: each thing it bounds is one of the other statement's objects."""
+    if bound.actor or not bound.freq_op:
+        return False
+    mine = [t for r, t in bound.roles if r == "dobj"]
+    theirs = [t for r, t in other.roles if r == "dobj"]
+    return bool(mine) and bool(theirs) and all(any(same_thing(o, t) for t in theirs) for o in mine)
 
 
 def _bounds_kind(x: Proposition, y: Proposition) -> tuple[str, str] | None:
