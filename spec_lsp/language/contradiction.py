@@ -47,7 +47,10 @@ ANTONYMS = {
     "withhold": ("reveal", True), "conceal": ("reveal", True), "hide": ("reveal", True), "disclose": ("reveal", False),
     "share": ("reveal", False), "exclude": ("include", True), "omit": ("include", True),
     "skip": ("perform", True),
+    "close": ("open", True), "unlock": ("lock", True), "deactivate": ("activate", True),
 }
+_STATE_VERBS = {"close", "unlock", "deactivate"}
+_KEEP = {"keep", "leave", "hold", "maintain"}  # "keep X closed": the actor upholds a state of X
 # antonymous predicates (adjectives); prefixes (non-, un-, in-, im-, a-, dis-) are handled by rule
 ADJ_ANTONYMS = {
     frozenset({"public", "private"}), frozenset({"formal", "informal"}), frozenset({"verbose", "concise"}),
@@ -260,7 +263,7 @@ def _conditions(doc, v, head) -> tuple[tuple[str, ...], bool]:
     return tuple(sorted(lem - _COND_SKIP)), bool(_EXCEPTION.search(doc.text))
 
 
-_COND_SKIP = {"be", "have", "do", "then", "even", "-"}
+_COND_SKIP = {"be", "have", "do", "then", "even", "-", "become", "remain", "get"}
 
 
 def _offset(prep) -> bool:
@@ -514,15 +517,32 @@ def _extract(doc, declarative: bool) -> tuple[Proposition, ...]:
         if prt:
             action = f"{action} {prt}"
         xc = next((c for c in v.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ == "VERB"), None)
+        kept = None
+        if v.lemma_.lower() in _KEEP and not passive:
+            # "keep every valve closed": the state is the action the actor upholds on the thing ("close the valve")
+            st = xc if xc is not None and xc.tag_ == "VBN" else None
+            tgt = next((c for c in st.children if c.dep_ in ("nsubj", "nsubjpass")), None) if st is not None else None
+            if st is not None and tgt is not None and tgt.pos_ in ("NOUN", "PROPN"):
+                action, kept, xc = st.lemma_.lower(), tgt, None
+            else:  # "keep the alert history immutable": a property the thing must have
+                d = next((c for c in v.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")), None)
+                adj = next((c for c in v.children if c.dep_ in ("oprd", "acomp") and c.pos_ == "ADJ"), None)
+                if d is not None and adj is not None:
+                    skey = " ".join(_lem(t) for t in d.subtree if t.dep_ not in ("det", "case", "punct", "poss") and t.pos_ not in ("DET", "ADP", "PART", "SPACE", "PRON"))
+                    props.append(Proposition(_lem(d), "be", (), negated, modality, False, (), doc.text, exception,
+                                             f"{skey} {m_word} {'not ' if negated else ''}be {_value_text(adj)}".replace("  ", " "),
+                                             conditions, skey, (_value_text(adj),), "adj", (), (), content))
         written_verb, written_neg = action, negated
-        if action in ANTONYMS:
+        if action in ANTONYMS and (action not in _STATE_VERBS or kept is not None or pas_obj
+                                   or any(c.dep_ == "dobj" for c in v.children)):
+            # (a state verb without an object is an event: "check-in closes 30 minutes before departure")
             action, flip = ANTONYMS[action]
             negated = negated != flip
         if xc is not None:
             action = f"{action} {xc.lemma_.lower()}"  # "allow users to delete" is not "allow an album to contain"
         freq_toks = _freq_tokens(v)
         freq_ids = {t.i for t in freq_toks}
-        objs: list[str] = [pas_obj] if pas_obj else []
+        objs: list[str] = [pas_obj] if pas_obj else [_phrase(kept)] if kept is not None else []
         targets = [v] + ([xc] if xc is not None else [])
         for x in targets:
             for c in x.children:
@@ -541,7 +561,7 @@ def _extract(doc, declarative: bool) -> tuple[Proposition, ...]:
                             for p in pp.children:
                                 if p.dep_ == "pobj" and not p.like_num:
                                     objs.append(_phrase(p))
-        roles: list[tuple[str, str]] = [("dobj", pas_obj)] if pas_obj else []
+        roles: list[tuple[str, str]] = [("dobj", pas_obj)] if pas_obj else [("dobj", _phrase(kept))] if kept is not None else []
         for x in targets:
             for c in x.children:
                 if c.dep_ in ("dobj", "dative") and c.i not in freq_ids:
