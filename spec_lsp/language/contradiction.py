@@ -571,6 +571,8 @@ def _extract(doc, declarative: bool) -> tuple[Proposition, ...]:
                             roles += [(pp.lower_, _phrase(p)) for p in pp.children if p.dep_ == "pobj" for p in (p, *p.conjuncts)]
                 if c.dep_ == "prep" and c.i not in freq_ids:
                     roles += [(c.lower_, _phrase(p)) for p in c.children if p.dep_ == "pobj" for p in (p, *p.conjuncts)]
+        if not passive and kept is None and not any(r == "dobj" for r, _ in roles) and subj.pos_ in ("NOUN", "PROPN"):
+            roles.append(("subj", _phrase(subj)))  # "reminders go out on Sundays": the thing the verb tells of
         only_role = ""
         for t in v.subtree:
             if t.lower_ in _ONLY and t.i + 1 < len(doc) and (t.head.i == v.i or t.head.head.i == v.i):
@@ -770,7 +772,8 @@ class ContradictionIndex:
             ks.add(f"s:{p.subject}")
         if p.freq and p.objects:
             ks.add(f"f:{p.actor}|{'|'.join(sorted(_words(p)))}")  # a rate limit on a thing, whatever the verb
-            ks |= {f"fo:{t}" for r, t in p.roles if r == "dobj"}  # … and whoever does it (an agentless rate bound)
+        if p.freq:  # … and whoever does it (an agentless rate bound), or the thing's own schedule ("reminders go out …")
+            ks |= {f"fo:{t}" for r, t in p.roles if r in ("dobj", "subj")}
         for b in p.bounds:
             ks.add(f"q:{b.quantity}")
             ks |= {f"c:{c}" for c in p.content}
@@ -954,9 +957,14 @@ def _kind(x: Proposition, y: Proposition) -> tuple[str, str] | None:
         # condition can break ("the category SHALL be one of …" / "WHEN …, record the category as trailer")
         inv, cond = (x, y) if not x.conditions else (y, x)
         got = _kind(replace(x, conditions=()), replace(y, conditions=()))
+        if got is not None and got[0] == "polarity" and inv.negated and not cond.negated and inv.modality in ("must", "should") \
+                and cond.modality in ("must", "should") and inv.action != "be":
+            # a prohibition that holds in every case against an obligation to do it under a condition ("MUST NOT forward
+            # packets of an expired lease" / "when packets arrive for an expired lease, MUST forward them")
+            return got
         if got is None or got[0] not in ("enumeration", "bounds", "frequency"):
             return None
-        if got[0] == "frequency" and not inv.freq_op:
+        if got[0] == "frequency" and not inv.freq_op and not (inv.only and not cond.only):
             return None  # only a bound on the period ("not more often than once every 5 minutes") holds in every case
         if got[0] == "bounds" and not (any(b.op == "<=" for b in inv.bounds) and any(b.op == ">=" for b in cond.bounds)):
             return None  # a narrower limit under a condition is an exception to a general capacity, not a conflict
@@ -1006,6 +1014,12 @@ def _kind(x: Proposition, y: Proposition) -> tuple[str, str] | None:
         if dobj and dobj <= {t for r, t in act.roles if r == "dobj"}:
             # "X MUST NOT be shared with third parties" speaks of whoever shares X: the active statement's actor
             return _kind(replace(pas, actor=act.actor, actor_mods=act.actor_mods), act)
+    if x.freq and y.freq and not x.negated and not y.negated and (x.actor, x.action) != (y.actor, y.action):
+        for a, b in ((x, y), (y, x)):
+            subj = [t for r, t in a.roles if r == "subj"]
+            if subj and any(same_thing(subj[0], t) for r, t in b.roles if r == "dobj") and _freq_conflict(x, y):
+                # "meal-prep reminders go out only on Sundays" / "the assistant sends the meal-prep reminder every day"
+                return "frequency", f"{_freq_text(x.freq, x.freq_op)} against {_freq_text(y.freq, y.freq_op)}"
     if (x.actor, x.action) != (y.actor, y.action) or x.actor == "it":
         # bounds may relate statements with different actors ("a batch …" / "receivers … batches of …")
         return _bounds_kind(x, y)
