@@ -49,6 +49,8 @@ ANTONYMS = {
     "skip": ("perform", True),
     "close": ("open", True), "unlock": ("lock", True), "deactivate": ("activate", True),
 }
+# prepositions of the means ("through SMS", "via TLS", "by email") and of the form ("in LaTeX", "as MathML")
+_ROLE_CLASS = {"through": "means", "via": "means", "by": "means", "over": "means", "using": "means", "in": "form", "as": "form"}
 _STATE_VERBS = {"close", "unlock", "deactivate"}
 _KEEP = {"keep", "leave", "hold", "maintain"}  # "keep X closed": the actor upholds a state of X
 # antonymous predicates (adjectives); prefixes (non-, un-, in-, im-, a-, dis-) are handled by rule
@@ -571,6 +573,17 @@ def _extract(doc, declarative: bool) -> tuple[Proposition, ...]:
                             roles += [(pp.lower_, _phrase(p)) for p in pp.children if p.dep_ == "pobj" for p in (p, *p.conjuncts)]
                 if c.dep_ == "prep" and c.i not in freq_ids:
                     roles += [(c.lower_, _phrase(p)) for p in c.children if p.dep_ == "pobj" for p in (p, *p.conjuncts)]
+        enum_kind, enum_vals = "", ()
+        for x in targets:
+            for c in x.children:
+                pobj = next((p for p in c.children if p.dep_ == "pobj"), None) if c.dep_ == "prep" and c.lower_ in _ROLE_CLASS else None
+                if pobj is not None and (pobj.lower_ in ("one", "either") or any(t.lower_ == "either" for t in pobj.subtree)):
+                    # "delivered through one of the following channels: SMS, email, or push": the allowed means
+                    rest = doc.text[c.idx:]
+                    rest = "one of " + rest.split(":", 1)[1] if ":" in rest else rest
+                    alts = _alternatives(rest)
+                    if len(alts) >= 2:
+                        enum_kind, enum_vals = "enum:" + _ROLE_CLASS[c.lower_], tuple(alts)
         if not passive and kept is None and not any(r == "dobj" for r, _ in roles) and subj.pos_ in ("NOUN", "PROPN"):
             roles.append(("subj", _phrase(subj)))  # "reminders go out on Sundays": the thing the verb tells of
         only_role = ""
@@ -611,7 +624,7 @@ def _extract(doc, declarative: bool) -> tuple[Proposition, ...]:
             props.extend(_assignment(v, action.split()[0], negated, modality, doc.text, exception, conditions, content))
         said = " ".join(w for w in (actor, m_word, "not" if written_neg else "", written_verb, " ".join(objs[0].split()[:3]) if objs else "") if w)
         props.append(Proposition(actor, action, tuple(dict.fromkeys(objs)), negated, modality, bool(only_role), bounds, doc.text,
-                                 exception, said, conditions, "", (), "", number, freq, content, tuple(dict.fromkeys(roles)), only_role,
+                                 exception, said, conditions, "", enum_vals, enum_kind, number, freq, content, tuple(dict.fromkeys(roles)), only_role,
                                  actor_mods=actor_mods, freq_op=freq_op if freq else ""))
     return tuple(props)
 
@@ -899,7 +912,7 @@ def _contrast(a: set[str], b: set[str]) -> bool:
     return any(frozenset({x, y}) in _CONTRAST or _antonyms(x, y) for x in a for y in b if x != y)
 
 
-def same_thing(a: str, b: str) -> bool:
+def same_thing(a: str, b: str, qualified: bool = False) -> bool:
     """Do two noun phrases (lemmatised, modifiers first, head last) name one thing?
 
     Literal: equal phrases.  Without the semantic layer nothing else matches.  With it:
@@ -908,6 +921,9 @@ def same_thing(a: str, b: str) -> bool:
       things of one kind ("small locker" / "large locker", "client timeout" / "server timeout");
     * two heads that are near-synonyms (their own cosine ≥ SOFT_HEAD, the phrases' ≥ SOFT_PHRASE) sharing a
       modifier ("retransmission timeout" / "retransmission timer", "eligibility check" / "eligibility validation").
+    * with `qualified`, the longer phrase is the shorter one with qualifiers after it ("mathematical expression" /
+      "mathematical expression assistant reply") — for the things an action is done to, never for a parameter's
+      name ("idle timeout" / "idle timeout for administrative sessions" are two parameters).
     Never when a word of one stands against a word of the other (initial/final, request/response, an antonym)."""
     if a == b:
         return True
@@ -918,6 +934,9 @@ def same_thing(a: str, b: str) -> bool:
     ma, mb = set(wa[:-1]), set(wb[:-1])
     if _contrast(set(wa) - set(wb), set(wb) - set(wa)):
         return False
+    short, long_ = (wa, wb) if len(wa) < len(wb) else (wb, wa)
+    if qualified and len(short) >= 2 and long_[: len(short)] == short:
+        return True  # "mathematical expression" / "mathematical expression assistant reply" (the phrase's qualifiers follow it)
     if ha == hb:
         return (ma <= mb or mb <= ma) and min(len(wa), len(wb)) >= 2
     if not (ma & mb) or any(w.isdigit() for w in wa + wb):
@@ -968,7 +987,8 @@ def _kind(x: Proposition, y: Proposition) -> tuple[str, str] | None:
             return None  # only a bound on the period ("not more often than once every 5 minutes") holds in every case
         if got[0] == "bounds" and not (any(b.op == "<=" for b in inv.bounds) and any(b.op == ">=" for b in cond.bounds)):
             return None  # a narrower limit under a condition is an exception to a general capacity, not a conflict
-        if got[0] == "enumeration" and (inv.value_kind != "enum" or cond.value_kind != "value"):
+        if got[0] == "enumeration" and not (inv.value_kind == "enum" and cond.value_kind == "value"
+                                            or inv.value_kind.startswith("enum:") and not cond.value_kind):
             return None  # under a condition only a named value breaks the set ("MUST be present if …" is about existence)
         return got
     strong = ("must", "should", "is")
@@ -1014,6 +1034,18 @@ def _kind(x: Proposition, y: Proposition) -> tuple[str, str] | None:
         if dobj and dobj <= {t for r, t in act.roles if r == "dobj"}:
             # "X MUST NOT be shared with third parties" speaks of whoever shares X: the active statement's actor
             return _kind(replace(pas, actor=act.actor, actor_mods=act.actor_mods), act)
+    for e, o in ((x, y), (y, x)):
+        if e.value_kind.startswith("enum:") and not o.value_kind and not e.negated and not o.negated \
+                and (e.action == o.action or not e.actor or not o.actor):
+            # "MUST be delivered through one of SMS, email or push" / "MUST send the code by voice call": the same
+            # thing by a means (or in a form) outside the allowed ones (the verb may differ when one side is agentless)
+            role = e.value_kind[5:]
+            ed, od = [t for r, t in e.roles if r == "dobj"], [t for r, t in o.roles if r == "dobj"]
+            theirs = [t for r, t in o.roles if _ROLE_CLASS.get(r) == role]
+            allowed = {w for a in e.values for w in re.findall(r"\w+", a)}
+            if ed and od and theirs and any(same_thing(a, b, True) for a in ed for b in od) \
+                    and all(not set(t.split()) & allowed for t in theirs):
+                return "enumeration", f"{' / '.join(e.values)} against {theirs[0]}"
     if x.freq and y.freq and not x.negated and not y.negated and (x.actor, x.action) != (y.actor, y.action):
         for a, b in ((x, y), (y, x)):
             subj = [t for r, t in a.roles if r == "subj"]
