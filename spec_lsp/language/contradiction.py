@@ -135,6 +135,7 @@ class Proposition:
     actor_mods: tuple[str, ...] = ()  # the actor's modifiers ("small" in "small compartments")
     local: bool = False  # the subject is a bare definite noun ("the array", "the value"): it means the thing its section is about
     freq_op: str = ""  # "" exact period | ">=" not more often than | "<=" at least once every
+    concessive: tuple[str, ...] = ()  # content lemmas of an "even when/if …" clause: cases the statement explicitly covers
 
     @property
     def prohibits(self) -> bool:
@@ -263,6 +264,16 @@ def _conditions(doc, v, head) -> tuple[tuple[str, ...], bool]:
                             or t.text in ("<", ">", "<=", ">=", "=", "==", "!=", "≤", "≥", "not", "no"):
                         lem.add(t.lemma_.lower())
     return tuple(sorted(lem - _COND_SKIP)), bool(_EXCEPTION.search(doc.text))
+
+
+def _concessive(v, head) -> tuple[str, ...]:
+    """Content lemmas of the verb's "even when …" / "even if …" clauses (the cases it says it holds in)."""
+    out: set[str] = set()
+    for x in ((v, head) if head.i != v.i else (v,)):
+        for c in x.children:
+            if c.dep_ == "advcl" and any(mk.lower_ == "even" for mk in c.children):
+                out |= {t.lemma_.lower() for t in c.subtree if t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ") and t.lower_ not in _COND_MARKS}
+    return tuple(sorted(out - _COND_SKIP))
 
 
 _COND_SKIP = {"be", "have", "do", "then", "even", "-", "become", "remain", "get"}
@@ -466,7 +477,8 @@ def _extract(doc, declarative: bool) -> tuple[Proposition, ...]:
         m_word = {"must": "must", "should": "should", "may": "may", "is": ""}[modality]
         # copular: "X MUST be Y"
         passive_adj = (v.tag_ == "VBN" and any(c.dep_ == "auxpass" and c.lemma_ == "be" for c in v.children)
-                       and not any(c.dep_ in ("dobj", "prep", "agent", "xcomp", "ccomp", "advcl") for c in v.children))
+                       and not any(c.dep_ in ("dobj", "prep", "agent", "xcomp", "ccomp", "advcl") for c in v.children)
+                       and not _freq_tokens(v))  # "SHALL be read no more often than once per hour" is an action
         if v.lemma_ == "be" or passive_adj:
             comp = v if passive_adj else next((c for c in v.children if c.dep_ in ("attr", "acomp", "oprd")), None)
             if comp is None or subj.pos_ == "PRON" or comp.lemma_ in ("able", "unable"):
@@ -625,7 +637,7 @@ def _extract(doc, declarative: bool) -> tuple[Proposition, ...]:
         said = " ".join(w for w in (actor, m_word, "not" if written_neg else "", written_verb, " ".join(objs[0].split()[:3]) if objs else "") if w)
         props.append(Proposition(actor, action, tuple(dict.fromkeys(objs)), negated, modality, bool(only_role), bounds, doc.text,
                                  exception, said, conditions, "", enum_vals, enum_kind, number, freq, content, tuple(dict.fromkeys(roles)), only_role,
-                                 actor_mods=actor_mods, freq_op=freq_op if freq else ""))
+                                 actor_mods=actor_mods, freq_op=freq_op if freq else "", concessive=_concessive(v, head)))
     return tuple(props)
 
 
@@ -977,9 +989,10 @@ def _kind(x: Proposition, y: Proposition) -> tuple[str, str] | None:
         inv, cond = (x, y) if not x.conditions else (y, x)
         got = _kind(replace(x, conditions=()), replace(y, conditions=()))
         if got is not None and got[0] == "polarity" and inv.negated and not cond.negated and inv.modality in ("must", "should") \
-                and cond.modality in ("must", "should") and inv.action != "be":
-            # a prohibition that holds in every case against an obligation to do it under a condition ("MUST NOT forward
-            # packets of an expired lease" / "when packets arrive for an expired lease, MUST forward them")
+                and cond.modality in ("must", "should") and inv.action != "be" and set(inv.concessive) & set(cond.conditions):
+            # a prohibition that says it holds even in the case ("MUST NOT reveal the answer, even when the student asks
+            # for it") against an obligation under that case ("when a student asks for the solution, SHOULD provide …");
+            # without "even when", a conditional obligation is an exception to the prohibition
             return got
         if got is None or got[0] not in ("enumeration", "bounds", "frequency"):
             return None
@@ -1191,13 +1204,13 @@ def prefilter_props(text: str) -> bool:
 def prop_to_json(p: Proposition) -> list:
     return [p.actor, p.action, list(p.objects), p.negated, p.modality, p.only, [[b.quantity, b.op, b.value, b.text] for b in p.bounds],
             p.text, p.conditional, p.said, list(p.conditions), p.subject, list(p.values), p.value_kind, list(p.number), list(p.freq), list(p.content),
-            [list(r) for r in p.roles], p.only_role, list(p.actor_mods), p.local, p.freq_op]
+            [list(r) for r in p.roles], p.only_role, list(p.actor_mods), p.local, p.freq_op, list(p.concessive)]
 
 
 def prop_from_json(x: list) -> Proposition:
     return Proposition(x[0], x[1], tuple(x[2]), x[3], x[4], x[5], tuple(Bound(*b) for b in x[6]), x[7], x[8], x[9],
                        tuple(x[10]), x[11], tuple(x[12]), x[13], tuple(x[14]), tuple(x[15]), tuple(x[16]), tuple(tuple(r) for r in x[17]), x[18],
-                       *((tuple(x[19]), x[20], x[21]) if len(x) > 21 else ()))
+                       *((tuple(x[19]), x[20], x[21]) if len(x) > 21 else ()), *((tuple(x[22]),) if len(x) > 22 else ()))
 
 
 _ = field
