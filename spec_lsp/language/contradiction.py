@@ -928,7 +928,7 @@ def same_thing(a: str, b: str, qualified: bool = False) -> bool:
     """Do two noun phrases (lemmatised, modifiers first, head last) name one thing?
 
     Literal: equal phrases.  Without the semantic layer nothing else matches.  With it:
-    * one head, and the modifiers of one are a subset of the other's, both naming at least two words
+    * one head, and one phrase of at least two words is the other with one more modifier in front
       ("soil moisture threshold" / "default soil moisture threshold"); different modifiers on one head are two
       things of one kind ("small locker" / "large locker", "client timeout" / "server timeout");
     * two heads that are near-synonyms (their own cosine ≥ SOFT_HEAD, the phrases' ≥ SOFT_PHRASE) sharing a
@@ -950,7 +950,9 @@ def same_thing(a: str, b: str, qualified: bool = False) -> bool:
     if qualified and len(short) >= 2 and long_[: len(short)] == short:
         return True  # "mathematical expression" / "mathematical expression assistant reply" (the phrase's qualifiers follow it)
     if ha == hb:
-        return (ma <= mb or mb <= ma) and min(len(wa), len(wb)) >= 2
+        # one more modifier in front ("default soil moisture threshold"); not a phrase whose last words are a
+        # qualifier ("dns part rdns value": the part of the value, not the value)
+        return long_[-len(short):] == short and len(long_) - len(short) == 1 and len(short) >= 2
     if not (ma & mb) or any(w.isdigit() for w in wa + wb):
         return False
     return _semantic.similarity(ha, hb) >= SOFT_HEAD and _semantic.similarity(a, b) >= SOFT_PHRASE
