@@ -630,6 +630,16 @@ def _extract(doc, declarative: bool) -> tuple[Proposition, ...]:
             number = ()  # "every 6 hours" is the frequency, not a value
         if freq_op == ">=" and negated and re.search(r"\bmore (?:often|frequently) than\b", doc.text.lower()):
             negated = False  # "MUST NOT send more often than once every 5 minutes": a bound on the period
+        if v.lemma_.lower() in ("receive", "get") and not passive and subj.pos_ in ("NOUN", "PROPN"):
+            # "ward managers MUST NOT receive a notification" is "ward managers MUST NOT be notified": the converse
+            # of a nominalised verb (-ification -> -ify), whoever sends it
+            nom = next((c for c in v.children if c.dep_ == "dobj" and c.lemma_.lower().endswith("ification")), None)
+            if nom is not None:
+                verb = nom.lemma_.lower()[: -len("ification")] + "ify"
+                me = _phrase(subj)
+                props.append(Proposition("", verb, (me,), negated, modality, False, (), doc.text, exception,
+                                         f"{me} {m_word} {'not ' if negated else ''}receive {_lem(nom)}".replace("  ", " "),
+                                         conditions, "", (), "", (), (), content, (("dobj", me),)))
         if action.split()[0] in ("use", "apply", "assume"):
             props.extend(_use_value(v, negated, modality, doc.text, exception, conditions, content))
         if action.split()[0] in _ASSIGN:

@@ -130,6 +130,13 @@ def test_prohibition_even_in_a_case_against_an_obligation_in_that_case(engine):
     assert kinds(engine, a, "When the teacher unlocks the exam, the assistant must reveal the answer key.") == []
 
 
+def test_receiving_a_notification_is_the_converse_of_notifying(engine):
+    a = "The system MUST notify the ward manager as soon as a colleague accepts a swap request."
+    assert kinds(engine, a, "Ward managers MUST NOT receive a notification about accepted swaps.") == ["polarity"]
+    assert kinds(engine, a, "Nurses MUST NOT receive a notification about accepted swaps.") == []
+    assert kinds(engine, a, "Ward managers MUST NOT receive a payment about accepted swaps.") == []
+
+
 # -- the fallback: no semantic layer ------------------------------------------------------------------------------
 
 def test_without_the_semantic_layer_matching_is_literal(engine, monkeypatch):
