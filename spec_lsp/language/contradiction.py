@@ -630,6 +630,8 @@ def _extract(doc, declarative: bool) -> tuple[Proposition, ...]:
             number = ()  # "every 6 hours" is the frequency, not a value
         if freq_op == ">=" and negated and re.search(r"\bmore (?:often|frequently) than\b", doc.text.lower()):
             negated = False  # "MUST NOT send more often than once every 5 minutes": a bound on the period
+        if not passive and subj.pos_ in ("NOUN", "PROPN"):
+            props.extend(_attributes(v, subj, negated, modality, doc.text, exception, conditions, content))
         if v.lemma_.lower() in ("receive", "get") and not passive and subj.pos_ in ("NOUN", "PROPN"):
             # "ward managers MUST NOT receive a notification" is "ward managers MUST NOT be notified": the converse
             # of a nominalised verb (-ification -> -ify), whoever sends it
@@ -649,6 +651,40 @@ def _extract(doc, declarative: bool) -> tuple[Proposition, ...]:
                                  exception, said, conditions, "", enum_vals, enum_kind, number, freq, content, tuple(dict.fromkeys(roles)), only_role,
                                  actor_mods=actor_mods, freq_op=freq_op if freq else "", concessive=_concessive(v, head)))
     return tuple(props)
+
+
+def _attributes(v, subj, negated, modality, text, exception, conditions, content) -> list[Proposition]:
+    """An attribute of a thing and its value(s), as copular statements on "<thing> <attribute>":
+    "every alert SHALL carry a severity of info, warning, or critical" (allowed values of "alert severity");
+    "the system SHALL raise an alert with severity emergency" / "… with a severity of emergency" (a value of it)."""
+    out = []
+    for d in v.children:
+        if d.dep_ != "dobj" or d.pos_ not in ("NOUN", "PROPN"):
+            continue
+        of = next((p for c in d.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"), None)
+        if of is not None and of.conjuncts and not any(c.dep_ == "det" for c in of.children):
+            vals = tuple(_value_text(x) for x in (of, *of.conjuncts))
+            key = f"{_lem(subj)} {_lem(d)}"
+            out.append(Proposition(_lem(subj), "be", (), negated, modality, False, (), text, exception,
+                                   f"{key} be one of {', '.join(vals)}", conditions, key, vals, "enum", (), (), content))
+        for c in d.children:
+            if c.dep_ != "prep" or c.lower_ != "with":
+                continue
+            p = next((x for x in c.children if x.dep_ == "pobj"), None)
+            if p is None or p.pos_ not in ("NOUN", "PROPN", "ADJ"):
+                continue
+            attr = [x for x in p.children if x.dep_ == "compound"]
+            sub = next((x for g in p.children if g.dep_ == "prep" and g.lower_ == "of" for x in g.children if x.dep_ == "pobj"), None)
+            if len(attr) == 1 and not list(attr[0].children) and not p.conjuncts:
+                a_name, val = _lem(attr[0]), _value_text(p)  # "with severity emergency"
+            elif sub is not None and not sub.conjuncts and not any(x.dep_ == "det" for x in sub.children):
+                a_name, val = _lem(p), _value_text(sub)  # "with a severity of emergency"
+            else:
+                continue
+            key = f"{_lem(d)} {a_name}"
+            out.append(Proposition(_lem(d), "be", (), negated, modality, False, (), text, exception,
+                                   f"{key} be {val}", conditions, key, (val,), "value", (), (), content))
+    return out
 
 
 def _use_value(v, negated, modality, text, exception, conditions, content) -> list[Proposition]:

@@ -137,6 +137,13 @@ def test_receiving_a_notification_is_the_converse_of_notifying(engine):
     assert kinds(engine, a, "Ward managers MUST NOT receive a payment about accepted swaps.") == []
 
 
+def test_an_attribute_with_allowed_values_against_another_value(engine):
+    a = "Every alert SHALL carry a severity of info, warning, or critical."
+    assert kinds(engine, a, "IF the CO₂ level exceeds 5000 ppm THEN the system SHALL raise an alert with severity emergency.") == ["enumeration"]
+    assert kinds(engine, a, "IF the CO₂ level exceeds 5000 ppm THEN the system SHALL raise an alert with severity critical.") == []
+    assert kinds(engine, a, "IF the CO₂ level exceeds 5000 ppm THEN the system SHALL open a ticket with severity emergency.") == []
+
+
 # -- the fallback: no semantic layer ------------------------------------------------------------------------------
 
 def test_without_the_semantic_layer_matching_is_literal(engine, monkeypatch):
