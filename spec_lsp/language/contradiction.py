@@ -52,6 +52,7 @@ ANTONYMS = {
 # prepositions of the means ("through SMS", "via TLS", "by email") and of the form ("in LaTeX", "as MathML")
 _ROLE_CLASS = {"through": "means", "via": "means", "by": "means", "over": "means", "using": "means", "in": "form", "as": "form"}
 _STATE_VERBS = {"close", "unlock", "deactivate"}
+_INIT = {"start", "initialize", "initialise", "reset"}  # "start the timer at 500 ms": the parameter's initial value
 _KEEP = {"keep", "leave", "hold", "maintain"}  # "keep X closed": the actor upholds a state of X
 # antonymous predicates (adjectives); prefixes (non-, un-, in-, im-, a-, dis-) are handled by rule
 ADJ_ANTONYMS = {
@@ -249,10 +250,16 @@ def _conditions(doc, v, head) -> tuple[tuple[str, ...], bool]:
             if c.dep_ == "advcl" and any(mk.dep_ in ("mark", "advmod") and mk.lower_ in _COND_MARKS for mk in c.children):
                 if any(mk.lower_ == "even" for mk in c.children):
                     continue  # "even when the student asks": concessive, the statement holds in every case
+                if any(mk.dep_ == "mark" and mk.lower_ in ("before", "after", "until") for mk in c.children) and (
+                        any(n.dep_ == "npadvmod" and _is_duration(n) for n in c.children)
+                        or any(p.dep_ == "prep" and p.lower_ in ("for", "within") and any(_is_duration(q) for q in p.children) for p in x.children)):
+                    continue  # "expire five days after the notification is sent": an anchor for the duration, not a condition
                 sub = c.subtree
             elif c.dep_ == "prep" and c.lower_ in ("during", "before", "after", "until", "upon", "while", "for") and not m:
                 if c.lower_ == "for" and not any(p.dep_ == "pobj" and p.pos_ in ("NOUN", "PROPN") for p in c.children):
                     continue
+                if c.lower_ == "for" and any(_is_duration(p) for p in c.children):
+                    continue  # "valid for 72 hours": a duration, not a scope
                 if c.lower_ in ("before", "after", "until") and _offset(c):
                     continue  # "close 30 minutes before departure": the time is the value, not a condition
                 sub = c.subtree
@@ -277,6 +284,12 @@ def _concessive(v, head) -> tuple[str, ...]:
 
 
 _COND_SKIP = {"be", "have", "do", "then", "even", "-", "become", "remain", "get"}
+
+
+def _is_duration(t) -> bool:
+    """A time measure: "72 hours", "five days" (a time unit with a number on it)."""
+    return (t.lower_ in UNITS or t.lemma_.lower() in UNITS) and (UNITS.get(t.lower_) or UNITS.get(t.lemma_.lower()))[0] == "time" \
+        and any(c.dep_ == "nummod" and _num_value(c) is not None for c in t.children)
 
 
 def _offset(prep) -> bool:
@@ -516,6 +529,12 @@ def _extract(doc, declarative: bool) -> tuple[Proposition, ...]:
                 kind = "adj"
             props.append(Proposition(actor, "be", (), negated, modality, only, tuple(_bounds(v)), doc.text, exception, said,
                                      conditions, skey, tuple(values), kind, number, (), content, actor_mods=actor_mods, local=local))
+            if comp.lemma_.lower() == "valid" and subj.pos_ in ("NOUN", "PROPN"):
+                dur = next((q for c in list(v.children) + list(comp.children) if c.dep_ == "prep" and c.lower_ == "for"
+                            for q in c.children if _is_duration(q)), None)
+                n = _number(next(c for c in dur.children if c.dep_ == "nummod")) if dur is not None else None
+                if n:  # "session tokens MUST be valid for 30 minutes"
+                    props.append(_validity(subj, n, negated, modality, doc.text, exception, conditions, content))
             continue
         action = v.lemma_.lower()
         # passive voice: "X SHALL be sent by the system" is "the system SHALL send X" — the by-agent is the actor
@@ -630,6 +649,19 @@ def _extract(doc, declarative: bool) -> tuple[Proposition, ...]:
             number = ()  # "every 6 hours" is the frequency, not a value
         if freq_op == ">=" and negated and re.search(r"\bmore (?:often|frequently) than\b", doc.text.lower()):
             negated = False  # "MUST NOT send more often than once every 5 minutes": a bound on the period
+        if not passive and subj.pos_ in ("NOUN", "PROPN") and number and number[0] == "time" and (
+                v.lemma_.lower() == "expire" or v.lemma_.lower() in ("remain", "stay") and any(c.dep_ == "acomp" and c.lemma_.lower() == "valid" for c in v.children)):
+            # "codes MUST expire five days after …" / "codes MUST remain valid for 72 hours": how long the thing is valid
+            props.append(_validity(subj, number, negated, modality, doc.text, exception, conditions, content))
+        if v.lemma_.lower() in _INIT and not passive:
+            # "senders MUST start the retransmission timer at 500 milliseconds": the parameter's (initial) value
+            d = next((c for c in v.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")), None)
+            at = next((q for c in v.children if c.dep_ == "prep" and c.lower_ in ("at", "to") for q in c.children if q.dep_ == "pobj"), None)
+            n = _number(next(c for c in at.children if c.dep_ == "nummod")) if at is not None and _is_duration(at) else None
+            if d is not None and n:
+                skey = (" ".join(_lem(t) for t in d.subtree if t.i < d.i and t.dep_ in ("compound", "amod", "nmod")) + " " + _lem(d)).strip()
+                props.append(Proposition(_lem(d), "be", (), negated, modality, False, (), doc.text, exception,
+                                         f"{v.lemma_.lower()} the {skey} at {n[2]}", conditions, skey, (), "number", n, (), content))
         if not passive and subj.pos_ in ("NOUN", "PROPN"):
             props.extend(_attributes(v, subj, negated, modality, doc.text, exception, conditions, content))
         if v.lemma_.lower() in ("receive", "get") and not passive and subj.pos_ in ("NOUN", "PROPN"):
@@ -651,6 +683,12 @@ def _extract(doc, declarative: bool) -> tuple[Proposition, ...]:
                                  exception, said, conditions, "", enum_vals, enum_kind, number, freq, content, tuple(dict.fromkeys(roles)), only_role,
                                  actor_mods=actor_mods, freq_op=freq_op if freq else "", concessive=_concessive(v, head)))
     return tuple(props)
+
+
+def _validity(subj, number, negated, modality, text, exception, conditions, content) -> Proposition:
+    key = f"{_phrase(subj)} validity"
+    return Proposition(_lem(subj), "be", (), negated, modality, False, (), text, exception, f"{_phrase(subj)} valid for {number[2]}",
+                       conditions, key, (), "number", number, (), content)
 
 
 def _attributes(v, subj, negated, modality, text, exception, conditions, content) -> list[Proposition]:

@@ -75,6 +75,21 @@ def test_semantic_candidates_find_pairs_that_share_no_literal_key(engine):
     assert idx.conflicts() == [] and idx.comparisons == 0
 
 
+def test_validity_period_stated_as_expiry_and_as_remaining_valid(engine):
+    a = "A pickup code MUST remain valid for 72 hours after the recipient is notified."
+    assert kinds(engine, a, "Pickup codes MUST expire five days after the arrival notification is sent.") == ["parameter"]
+    assert kinds(engine, a, "Pickup codes MUST expire three days after the arrival notification is sent.") == []
+    assert kinds(engine, "Session tokens MUST be valid for 30 minutes.", "Session tokens MUST expire 2 hours after login.") == ["parameter"]
+    assert kinds(engine, a, "Locker doors MUST expire five days after the arrival notification is sent.") == []
+
+
+def test_starting_a_timer_at_a_value_states_it(engine):
+    a = "A sender MUST set its initial retransmission timeout to 2 seconds."
+    assert kinds(engine, a, "Senders MUST start the retransmission timer at 500 milliseconds.") == ["parameter"]
+    assert kinds(engine, a, "Senders MUST start the retransmission timer at 2000 milliseconds.") == []
+    assert kinds(engine, a, "Senders MUST start the keepalive timer at 500 milliseconds.") == []
+
+
 # -- conflict classes added in round 4 --------------------------------------------------------------------------
 
 def test_comparative_bound_of_a_refusal(engine):
