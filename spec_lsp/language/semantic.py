@@ -73,7 +73,8 @@ def _vec(text: str):
     m = _model
     if m is None:
         return None
-    return m.embed([text], norm=True)[0].astype("float32")
+    got = _embed(m, [text])
+    return None if got is None else got[0]
 
 
 def vectors(texts: list[str]):
@@ -81,7 +82,20 @@ def vectors(texts: list[str]):
     m = current()
     if m is None or not texts:
         return None
-    return m.embed(list(texts), norm=True).astype("float32")
+    return _embed(m, list(texts))
+
+
+def _embed(m, texts: list[str]):
+    """Normalised float32 vectors; a text with no token (empty) gets a zero vector (no NaN, no warning).  None if
+    the model fails: the semantic layer never takes a comparison down."""
+    try:
+        import numpy as np
+
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = m.embed(texts, norm=True).astype("float32")
+        return np.nan_to_num(out, copy=False)
+    except Exception:
+        return None
 
 
 def similarity(a: str, b: str) -> float:
