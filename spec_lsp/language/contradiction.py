@@ -615,8 +615,6 @@ def _extract(doc, declarative: bool) -> tuple[Proposition, ...]:
                     alts = _alternatives(rest)
                     if len(alts) >= 2:
                         enum_kind, enum_vals = "enum:" + _ROLE_CLASS[c.lower_], tuple(alts)
-        if not passive and kept is None and not any(r == "dobj" for r, _ in roles) and subj.pos_ in ("NOUN", "PROPN"):
-            roles.append(("subj", _phrase(subj)))  # "reminders go out on Sundays": the thing the verb tells of
         only_role = ""
         for t in v.subtree:
             if t.lower_ in _ONLY and t.i + 1 < len(doc) and (t.head.i == v.i or t.head.head.i == v.i):
@@ -628,6 +626,8 @@ def _extract(doc, declarative: bool) -> tuple[Proposition, ...]:
                 elif nx.i <= max((c.i for c in v.subtree if c.dep_ == "dobj"), default=-1) and nx.pos_ in ("NOUN", "PROPN", "ADJ", "NUM", "DET"):
                     only_role = "dobj"
                 break
+        if not passive and kept is None and not any(r == "dobj" for r, _ in roles) and subj.pos_ in ("NOUN", "PROPN"):
+            roles.append(("subj", _phrase(subj)))  # "reminders go out on Sundays": the thing the verb tells of
         cap = able or v.lemma_ in CAPACITY
         bounds = tuple(_bounds(v, cap))
         number = ()
