@@ -709,8 +709,9 @@ def _attributes(v, subj, negated, modality, text, exception, conditions, content
             if c.dep_ != "prep" or c.lower_ != "with":
                 continue
             p = next((x for x in c.children if x.dep_ == "pobj"), None)
-            if p is None or p.pos_ not in ("NOUN", "PROPN", "ADJ"):
-                continue
+            if p is None or p.pos_ not in ("NOUN", "PROPN", "ADJ") or p.tag_ in ("NNS", "NNPS") \
+                    or any(x.dep_ in ("det", "poss", "amod", "nummod") for x in p.children):
+                continue  # "with the error message", "with retry options": a thing, not an attribute's value
             attr = [x for x in p.children if x.dep_ == "compound"]
             sub = next((x for g in p.children if g.dep_ == "prep" and g.lower_ == "of" for x in g.children if x.dep_ == "pobj"), None)
             if len(attr) == 1 and not list(attr[0].children) and not p.conjuncts:
