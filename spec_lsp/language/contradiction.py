@@ -822,6 +822,7 @@ def _bounds(v, cap: bool = False) -> list[Bound]:
 _FRAME_SKIP = {"", "it", "system", "assistant", "implementation", "be"}
 SEM_TOP_K = 8  # semantic candidates per statement: its nearest neighbours in its blocks …
 SEM_MIN = 0.5  # … whose frames are at least this close (cosine)
+SEM_MIN_PRED = 0.3  # … or whose predicates (conflicts.predicate: a paraphrase shares few frame words) are this close
 SEM_BLOCK = 2000  # a block (a folder, a family of same-named documents) larger than this is searched per document only
 
 
@@ -874,7 +875,7 @@ class ContradictionIndex:
             for r in range(min(len(rows), m.shape[1])):
                 sims = m[:, r, :] @ rows[r]
                 top = np.argsort(-sims)[: SEM_TOP_K + 1]
-                out |= {ks[j] for j in top if sims[j] >= SEM_MIN}
+                out |= {ks[j] for j in top if sims[j] >= (SEM_MIN if r == 0 else SEM_MIN_PRED)}
         return out
 
     @staticmethod
