@@ -80,7 +80,7 @@ _PREVENT = re.compile(r"\b(?:prevent|forbid|prohibit|refuse|reject|block|disallo
 _STOP = set("the a an of to in on for by with and or any each every its their his her this that these those be is are "
             "it as at from into than then so which who whose".split())
 _ONLY = re.compile(r"\b(?:only|solely|exclusively)\b", re.I)
-_MEANS = re.compile(r"\b(through|via|over|by|using|from|in|as|with)\s+((?:[\w`'’.-]+\s+){0,5}?[\w`'’.-]+?)(?=[,;.]|\s+(?:and|or|so|to|for|on|at|before|after|when|if|while|unless|until|that|which)\b|$)", re.I)
+_MEANS = re.compile(r"\b(through|via|over|by|using|from|in|as|with)\s+((?:[\w`'’“”\x22.-]+\s+){0,5}?[\w`'’“”\x22.-]+?)(?=[,;.]|\s+(?:and|or|so|to|for|on|at|before|after|when|if|while|unless|until|that|which)\b|$)", re.I)
 # general opposites (single words; prefixes handled by rule)
 _OPPOSITES = [
     ("public", "private"), ("formal", "informal"), ("verbose", "concise"), ("persistent", "ephemeral"),
@@ -96,8 +96,9 @@ _FOLLOW_OK = _STOP | {"", "to", "across", "between", "within", "during", "until"
                       "after", "before", "at", "per", "always"}
 _CLOSED = re.compile(r"(?P<attr>(?:[\w-]+\s+){0,3}?[\w-]+)\s*(?:(?:must|shall|should|will|can|may)\s+)?(?:be\s+|contain\s+|carry\s+|have\s+|"
                      r"take\s+|use\s+|offer\s+[\w\s]*?|with\s+)?(?:exactly\s+|only\s+)?"
-                     r"(?:one\s+of(?:\s+the\s+(?:following|values|these))?(?:\s+\w+)?|exactly\s+(?:one|these)\s+[\w-]+(?:\s+[\w-]+)?|"
-                     r"either)\s*:?\s+(?P<list>[^.;]+?(?:,\s*|\s+)(?:or|and)\s+[^.;,]+)", re.I)
+                     r"(?:one\s+of(?:\s+(?:the\s+)?(?:following|these|those|values))?(?:\s+(?!(?:the|a|an)\b)(?P<noun>[\w-]+(?=\s*:)))?|"
+                     r"exactly\s+(?:one|these)\s+(?P<noun2>[\w-]+(?:\s+[\w-]+)?)|either)\s*:?\s+"
+                     r"(?P<list>[^.;:]+?(?:,\s*|\s+)(?:or|and)\s+[^.;,]+)", re.I)
 _VALUE = re.compile(r"`([^`]+)`|[“\"']([^”\"']{1,30})[”\"']|\b([A-Z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)*)\b")
 
 
@@ -365,9 +366,12 @@ def closed_set(text: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     items = _items(m.group("list"))
     if len(items) < 2 or len(items) > 12:
         return None
-    head = m.group(0)[: m.start("list") - m.start()]
+    head = m.group(0)[: m.start("list") - m.start()]  # the attribute, its verb and the set's own noun ("these priorities")
     attr = tuple(sorted(_content(head) - {"one", "exactly", "these", "following", "values", "either", "must", "shall",
                                           "should", "be", "contain", "carry", "have", "take", "use", "offer", "with"}))
+    own = m.group("noun") or m.group("noun2")
+    if own:  # the set names its own attribute ("these priorities", "one membership category"): values go with it
+        attr = tuple(sorted(_content(own)))
     if not attr:
         return None
     return attr, tuple(items)
@@ -375,6 +379,8 @@ def closed_set(text: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
 
 def _stem(w: str) -> str:
     w = w.lower()
+    if w.endswith("ies") and len(w) > 5:
+        return w[:-3] + "y"
     for suf in ("ling", "led", "ing", "ed", "es", "s"):
         if w.endswith(suf) and len(w) - len(suf) >= 4:
             return w[: -len(suf)]
