@@ -341,7 +341,7 @@ def _antonym(ta: str, tb: str) -> str | None:
             if x != y and _opposite(x, y):
                 ra = predicate(re.sub(rf"\b{re.escape(x)}\b", " ", a, flags=re.I))
                 rb = predicate(re.sub(rf"\b{re.escape(y)}\b", " ", b, flags=re.I))
-                if _sim(ra, rb) >= ANTONYM_MIN:
+                if _sim(ra, rb) >= ANTONYM_MIN and _covered(ra, rb):
                     return f"“{x}” against “{y}”"
     return None
 
@@ -450,13 +450,16 @@ def detect(pa, pb) -> tuple[str, str] | None:
         got = _quantity(ta, tb, qa, qb, ca, cb)
         if got:
             return got
+    got = _rate(ta, tb, ca, cb)
+    if got:
+        return got
     if not same_cond:
         return None
     na, nb = prohibits(ta), prohibits(tb)
     if na != nb:
         neg, pos = (ta, tb) if na else (tb, ta)
         if _MODAL.search(_conditions_text(pos)[0]) and not _NEG_WORDS.search(_conditions_text(pos)[0]):
-            if not (qa or qb) and _sim(predicate(neg), predicate(pos)) >= POLARITY_MIN:
+            if not (qa or qb) and _sim(predicate(neg), predicate(pos)) >= POLARITY_MIN and _covered(predicate(neg), predicate(pos)):
                 return "polarity", f"“{_said(neg)}” against “{_said(pos)}”"
         return None
     got = _antonym(ta, tb)
@@ -498,6 +501,87 @@ def _quantity(ta, tb, qa, qb, ca, cb) -> tuple[str, str] | None:
             (a0, a1), (b0, b1) = _interval(x), _interval(y)
             if a1 < b0 or b1 < a0:
                 return "bounds", f"“{x[4]}” against “{y[4]}”"
+    return None
+
+
+_TIME_UNIT = r"(?:second|sec|minute|min|hour|hr|day|calendar day|business day|week|calendar week|month|calendar month|year)s?"
+_PERIODIC = {"hourly": 3600.0, "daily": 86400.0, "nightly": 86400.0, "weekly": 604800.0, "monthly": 2592000.0}
+_RATE_MAX = re.compile(rf"\b(?P<b>at most|no more than|not more than|up to|more than)\s+(?P<n>{_NUM}|once|twice)\b(?P<mid>[^.;]{{0,60}}?)"
+                       rf"\b(?:per|a|an|every|each)\s+(?:(?P<k>{_NUM})\s+)?(?P<u>{_TIME_UNIT})\b", re.I)
+_RATE_EXACT = re.compile(rf"\b(?:(?P<n>once|twice|(?:{_NUM})\s+times)\s+(?:a|an|per|every|each)\s+|every\s+|each\s+)(?:(?P<k>{_NUM})\s+)?(?P<u>{_TIME_UNIT})\b|"
+                         rf"\b(?P<p>hourly|daily|nightly|weekly|monthly)\b", re.I)
+
+
+def _num(w: str) -> float | None:
+    w = w.lower().replace(",", "")
+    if w in ("once", "one", "a single", "single"):
+        return 1.0
+    if w == "twice":
+        return 2.0
+    w = re.sub(r"\s+times$", "", w)
+    if w in _WORD_NUM:
+        return _WORD_NUM[w]
+    try:
+        return float(w)
+    except ValueError:
+        return None
+
+
+def _unit_seconds(u: str) -> float:
+    u = u.lower().split()[-1].rstrip("s")
+    return UNITS.get(u, UNITS.get({"hr": "h"}.get(u, u), ("time", 0)))[1] or 0.0
+
+
+@lru_cache(maxsize=4096)
+def rates(text: str) -> tuple:
+    """(op, events per second, text) of a statement's rates: "<=" a maximum ("no more than one query per dock per
+    hour", "at most once every 15 minutes"; "MUST NOT … more than …"), "=" a period ("every 5 minutes", "daily")."""
+    t = _conditions_text(text)[0]
+    neg = prohibits(text) or bool(_PREVENT.search(t))
+    out, spans = [], []
+    for m in _RATE_MAX.finditer(t):
+        if m.group("b").lower() == "more than" and not neg or m.group("b").lower() != "more than" and neg:
+            continue
+        n, k = _num(m.group("n")), _num(m.group("k")) if m.group("k") else 1.0
+        sec = _unit_seconds(m.group("u"))
+        if n is None or k is None or not sec:
+            continue
+        out.append(("<=", n / (k * sec), m.group(0)))
+        spans.append((m.start(), m.end()))
+    if neg:
+        return tuple(out)
+    for m in _RATE_EXACT.finditer(t):
+        if any(a <= m.start() < b for a, b in spans):
+            continue
+        if m.group("p"):
+            out.append(("=", 1.0 / _PERIODIC[m.group("p").lower()], m.group(0)))
+            continue
+        n = _num(m.group("n")) if m.group("n") else 1.0
+        k = _num(m.group("k")) if m.group("k") else 1.0
+        sec = _unit_seconds(m.group("u"))
+        if n is None or k is None or not sec or re.search(r"\b(?:for|within|after|last|over|under)\s*$", t[: m.start()]):
+            continue
+        out.append(("=", n / (k * sec), m.group(0)))
+    return tuple(out)
+
+
+def _rate(ta, tb, ca, cb) -> tuple[str, str] | None:
+    """A maximum rate against a period that exceeds it, for near-identical actions on one thing.  The maximum is an
+    invariant: it holds under the other statement's condition too (not the other way round)."""
+    ra, rb = rates(ta), rates(tb)
+    for (x, tx, cx), (y, ty, cy) in (((ra, ta, ca), (rb, tb, cb)), ((rb, tb, cb), (ra, ta, ca))):
+        mx = [r for r in x if r[0] == "<="]
+        ey = [r for r in y if r[0] == "="]
+        if not mx or not ey or cx and cx != cy or prohibits(ty):
+            continue
+        px, py = predicate(tx), predicate(ty)
+        shared = (_content(px) - _GENERIC) - _extras(px, py)[0]
+        if not shared or _sim(_mask_numbers(px), _mask_numbers(py)) < BOUND_MIN or not _covered(px, py, slack=99):
+            continue
+        for m in mx:
+            for e in ey:
+                if e[1] > m[1] * 1.0001:
+                    return "frequency", f"“{e[2]}” against “{m[2]}”"
     return None
 
 
