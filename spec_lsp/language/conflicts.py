@@ -307,6 +307,10 @@ def _exclusive(ta: str, tb: str) -> str | None:
 def _opposite(x: str, y: str) -> bool:
     if (x, y) in _OPPOSITE_SET:
         return True
+    if "-" in x and "-" in y:  # "case-sensitive" / "case-insensitive": one compound, the other part opposite
+        (hx, _, tx), (hy, _, ty) = x.partition("-"), y.partition("-")
+        if hx == hy and tx != ty:
+            return _opposite(tx, ty)
     for a, b in ((x, y), (y, x)):
         for pre in _PREFIXES:
             if a == pre + b and len(b) > 4:
@@ -394,18 +398,18 @@ def _closed(ta: str, tb: str) -> str | None:
     attr, items = got
     allowed = {i.lower() for i in items} | {w.lower() for i in items for w in re.findall(r"\w+", i)}
     b = _conditions_text(tb)[0]
-    stems = {_stem(a) for a in attr}
+    stems = {f for a in attr for f in _forms(_stem(a)) | _forms(a.lower())}
     toks = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"`[^`]+`|[\w-]+", b)]
     shape_caps = all(i[:1].isupper() for i in items)
     shape_code = all(re.fullmatch(r"[A-Z0-9_-]+|[a-z0-9_-]+", i) for i in items)
     for i, (s, e, w) in enumerate(toks):
-        if _stem(w) not in stems:
+        if not (_forms(_stem(w)) | _forms(w.lower())) & stems:
             continue
         for j in range(max(0, i - 2), min(len(toks), i + 3)):
             if j == i:
                 continue
             v = toks[j][2].strip("`")
-            if v.lower() in allowed or v.lower() in _STOP or _stem(v) in stems:
+            if v.lower() in allowed or v.lower() in _STOP or (_forms(_stem(v)) | _forms(v.lower())) & stems:
                 continue
             code = toks[j][2].startswith("`")
             caps = v[:1].isupper() and toks[j][0] > 0
@@ -582,7 +586,17 @@ def _rate(ta, tb, ca, cb) -> tuple[str, str] | None:
             for e in ey:
                 if e[1] > m[1] * 1.0001:
                     return "frequency", f"“{e[2]}” against “{m[2]}”"
+    ea, eb = [r for r in ra if r[0] == "="], [r for r in rb if r[0] == "="]
+    if len(ea) == 1 and len(eb) == 1 and ca == cb and abs(ea[0][1] - eb[0][1]) > 1e-9 * max(ea[0][1], eb[0][1]):
+        # one period against another for one action ("send the digest weekly" / "… daily")
+        pa, pb = _mask_rates(predicate(ta)), _mask_rates(predicate(tb))
+        if _sim(pa, pb) >= QUANTITY_MIN and _covered(pa, pb):
+            return "frequency", f"“{ea[0][2]}” against “{eb[0][2]}”"
     return None
+
+
+def _mask_rates(t: str) -> str:
+    return re.sub(r"\s+", " ", _RATE_EXACT.sub(" ", t)).strip()
 
 
 def _said(t: str) -> str:
