@@ -7,8 +7,8 @@ WHEN clause that describes a state ("WHEN the user is logged in …") leaves the
 meant: a response at the moment the state begins, or throughout it.  Kiro writes acceptance criteria in EARS; the
 same lines occur in plain Markdown, spec-kit and OpenSpec specs.
 
-A sentence is read when it is an EARS criterion: an upper-case ``WHEN`` (or a sentence-initial ``When``) and a
-``SHALL``/``MUST`` response after it (``could_fire`` is that test, before any parse).  The WHEN clause runs from
+A sentence is read when it is an EARS criterion: an upper-case ``WHEN`` and a ``SHALL``/``MUST`` response after it,
+or a sentence-initial ``When`` and an upper-case ``SHALL`` (``When parsing X, clients MUST …`` is RFC prose, not EARS) (``could_fire`` is that test, before any parse).  The WHEN clause runs from
 the keyword to ``THEN`` or to the subject of the response.  Its predicate(s), on the spaCy parse (tag, dependency
 labels, aspect), are a **state** when:
 
@@ -39,10 +39,11 @@ import re
 
 RULE = "ears-state-trigger"
 
-# an EARS criterion: WHEN (upper case anywhere, or "When" opening the sentence) followed by a SHALL/MUST response
-TRIGGER = r"(?-i:(?:\bWHEN\b|^[\W\d]*When\b)(?s:(?=.*\b(?:SHALL|MUST|shall)\b)))"
+# an EARS criterion: an upper-case WHEN with a SHALL/MUST response after it, or a sentence-initial "When" with an
+# upper-case SHALL (EARS's own keyword; "When parsing X, clients MUST …" is RFC prose, not an EARS criterion)
+TRIGGER = r"(?-i:(?:\bWHEN\b(?s:(?=.*\b(?:SHALL|MUST)\b))|^[\W\d]*When\b(?s:(?=.*\bSHALL\b))))"
 _WHEN = re.compile(r"\bWHEN\b|^[\W\d]*(When)\b")
-_RESPONSE_MODAL = re.compile(r"\b(?:SHALL|MUST|shall)\b")
+_RESPONSE_MODAL = re.compile(r"\b(?:SHALL|MUST)\b")
 
 # the end of an event, not a state: "WHEN the update is successful" is the moment the update succeeds
 _COMPLETION = frozenset({"successful", "unsuccessful", "complete", "completed", "finished", "done", "over", "successfully"})
@@ -67,7 +68,9 @@ def _clause_bounds(doc, text: str):
     when = next((t for t in doc if t.idx == a), None)
     if when is None:
         return None
-    modal = next((t for t in doc if t.idx > a and _RESPONSE_MODAL.fullmatch(text[t.idx:t.idx + len(t.text)] or "")), None)
+    # the response's modal: an auxiliary of a verb (not a keyword mentioned in a list: "(SHALL, SHOULD, MAY)")
+    modal = next((t for t in doc if t.idx > a and _RESPONSE_MODAL.fullmatch(text[t.idx:t.idx + len(t.text)] or "")
+                  and t.dep_ in ("aux", "auxpass") and t.head.pos_ in ("VERB", "AUX") and t.head.i > when.i), None)
     if modal is None:
         return None
     end = modal.idx
@@ -196,6 +199,14 @@ _WORDS = {
 def state_trigger(doc, text: str) -> list:
     from .rules import Hit
 
+    if not could_fire(text):
+        return []  # not an EARS criterion (the parse may be here for another rule)
+    cjk = _cjk_state(text)
+    if cjk is not None:
+        body = re.sub(r"(?:時|とき|場合)$", "間", text[cjk[0] + 4:cjk[1]].strip())  # WHILE …している間
+        return [Hit(cjk[0], cjk[1], RULE, _message(text[cjk[0]:cjk[1]], "aspect", body), None)]
+    if _CJK.search(text[:_first_modal(text)]):
+        return []  # a Japanese / Chinese clause that the English parse cannot read
     got = _clause_bounds(doc, text)
     if got is None:
         return []
@@ -214,14 +225,40 @@ def state_trigger(doc, text: str) -> list:
         return []  # an event among the predicates: the trigger is the event, the rest a guard
     clause = text[lo:hi]
     body = clause[len(when.text):].strip()
-    what = _WORDS[kinds[0]]
-    msg = (f"“{_short(clause)}” {what}, not an event. Is the response required for as long as it holds "
-           f"(write “WHILE {_short(body, 60)}, …”) or once, at the moment it begins (name that event: "
-           f"“WHEN … becomes / starts …”)?")
-    repl = None
-    if not has_then and clause.startswith("WHEN"):
-        repl = "WHILE" + clause[len(when.text):]
+    msg = _message(clause, kinds[0], body)
+    # the exact rewrite: WHEN -> WHILE, where the clause is followed by ", THE <system> SHALL" (with THEN, the
+    # EARS form would need THEN removed too, and that is the author's edit)
+    repl = "WHILE" if not has_then and clause.startswith("WHEN") else None
     return [Hit(lo, hi, RULE, msg, repl)]
+
+
+def _message(clause: str, kind: str, body: str) -> str:
+    if kind == "gerund":
+        return (f"“{_short(clause)}” names an activity, not the event that triggers the response. Does the response "
+                f"hold throughout it (“WHILE {_short(body, 60)}, …”), or is it a property of every result, with no "
+                f"trigger at all (“THE <system> SHALL …”)?")
+    return (f"“{_short(clause)}” {_WORDS[kind]}, not an event. Is the response required for as long as it holds "
+            f"(“WHILE {_short(body, 60)}, …”) or once, at the moment it begins (name that event: "
+            f"“WHEN … becomes / starts …”)?")
+
+
+# Japanese EARS (Kiro writes the keywords in English around Japanese clauses): the aspect is morphology the
+# English parse cannot see.  "-te iru" / "-te inai" (progressive or resultative: 割り当てられている, 実行中である)
+# before 時 / とき / 間 / 場合 is a state; a plain dictionary form (割り当てられる時, 完了する時) is an event.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+_CJK_WHEN = re.compile(r"\bWHEN\s+([^、,]*?(?:[てで](?:いる|いない|おり)|中である|である|中の)(?:時|とき|間|場合))\s*[、,]?\s*(?=THE\b|THEN\b)")
+
+
+def _first_modal(text: str) -> int:
+    m = _RESPONSE_MODAL.search(text)
+    return m.start() if m else len(text)
+
+
+def _cjk_state(text: str):
+    m = _CJK_WHEN.search(text)
+    if m is None or not _CJK.search(m.group(1)):
+        return None
+    return m.start(), m.end(1)
 
 
 def _short(s: str, n: int = 80) -> str:
