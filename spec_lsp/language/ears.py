@@ -70,7 +70,8 @@ def _clause_bounds(doc, text: str):
         return None
     # the response's modal: an auxiliary of a verb (not a keyword mentioned in a list: "(SHALL, SHOULD, MAY)")
     modal = next((t for t in doc if t.idx > a and _RESPONSE_MODAL.fullmatch(text[t.idx:t.idx + len(t.text)] or "")
-                  and t.dep_ in ("aux", "auxpass") and t.head.pos_ in ("VERB", "AUX") and t.head.i > when.i), None)
+                  and t.dep_ in ("aux", "auxpass") and t.head.pos_ in ("VERB", "AUX") and t.head.i > t.i
+                  and text.count("(", 0, t.idx) <= text.count(")", 0, t.idx)), None)
     if modal is None:
         return None
     end = modal.idx
