@@ -51,11 +51,10 @@ def check(e, text, expect):
     # progressive aspect, a subjectless gerund
     ("WHEN the sync job is running, THE Service SHALL block writes.", "WHEN the sync job is running"),
     ("WHEN data is being loaded from the Backend, THE App SHALL show a spinner.", "WHEN data is being loaded from the Backend"),
-    ("WHEN displaying patient records THEN the system SHALL include an edit option.", "WHEN displaying patient records"),
     # stative possession (the parser reads "has X disabled" as a perfect: it is not)
     ("WHEN the document has unsaved changes, THE Editor SHALL show a dot.", "WHEN the document has unsaved changes"),
-    ("WHEN a user has alerts disabled in the preferences THEN the system SHALL not send alerts.",
-     "WHEN a user has alerts disabled in the preferences"),
+    ("WHEN a user has alerts enabled in the preferences THEN the system SHALL send a weekly digest.",
+     "WHEN a user has alerts enabled in the preferences"),
     # adjectival passives: particle, un- prefix, aspect adverb, negation
     ("WHEN the user is logged in THEN the system SHALL show the dashboard.", "WHEN the user is logged in"),
     ("WHEN the draft is unsaved, THE Editor SHALL warn before closing.", "WHEN the draft is unsaved"),
@@ -64,8 +63,6 @@ def check(e, text, expect):
     # non-ASCII: curly quotes, an emoji, Japanese with English EARS keywords (the -te iru aspect)
     ("WHEN the user’s “session” is active 🙂, THE App SHALL refresh the token.", "WHEN the user’s “session” is active 🙂"),
     ("2. WHEN スロットが既に割り当てられている時、THE Repo Pool SHALL 他のスロットを探す", "WHEN スロットが既に割り当てられている時"),
-    # sentence-initial "When" with an upper-case SHALL
-    ("When the banner is narrower than 600 px, the layout SHALL stack the buttons.", "When the banner is narrower than 600 px"),
 ])
 def test_state_triggers_are_flagged(eng, text, span):
     check(eng, text, span)
@@ -92,6 +89,12 @@ def test_state_triggers_are_flagged(eng, text, span):
     "WHILE the cart is empty, THE Shop SHALL disable the checkout button.",    # already state-driven
     "1. WHEN 接続が回復した時、THE Sync Engine SHALL 未送信の変更を送信する",   # Japanese, an event
     "THE Shop SHALL show the cart when it is empty.",                          # not an EARS WHEN clause
+    "When the banner is narrower than 600 px, the layout SHALL stack the buttons.",  # prose "When", not the keyword
+    # the blind development round (d2): where WHEN and WHILE mean the same, nothing to ask
+    "WHEN displaying patient records THEN the system SHALL include an edit option.",  # a gerund: every display
+    "WHEN a user has alerts disabled in the preferences THEN the system SHALL not send alerts.",  # a prohibition
+    "WHEN the cart is empty, THE Shop SHALL NOT charge the card.",
+    "For any image request, WHEN THROTTLING_ENABLED is False THEN the system SHALL schedule the image.",  # each request
 ])
 def test_events_and_near_misses_stay_silent(eng, text):
     check(eng, text, None)
@@ -107,6 +110,7 @@ def test_the_while_rewrite_is_offered_only_where_it_is_exact(eng):
 def test_prefilter_no_when_no_parse(tmp_path):
     assert not R.could_fire("THE Shop SHALL disable checkout.", {RULE})
     assert not R.could_fire("When parsing X, clients MUST NOT decode it.", {RULE})
+    assert not R.could_fire("When the cart is empty, the Shop SHALL disable checkout.", {RULE})
     assert R.could_fire("WHEN the cart is empty, THE Shop SHALL disable checkout.", {RULE})
     e = LanguageEngine(LanguageSettings(enabled_rules=frozenset({RULE}), cache_dir=str(tmp_path / "c")))
     e.load()
