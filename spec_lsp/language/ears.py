@@ -64,7 +64,7 @@ def could_fire(text: str) -> bool:
 
 
 def _clause_bounds(doc, text: str):
-    """(when token, end offset) of the WHEN clause of an EARS criterion, or None."""
+    """(WHEN token, end offset of its clause, whether THEN follows, the response's modal) of an EARS criterion, or None."""
     m = _WHEN.search(text)
     if m is None:
         return None
