@@ -133,9 +133,20 @@ def report(rnd_name: str) -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "write":
-        rules = tuple(sys.argv[sys.argv.index("--rules") + 1].split(",")) if "--rules" in sys.argv else JUDGED
-        half = sys.argv[sys.argv.index("--half") + 1] if "--half" in sys.argv else "test"
-        write(sys.argv[2], rules, half)
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    w = sub.add_parser("write", help="write blind packets and their keys for ROUND")
+    w.add_argument("round")
+    w.add_argument("--rules", help="comma-separated rule names (default: every judged language rule)")
+    w.add_argument("--half", choices=("test", "tuning"), default="test")
+    r = sub.add_parser("report", help="join ROUND's verdicts with its keys and write the precision report")
+    r.add_argument("round")
+    a = ap.parse_args()
+    if not a.round.replace("-", "").replace("_", "").isalnum() or a.round.startswith("-"):
+        ap.error(f"bad round name {a.round!r}: letters, digits, - and _ only")
+    if a.cmd == "write":
+        write(a.round, tuple(a.rules.split(",")) if a.rules else JUDGED, a.half)
     else:
-        report(sys.argv[2])
+        report(a.round)

@@ -135,6 +135,9 @@ class Format:
     bold_lead_definitions: bool = False
     #: whether text indented by 4 spaces is code (False for MDX, which has no indented code blocks)
     indented_code: bool = True
+    #: whether this format writes EARS criteria from a template (Kiro): the language rule ears-state-trigger
+    #: (SPEC217) then offers its exact `WHEN` -> `WHILE` rewrite as a quick fix (elsewhere it only asks)
+    ears_fixes: bool = False
     #: completion: a regex whose group 1 is the ID prefix typed just before the cursor (`FR-0`)
     completion_prefix: str | None = None
 

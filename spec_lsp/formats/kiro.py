@@ -259,6 +259,7 @@ class KiroFormat(Format):
     dot_dirs = (".kiro",)
     rules = RULES
     generic_mentions = False  # unknown `_Requirements:` references are SPEC440
+    ears_fixes = True  # acceptance criteria are EARS (CRITERION_TEMPLATE): SPEC217 may rewrite WHEN -> WHILE
 
     def detect(self, files: Sequence[str]) -> bool:
         return any(PATH.match(f) for f in files)

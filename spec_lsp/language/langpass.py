@@ -322,9 +322,14 @@ class LanguagePass:
                 else:
                     rng = _exact_range(doc, b, u.start + h.start, u.start + h.end)
                 fixes = ()
-                if h.replacement is not None:
-                    title = f"Replace with “{h.replacement}”" if h.replacement else f"Remove “{u.text[h.start:h.end]}”"
-                    fixes = (Fix(title, "replace", h.replacement, rng),)
+                repl = h.replacement
+                if h.rule == "ears-state-trigger":
+                    if repl is not None and b is not None and fmt_of is not None and getattr(fmt_of(u.path), "ears_fixes", False):
+                        fixes = _keyword_fix(doc, b, u.start + h.start, "WHEN", repl)
+                    repl = None  # the WHEN -> WHILE rewrite only where the format writes EARS from a template (Kiro)
+                if repl is not None:
+                    title = f"Replace with “{repl}”" if repl else f"Remove “{u.text[h.start:h.end]}”"
+                    fixes = (Fix(title, "replace", repl, rng),)
                 per_path[u.path].append(Finding(u.path, rng, r.code, r.name, r.category, r.severity, h.message, u.subject, (), fixes))
         # contradictions
         touched: set[str] = set(live)
@@ -476,6 +481,15 @@ def _exact_range(doc, b, a: int, z: int) -> Range:
         if got is not None:
             return got
     return b.range(a, z)
+
+
+def _keyword_fix(doc, b, a: int, old: str, new: str) -> tuple:
+    """A quick fix that replaces the keyword `old` at plain offset `a` with `new`, only when the source holds
+    exactly `old` there (no markup inside it): the edit is then exact."""
+    r = b.range(a, a + len(old))
+    if r.start.line != r.end.line or _line(doc, r.start.line)[r.start.character:r.end.character] != old:
+        return ()
+    return (Fix(f"Write {new} (a state-driven EARS criterion)", "replace", new, r),)
 
 
 def _line(doc, n: int) -> str:

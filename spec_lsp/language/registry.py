@@ -31,6 +31,7 @@ LANGUAGE_RULES: tuple[Rule, ...] = (
     _r("SPEC214", "weak-modal", I, "Tentative wording in a requirement (“might”, “could”, “ideally”, “try to”)."),
     _r("SPEC215", "keyword-misuse", W, "In a document that declares RFC 2119/8174 keywords, a requirement written with a lower-case “must”/“shall” (or “no … may”)."),
     _r("SPEC216", "unverifiable-predicate", I, "A requirement whose predicate no test can decide (“SHALL work in …”, “should feel similar”, “must be aware that”, “be limited” with no bound)."),
+    _r("SPEC217", "ears-state-trigger", I, "An EARS criterion whose WHEN clause names a state (“WHEN the user is logged in”), not an event: WHILE, or the moment it begins?"),
     _r("SPEC301", "contradiction", W, "Two clauses that cannot both hold (must / must not, conflicting bounds, “only X” / “X or Y”).", category="consistency", enabled=False),
 )
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from . import anaphora
+from . import ears as _ears
 from . import predicates as _predicates
 
 # ---------------------------------------------------------------------------------------------
@@ -331,6 +332,8 @@ def _parsed_rules(doc, text: str, context_doc, enabled: set[str], extra: Mapping
     out: list[Hit] = []
     if _predicates.RULE in enabled:
         out += _predicates.unverifiable(doc, text)  # SPEC216, spec_lsp/language/predicates.py
+    if _ears.RULE in enabled:
+        out += _ears.state_trigger(doc, text)  # SPEC217, spec_lsp/language/ears.py
     lower = text.lower()
     toks = list(doc)
     loophole_spans = [(m.start(), m.end()) for m in _LOOPHOLE_RE.finditer(text)]
@@ -909,6 +912,7 @@ _TRIGGERS = {
     "weak-modal": _words_re(WEAK | set(WEAK_PHRASES) | {"best effort", "best-effort"}),
     "keyword-misuse": _keywords_trigger(),  # the engine asks only for RFC 2119 documents
     "unverifiable-predicate": _predicates.trigger(VAGUE | SUBJECTIVE | HEDGES),
+    "ears-state-trigger": _ears.TRIGGER,
 }
 _TRIGGER_CACHE: dict = {}
 
