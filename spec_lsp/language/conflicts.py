@@ -73,6 +73,11 @@ _LOWER = r"at least|no less than|not less than|no fewer than|a minimum of|minimu
 _QTY = re.compile(rf"(?:\b(?P<bound>{_UPPER}|{_LOWER})\s+)?(?:\b(?P<lo>{_NUM})\s+(?:and|to|-|–)\s+)?\b(?P<num>{_NUM})"
                   rf"(?:\s*-\s*|\s*)(?P<unit>(?:{_UNIT_RX})(?:e?s)?\b|%|(?P<noun>[a-z][a-z-]+))", re.I)
 _UPPER_SET = set(_UPPER.split("|"))
+_NOT_NOUN = {"times", "time", "per", "of", "shall", "must", "should", "may", "will", "can", "could", "might", "is", "are",
+             "was", "were", "be", "been", "has", "have", "had", "do", "does", "not", "or", "and", "if", "when", "then",
+             "than", "more", "less", "fewer", "other", "others", "such", "which", "that", "after", "before"}
+_ID_BEFORE = re.compile(r"(?:\b[A-Z][\w-]*|\b(?i:status|version|code|port|id|number|no|section|step|phase|level|type|"
+                        r"rfc|eip|erc|http|tls|ipv)|[#§-])\s*$")
 _BELOW = {"under", "below", "less than", "fewer than"}
 _OVER = {"larger than", "more than", "longer than", "heavier than", "over", "above", "exceed"}  # above the bound
 _CAPACITY = re.compile(r"\b(?:accept|support|handle|hold|store|allow|let|serve|process|keep|carry|unlock|run|last|take)\w*\b", re.I)
@@ -174,7 +179,7 @@ def quantities(text: str) -> tuple:
         if base in UNITS and not noun:
             dim, f = UNITS[base]
         elif noun:
-            if noun in _STOP or noun in ("times", "time", "per", "of"):
+            if noun in _STOP or noun in _NOT_NOUN or noun.endswith("ly"):
                 continue
             n = noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
             if n in UNITS:
@@ -185,6 +190,8 @@ def quantities(text: str) -> tuple:
             continue
         bound = (m.group("bound") or "").lower()
         before = t[max(0, m.start() - 40): m.start()].lower()
+        if not bound and _ID_BEFORE.search(t[max(0, m.start("num") - 30): m.start("num")]):
+            continue  # "Status 102", "OAS 3.1", "port 443", "EIP-1559": a name, not a quantity
         if m.group("lo") is not None:
             lo_raw = m.group("lo").lower().replace(",", "")
             lo = _WORD_NUM.get(lo_raw)

@@ -68,6 +68,22 @@ def test_quantities_convert_units_and_words_and_read_the_bound():
     assert q[:3] == ("percent", ">=", 20.0)  # a prohibition of "below" is a floor
 
 
+def test_numbers_that_name_things_are_not_quantities():
+    assert conflicts.quantities("Status 102 shall be returned only when the request is pending.") == ()
+    assert conflicts.quantities("Tooling that supports OAS 3.1 should read OAS 3.0 documents.") == ()
+    assert conflicts.quantities("The relay MUST listen on port 8443.") == ()
+
+
+def test_rates_read_a_maximum_and_a_period():
+    (r,) = conflicts.rates("The crawler SHALL send no more than one probe per host per hour.")
+    assert r[0] == "<=" and abs(r[1] - 1 / 3600) < 1e-12
+    (r,) = conflicts.rates("A client MUST NOT send more than two probes per minute.")
+    assert r[0] == "<=" and abs(r[1] - 2 / 60) < 1e-12
+    (r,) = conflicts.rates("The crawler SHALL probe each host every 10 minutes.")
+    assert r[0] == "=" and abs(r[1] - 1 / 600) < 1e-12
+    assert conflicts.rates("The crawler SHALL finish a probe within 10 minutes.") == ()
+
+
 # -- the classes ----------------------------------------------------------------------------------------------
 
 def test_quantity_bound_against_a_range_for_one_thing(engine):
@@ -86,6 +102,15 @@ def test_quantity_exact_values_need_the_same_thing(engine):
 def test_quantity_under_a_condition_is_an_exception_to_a_capacity(engine):
     a = "THE Upload Service SHALL accept attachments of at least 40 MB."
     assert general(engine, a, "WHEN the workspace is on the free plan, THE Upload Service SHALL limit attachments to at most 4 MB.") is None
+
+
+def test_rate_maximum_against_a_faster_period_even_under_a_condition(engine):
+    a = "The crawler SHALL recompute host scores at most once every 30 minutes."
+    assert general(engine, a, "WHILE a crawl is running, the crawler SHALL recompute host scores every 5 minutes.")[0] == "frequency"
+    assert general(engine, a, "WHILE a crawl is running, the crawler SHALL recompute host scores every 2 hours.") is None  # slower: fine
+    # the maximum is the invariant; a conditional maximum does not bind an unconditional period
+    assert general(engine, "WHILE a crawl is running, the crawler SHALL recompute host scores at most once every 30 minutes.",
+                   "The crawler SHALL recompute host scores every 5 minutes.") is None
 
 
 def test_polarity_needs_near_identical_predicates(engine):
