@@ -113,6 +113,7 @@ def _clean(text: str) -> str:
     return t.strip()
 
 
+@lru_cache(maxsize=8192)
 def _conditions_text(text: str) -> tuple[str, str]:
     """(the statement without its leading condition/EARS clause, the condition text)."""
     t = _clean(text)
@@ -123,6 +124,7 @@ def _conditions_text(text: str) -> tuple[str, str]:
     return t, cond
 
 
+@lru_cache(maxsize=8192)
 def predicate(text: str) -> str:
     """The statement minus label, conditions, modal and negation: what is done to what."""
     t, _ = _conditions_text(text)
@@ -262,6 +264,8 @@ def _covered(a: str, b: str, slack: int = 0) -> bool:
     ea, eb = _extras(a, b)
     if any(_opposite(x, y) or frozenset((x, y)) in _CONTRAST for x in ea for y in eb for x in _forms(x) for y in _forms(y)):
         return False
+    if len(ea) <= slack and len(eb) <= slack:
+        return True
     wa, wb = _content(a) - _GENERIC, _content(b) - _GENERIC
     miss_a = [x for x in ea if not any(_sim(x, y) >= 0.55 for y in wb)]
     miss_b = [y for y in eb if not any(_sim(y, x) >= 0.55 for x in wa)]
@@ -370,6 +374,9 @@ def _items(lst: str) -> list[str]:
 @lru_cache(maxsize=4096)
 def closed_set(text: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     """(attribute words, allowed items) of "X … one of A, B or C" / "exactly these X: A, B, C"."""
+    low = text.lower()
+    if "one of" not in low and "either" not in low and "exactly" not in low:
+        return None  # (cheap: the pattern is slow on long text)
     t = _conditions_text(text)[0]
     m = _CLOSED.search(t)
     if not m:
@@ -585,14 +592,14 @@ def _rate(ta, tb, ca, cb) -> tuple[str, str] | None:
         ey = [r for r in y if r[0] == "="]
         if not mx or not ey or cx and cx != cy or prohibits(ty):
             continue
+        hit = next(((m, e) for m in mx for e in ey if e[1] > m[1] * 1.0001), None)
+        if hit is None:
+            continue
         px, py = predicate(tx), predicate(ty)
         shared = (_content(px) - _GENERIC) - _extras(px, py)[0]
         if not shared or _sim(_mask_numbers(px), _mask_numbers(py)) < BOUND_MIN or not _covered(px, py, slack=99):
             continue
-        for m in mx:
-            for e in ey:
-                if e[1] > m[1] * 1.0001:
-                    return "frequency", f"“{e[2]}” against “{m[2]}”"
+        return "frequency", f"“{hit[1][2]}” against “{hit[0][2]}”"
     ea, eb = [r for r in ra if r[0] == "="], [r for r in rb if r[0] == "="]
     if len(ea) == 1 and len(eb) == 1 and ca == cb and abs(ea[0][1] - eb[0][1]) > 1e-9 * max(ea[0][1], eb[0][1]):
         # one period against another for one action ("send the digest weekly" / "… daily")
