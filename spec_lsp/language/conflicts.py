@@ -43,7 +43,7 @@ _NEG = re.compile(r"\b(?:must|shall|should|may|will|can)\s+(?:not|never)\b|\bcan
                   r"\b(?:is|are)\s+not\s+(?:permitted|allowed)\b|\b(?:is|are)\s+(?:prohibited|forbidden)\b|"
                   r"\bno\s+\w+(?:\s+\w+)?\s+(?:may|must|shall|can)\b", re.I)
 _NEG_WORDS = re.compile(r"\b(?:not|never|no|prohibited|forbidden)\b", re.I)
-_EXCEPTION = re.compile(r"\b(?:unless|by default|otherwise|except|irrespective|regardless|even (?:if|when|though))\b", re.I)
+_EXCEPTION = re.compile(r"\b(?:unless|by default|otherwise|except)\b", re.I)
 _LEAD = re.compile(r"^\s*(?:[A-Z][A-Z0-9]*-\d+[a-z]?(?:\.\d+)*|\d+(?:\.\d+)*\.?)\s*:?\s+")
 _EARS = re.compile(r"^\W*(?:given|when|if|while|where|after|before|during|once|upon)\b.*?(?:\bthen\b|,)\s*", re.I)
 _COND = re.compile(r"\b(?:if|when|whenever|while|unless|during|once|until|where)\b[^,;.]*", re.I)
@@ -104,7 +104,6 @@ _CLOSED = re.compile(r"(?P<attr>(?:[\w-]+\s+){0,3}?[\w-]+)\s*(?:(?:must|shall|sh
                      r"(?:one\s+of(?:\s+(?:the\s+)?(?:following|these|those|values))?(?:\s+(?!(?:the|a|an)\b)(?P<noun>[\w-]+(?=\s*:)))?|"
                      r"exactly\s+(?:one|these)\s+(?P<noun2>[\w-]+(?:\s+[\w-]+)?)|either)\s*:?\s+"
                      r"(?P<list>[^.;:]+?(?:,\s*|\s+)(?:or|and)\s+[^.;,]+)", re.I)
-_VALUE = re.compile(r"`([^`]+)`|[“\"']([^”\"']{1,30})[”\"']|\b([A-Z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)*)\b")
 
 
 def _clean(text: str) -> str:
@@ -202,8 +201,7 @@ def quantities(text: str) -> tuple:
                     lo = float(lo_raw)
                 except ValueError:
                     continue
-            if "between" in before[-12:] or m.group(0).lower().find(" to ") > 0 or True:
-                out.append((dim, "[]", lo * f, val * f, m.group(0)))
+            out.append((dim, "[]", lo * f, val * f, m.group(0)))  # "between five and seven minutes", "2 to 4 MB"
             continue
         if re.search(r"\bper\s*$|\bevery\s*$|\bonce\s*$", before):
             continue  # a rate or a period is the frequency rules' business
