@@ -463,10 +463,10 @@ def detect(pa, pb) -> tuple[str, str] | None:
             return "exclusivity", got
     qa, qb = quantities(ta), quantities(tb)
     if qa and qb:
-        got = _quantity(ta, tb, qa, qb, ca, cb)
+        got = _quantity(ta, tb, qa, qb, ca, cb, pa, pb)
         if got:
             return got
-    got = _rate(ta, tb, ca, cb)
+    got = _rate(ta, tb, ca, cb, pa, pb)
     if got:
         return got
     if not same_cond:
@@ -484,7 +484,56 @@ def detect(pa, pb) -> tuple[str, str] | None:
     return None
 
 
-def _quantity(ta, tb, qa, qb, ca, cb) -> tuple[str, str] | None:
+_ITEM_ROLES = {"dobj", "of", "for", "to", "with", "on"}
+_NOT_ITEM = {"most", "least", "more", "less", "fewer", "max", "maximum", "min", "minimum", "once", "twice", "time", "times",
+             "second", "minute", "hour", "day", "week", "month", "year", "calendar", "business", "e", "opt", "same", "other"}
+
+
+def _items_of(props, extra: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """The things a statement is about: its objects and their role targets (not "per X"), its subject, and its actor
+    when it has no object ("every narration track SHALL last …"); each phrase as its content words, hyphenated
+    words split, numbers, units and bound words dropped."""
+    def words(ph: str) -> tuple[str, ...]:
+        return tuple(w for w in re.split(r"[\s-]+", ph.lower()) if w and w not in _GENERIC and w not in _NOT_ITEM
+                     and w not in _STOP and not w[0].isdigit() and w not in UNITS and w.rstrip("s") not in UNITS)
+
+    out = [ws for ph in extra if (ws := words(ph))]
+    for p in props:
+        phs = [p.subject] if p.subject else []
+        # (an "at" target that starts with "most"/"least" is a misparsed bound: "post at most one summary comment")
+        phs += [t for r, t in p.roles if r in _ITEM_ROLES or r == "at" and t.split()[:1] in (["most"], ["least"])]
+        got = [ws for ph in phs if (ws := words(ph))]
+        if not got and p.actor:  # "every narration track SHALL last at most 3 minutes": the actor is the thing
+            got = [ws] if (ws := words(" ".join((*p.actor_mods, p.actor)))) else []
+        out += got
+    return out
+
+
+def _alike(a: set[str], b: set[str]) -> bool:
+    """Two modifier sets with a word in common (lemmatiser quirks forgiven: "onboarding" / "onboarde")."""
+    return any(x == y or len(x) >= 5 and len(y) >= 5 and x[:5] == y[:5] for x in a for y in b)
+
+
+def same_item(pa, pb, xa: tuple[str, ...] = (), xb: tuple[str, ...] = ()) -> bool:
+    """Are two statements about one thing?  Not when both name their own actor and the actors differ ("the cache" /
+    "the queue").  Else a content word shared by their items (`xa`/`xb`: the counted things of a rate), unless it is
+    the head of a phrase on each side with different modifiers ("summary comment" / "review comment")."""
+    aa = {p.actor for p in pa if p.actor and p.actor not in _GENERIC and p.actor != "it"}
+    ab = {p.actor for p in pb if p.actor and p.actor not in _GENERIC and p.actor != "it"}
+    if aa and ab and not aa & ab and not any(_sim(x, y) >= 0.55 for x in aa for y in ab):
+        return False
+    ia, ib = _items_of(pa, xa), _items_of(pb, xb)
+    wa, wb = {w for ph in ia for w in ph}, {w for ph in ib for w in ph}
+    for w in wa & wb:
+        ma = {m for ph in ia for i, x in enumerate(ph) if x == w for m in ph[:i]}
+        mb = {m for ph in ib for i, x in enumerate(ph) if x == w for m in ph[:i]}
+        if ma and mb and not _alike(ma, mb) and not any(_sim(x, y) >= 0.55 for x in ma for y in mb):
+            continue  # one head, two kinds
+        return True
+    return False
+
+
+def _quantity(ta, tb, qa, qb, ca, cb, pa=(), pb=()) -> tuple[str, str] | None:
     """Two quantities of one dimension on near-identical things with incompatible values or bounds.  An exact value
     against another needs near-identical predicates; a bound against a value or a bound needs a shared content word
     and no contrast.  Under one side's condition only an unconditional upper bound is an invariant the other breaks."""
@@ -498,7 +547,7 @@ def _quantity(ta, tb, qa, qb, ca, cb) -> tuple[str, str] | None:
     else:
         ea, eb = _extras(ma, mb)
         shared = (_content(ma) - _GENERIC) - ea
-        if _sim(ma, mb) < BOUND_MIN or not shared or not _covered(ma, mb, slack=99):
+        if _sim(ma, mb) < BOUND_MIN or not shared or not _covered(ma, mb, slack=99) or not same_item(pa, pb):
             return None
     for x in qa:
         for y in qb:
@@ -562,7 +611,7 @@ def rates(text: str) -> tuple:
         sec = _unit_seconds(m.group("u"))
         if n is None or k is None or not sec:
             continue
-        out.append(("<=", n / (k * sec), m.group(0)))
+        out.append(("<=", n / (k * sec), m.group(0), re.split(r"\b(?:per|each|every|a|an)\b", m.group("mid"))[0].strip()))
         spans.append((m.start(), m.end()))
     if neg:
         return tuple(out)
@@ -570,18 +619,18 @@ def rates(text: str) -> tuple:
         if any(a <= m.start() < b for a, b in spans):
             continue
         if m.group("p"):
-            out.append(("=", 1.0 / _PERIODIC[m.group("p").lower()], m.group(0)))
+            out.append(("=", 1.0 / _PERIODIC[m.group("p").lower()], m.group(0), ""))
             continue
         n = _num(m.group("n")) if m.group("n") else 1.0
         k = _num(m.group("k")) if m.group("k") else 1.0
         sec = _unit_seconds(m.group("u"))
         if n is None or k is None or not sec or re.search(r"\b(?:for|within|after|last|over|under)\s*$", t[: m.start()]):
             continue
-        out.append(("=", n / (k * sec), m.group(0)))
+        out.append(("=", n / (k * sec), m.group(0), ""))
     return tuple(out)
 
 
-def _rate(ta, tb, ca, cb) -> tuple[str, str] | None:
+def _rate(ta, tb, ca, cb, pa=(), pb=()) -> tuple[str, str] | None:
     """A maximum rate against a period that exceeds it, for near-identical actions on one thing.  The maximum is an
     invariant: it holds under the other statement's condition too (not the other way round)."""
     ra, rb = rates(ta), rates(tb)
@@ -595,7 +644,8 @@ def _rate(ta, tb, ca, cb) -> tuple[str, str] | None:
             continue
         px, py = predicate(tx), predicate(ty)
         shared = (_content(px) - _GENERIC) - _extras(px, py)[0]
-        if not shared or _sim(_mask_numbers(px), _mask_numbers(py)) < BOUND_MIN or not _covered(px, py, slack=99):
+        if not shared or _sim(_mask_numbers(px), _mask_numbers(py)) < BOUND_MIN or not _covered(px, py, slack=99) \
+                or not same_item(*((pa, pb) if tx is ta else (pb, pa)), (hit[0][3],)):  # the maximum's side first
             continue
         return "frequency", f"“{hit[1][2]}” against “{hit[0][2]}”"
     ea, eb = [r for r in ra if r[0] == "="], [r for r in rb if r[0] == "="]

@@ -113,6 +113,20 @@ def test_rate_maximum_against_a_faster_period_even_under_a_condition(engine):
                    "The crawler SHALL recompute host scores every 5 minutes.") is None
 
 
+def test_rate_and_bound_need_the_same_item(engine):
+    a = "The bot SHALL post at most one summary comment per pull request per day."
+    assert general(engine, a, "The bot SHALL post a summary comment every hour.")[0] == "frequency"
+    assert general(engine, a, "The bot SHALL post a review comment every hour.") is None  # one head, another kind
+    b = "The cache SHALL hold at most 500 entries."
+    assert general(engine, b, "The cache SHALL hold at least 1000 entries.")[0] == "bounds"
+    assert general(engine, b, "The queue SHALL hold at least 1000 entries.") is None  # another actor's entries
+
+
+def test_disjoint_conditions_never_conflict(engine):
+    assert general(engine, "WHILE the kiln is heating, the controller SHALL sample the temperature at most once every 10 seconds.",
+                   "WHILE the kiln is cooling, the controller SHALL sample the temperature every 2 seconds.") is None
+
+
 def test_polarity_needs_near_identical_predicates(engine):
     a = "The gateway must not compress responses to “legacy” clients."
     assert general(engine, a, "The gateway should compress responses to “legacy” clients.")[0] == "polarity"
