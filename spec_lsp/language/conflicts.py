@@ -330,7 +330,8 @@ def _opposite(x: str, y: str) -> bool:
 _OPPOSITE_SET = {p for a, b in _OPPOSITES for p in ((a, b), (b, a))}
 
 
-def _pred_words(t: str) -> list[tuple[str, int]]:
+@lru_cache(maxsize=8192)
+def _pred_words(t: str) -> tuple[tuple[str, int], ...]:
     """Words that stand as predicates: not followed by a content word they would modify."""
     toks = re.findall(r"[A-Za-z][A-Za-z-]*", t)
     out = []
@@ -341,22 +342,33 @@ def _pred_words(t: str) -> list[tuple[str, int]]:
     # two-word opposites ("real time", "plain text")
     for i in range(len(toks) - 1):
         out.append((f"{toks[i].lower()} {toks[i + 1].lower()}", i))
-    return out
+    return tuple(out)
 
 
 def _antonym(ta: str, tb: str) -> str | None:
     a, b = _conditions_text(ta)[0], _conditions_text(tb)[0]
     if not _positive(ta) or not _positive(tb):
         return None
-    wa, wb = _pred_words(a), _pred_words(b)
-    for x, _ in wa:
-        for y, _ in wb:
-            if x != y and _opposite(x, y):
-                ra = predicate(re.sub(rf"\b{re.escape(x)}\b", " ", a, flags=re.I))
-                rb = predicate(re.sub(rf"\b{re.escape(y)}\b", " ", b, flags=re.I))
-                if _sim(ra, rb) >= ANTONYM_MIN and _covered(ra, rb):
-                    return f"“{x}” against “{y}”"
+    wa = {x for x, _ in _pred_words(a)}
+    for y, _ in _pred_words(b):
+        for x in _opposites_of(y) & wa:
+            ra = predicate(re.sub(rf"\b{re.escape(x)}\b", " ", a, flags=re.I))
+            rb = predicate(re.sub(rf"\b{re.escape(y)}\b", " ", b, flags=re.I))
+            if _sim(ra, rb) >= ANTONYM_MIN and _covered(ra, rb):
+                return f"“{x}” against “{y}”"
     return None
+
+
+@lru_cache(maxsize=8192)
+def _opposites_of(y: str) -> frozenset:
+    """The words `_opposite` pairs with `y` (table, prefixes, hyphenated compounds), for a set lookup."""
+    out = {b for a, b in _OPPOSITE_SET if a == y}
+    out |= {pre + y for pre in _PREFIXES if len(y) > 4}
+    out |= {y[len(pre):] for pre in _PREFIXES if y.startswith(pre) and len(y) - len(pre) > 4}
+    if "-" in y:
+        h, _, t = y.partition("-")
+        out |= {f"{h}-{o}" for o in _opposites_of(t)}
+    return frozenset(o for o in out if o != y and _opposite(y, o))
 
 
 def _items(lst: str) -> list[str]:
