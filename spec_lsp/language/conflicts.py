@@ -501,24 +501,25 @@ _NOT_ITEM = {"most", "least", "more", "less", "fewer", "max", "maximum", "min", 
              "second", "minute", "hour", "day", "week", "month", "year", "calendar", "business", "e", "opt", "same", "other"}
 
 
-def _items_of(props, extra: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    """The things a statement is about: its objects and their role targets (not "per X"), its subject, and its actor
-    when it has no object ("every narration track SHALL last …"); each phrase as its content words, hyphenated
-    words split, numbers, units and bound words dropped."""
+def _item_phrases(props, extra: tuple[str, ...] = ()) -> tuple[list, list]:
+    """(object phrases, actor phrases) of a statement, each phrase as its content words (hyphenated words split;
+    numbers, units and bound words dropped).  Objects: its subject, its objects and their role targets (not
+    "per X"), and `extra` (the counted thing of a rate or a count); actors: its named (non-generic) actors."""
     def words(ph: str) -> tuple[str, ...]:
-        return tuple(w for w in re.split(r"[\s-]+", ph.lower()) if w and w not in _GENERIC and w not in _NOT_ITEM
-                     and w not in _STOP and not w[0].isdigit() and w not in UNITS and w.rstrip("s") not in UNITS)
+        ws = (w.strip(".,;:()[]`'\"") for w in re.split(r"[\s-]+", ph.lower()))
+        return tuple(w for w in ws if w and w not in _GENERIC and w not in _NOT_ITEM and w not in _STOP
+                     and not w[0].isdigit() and w not in UNITS and w.rstrip("s") not in UNITS)
 
-    out = [ws for ph in extra if (ws := words(ph))]
+    objs = [ws for ph in extra if (ws := words(ph))]
+    acts = []
     for p in props:
         phs = [p.subject] if p.subject else []
         # (an "at" target that starts with "most"/"least" is a misparsed bound: "post at most one summary comment")
         phs += [t for r, t in p.roles if r in _ITEM_ROLES or r == "at" and t.split()[:1] in (["most"], ["least"])]
-        got = [ws for ph in phs if (ws := words(ph))]
-        if not got and p.actor:  # "every narration track SHALL last at most 3 minutes": the actor is the thing
-            got = [ws] if (ws := words(" ".join((*p.actor_mods, p.actor)))) else []
-        out += got
-    return out
+        objs += [ws for ph in phs if (ws := words(ph))]
+        if p.actor and p.actor not in _GENERIC and p.actor != "it" and (ws := words(" ".join((*p.actor_mods, p.actor)))):
+            acts.append(ws)
+    return objs, acts
 
 
 def _alike(a: set[str], b: set[str]) -> bool:
@@ -527,21 +528,33 @@ def _alike(a: set[str], b: set[str]) -> bool:
 
 
 def same_item(pa, pb, xa: tuple[str, ...] = (), xb: tuple[str, ...] = ()) -> bool:
-    """Are two statements about one thing?  Not when both name their own actor and the actors differ ("the cache" /
-    "the queue").  Else a content word shared by their items (`xa`/`xb`: the counted things of a rate), unless it is
-    the head of a phrase on each side with different modifiers ("summary comment" / "review comment")."""
-    aa = {p.actor for p in pa if p.actor and p.actor not in _GENERIC and p.actor != "it"}
-    ab = {p.actor for p in pb if p.actor and p.actor not in _GENERIC and p.actor != "it"}
-    if aa and ab and not aa & ab and not any(_sim(x, y) >= 0.55 for x in aa for y in ab):
+    """Are two statements about one thing (what a bound, a rate or a value is stated of)?
+
+    * Two differently named actors, neither of them the other's object, are two things ("the cache" / "the queue").
+    * Else they must share a word of their items (objects, or the actor: "every narration track SHALL last …");
+      the same actor on both sides does not count when both have objects ("the bot SHALL post …").
+    * A shared word with different modifiers on each side names two kinds ("summary comment" / "review comment",
+      "label" of a name / "names"); a bare noun on one side names the thing in general.
+    * A side that names nothing cannot be told apart: True."""
+    oa, aa_ph = _item_phrases(pa, xa)
+    ob, ab_ph = _item_phrases(pb, xb)
+    aa, ab = {ph[-1] for ph in aa_ph}, {ph[-1] for ph in ab_ph}
+    wa_o, wb_o = {w for ph in oa for w in ph}, {w for ph in ob for w in ph}
+    if aa and ab and not aa & ab and not aa & wb_o and not ab & wa_o and not any(_sim(x, y) >= 0.55 for x in aa for y in ab):
         return False
-    ia, ib = _items_of(pa, xa), _items_of(pb, xb)
-    wa, wb = {w for ph in ia for w in ph}, {w for ph in ib for w in ph}
-    for w in wa & wb:
-        ma = {m for ph in ia for i, x in enumerate(ph) if x == w for m in ph[:i]}
-        mb = {m for ph in ib for i, x in enumerate(ph) if x == w for m in ph[:i]}
-        if ma and mb and not _alike(ma, mb) and not any(_sim(x, y) >= 0.55 for x in ma for y in mb):
-            continue  # one head, two kinds
-        return True
+    ia, ib = oa + aa_ph, ob + ab_ph
+    if not ia or not ib:
+        return True  # nothing named on one side ("the system SHALL let a leader place a booking for 40 passengers"): cannot tell
+    for w in {w for ph in ia for w in ph} & {w for ph in ib for w in ph}:
+        if w in aa and w in ab and oa and ob and not (w in wa_o and w in wb_o):
+            continue
+        ma = [set(ph[:i]) for ph in ia for i, x in enumerate(ph) if x == w]
+        mb = [set(ph[:i]) for ph in ib for i, x in enumerate(ph) if x == w]
+        if not all(ma) or not all(mb):
+            return True
+        ua, ub = set().union(*ma), set().union(*mb)
+        if _alike(ua, ub) or any(_sim(x, y) >= 0.55 for x in ua for y in ub):
+            return True
     return False
 
 

@@ -1266,6 +1266,8 @@ def _compare(ka, pa, ma: ClauseMeta, kb, pb, mb: ClauseMeta) -> Conflict | None:
             if x.subject and " " not in x.subject and ma.path == mb.path and ma.section != mb.section:
                 continue  # a one-word attribute ("type", "format") in two sections of one document: two objects' fields
             got = _kind(x, y)
+            if got is not None and got[0] == "bounds" and not _general.same_item((x,), (y,)):
+                got = None  # a bound on another item ("each label … 63 octets" / "names of up to 1024 octets")
             if got is not None:
                 break
         if got is not None:

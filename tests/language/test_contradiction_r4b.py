@@ -122,6 +122,14 @@ def test_rate_and_bound_need_the_same_item(engine):
     assert general(engine, b, "The queue SHALL hold at least 1000 entries.") is None  # another actor's entries
 
 
+def test_a_proposition_rule_bound_on_another_item_is_silent(engine):
+    # the proposition rules' bounds now also need the same item (conflicts.same_item)
+    assert found(engine, "Every cookie a server sets MUST NOT exceed 4 KiB.", "Servers MUST accept session records of up to 64 KiB.") == []
+    assert found(engine, "Every invoice carries a due date, and a server MUST NOT send a retry interval greater than 600 seconds.",
+                 "Operators SHOULD keep archived invoices for at least five years.") == []
+    assert found(engine, "The cache SHALL hold at most 500 entries.", "The cache SHALL hold at least 1000 entries.") == ["bounds"]
+
+
 def test_disjoint_conditions_never_conflict(engine):
     assert general(engine, "WHILE the kiln is heating, the controller SHALL sample the temperature at most once every 10 seconds.",
                    "WHILE the kiln is cooling, the controller SHALL sample the temperature every 2 seconds.") is None
