@@ -134,6 +134,14 @@ def predicate(text: str) -> str:
     return re.sub(r"\s+", " ", t).strip(" ,;.")
 
 
+_DIGITS = re.compile(r"\d+(?:\.\d+)*")
+
+
+def _same_numbers(a: str, b: str) -> bool:
+    """Two predicates that name the same numbered things ("channel 0" is not "channel 24")."""
+    return sorted(_DIGITS.findall(a)) == sorted(_DIGITS.findall(b))
+
+
 def _mask_numbers(t: str) -> str:
     t = _QTY.sub(lambda m: m.group("noun") or "", t)
     return re.sub(r"\s+", " ", t).strip()
@@ -308,7 +316,7 @@ def _exclusive(ta: str, tb: str) -> str | None:
         if not tw or tw & mine_w:
             continue
         rest_b = predicate(re.sub(rf"\b{re.escape(p)}\s+{re.escape(theirs)}", " ", _conditions_text(tb)[0], flags=re.I))
-        if _sim(rest_a, rest_b) >= EXCLUSIVE_MIN and _covered(rest_a, rest_b):
+        if _same_numbers(rest_a, rest_b) and _sim(rest_a, rest_b) >= EXCLUSIVE_MIN and _covered(rest_a, rest_b):
             return f"“only {prep} {mine}” against “{p} {theirs}”"
     return None
 
@@ -354,7 +362,7 @@ def _antonym(ta: str, tb: str) -> str | None:
         for x in _opposites_of(y) & wa:
             ra = predicate(re.sub(rf"\b{re.escape(x)}\b", " ", a, flags=re.I))
             rb = predicate(re.sub(rf"\b{re.escape(y)}\b", " ", b, flags=re.I))
-            if _sim(ra, rb) >= ANTONYM_MIN and _covered(ra, rb):
+            if _same_numbers(ra, rb) and _sim(ra, rb) >= ANTONYM_MIN and _covered(ra, rb):
                 return f"“{x}” against “{y}”"
     return None
 
@@ -487,7 +495,8 @@ def detect(pa, pb) -> tuple[str, str] | None:
     if na != nb:
         neg, pos = (ta, tb) if na else (tb, ta)
         if _MODAL.search(_conditions_text(pos)[0]) and not _NEG_WORDS.search(_conditions_text(pos)[0]):
-            if not (qa or qb) and _sim(predicate(neg), predicate(pos)) >= POLARITY_MIN and _covered(predicate(neg), predicate(pos)):
+            pn, pp = predicate(neg), predicate(pos)
+            if not (qa or qb) and _same_numbers(pn, pp) and _sim(pn, pp) >= POLARITY_MIN and _covered(pn, pp):
                 return "polarity", f"“{_said(neg)}” against “{_said(pos)}”"
         return None
     got = _antonym(ta, tb)

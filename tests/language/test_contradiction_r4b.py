@@ -141,6 +141,12 @@ def test_polarity_needs_near_identical_predicates(engine):
     assert general(engine, a, "The gateway should log responses to “legacy” clients.") is None
 
 
+def test_polarity_on_numbered_things_needs_the_same_numbers(engine):
+    a = "The relay MUST NOT forward the frames of channel 3."
+    assert general(engine, a, "The relay MUST forward the frames of channel 24.") is None
+    assert general(engine, a, "The relay MUST forward the frames of channel 3.")[0] == "polarity"
+
+
 def test_polarity_carve_out_is_an_exception(engine):
     a = "The gateway must not compress responses."
     assert general(engine, a, "Unless a client opts out, the gateway should compress responses.") is None
