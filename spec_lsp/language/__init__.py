@@ -3,6 +3,7 @@ spaCy; the model loads when `LanguageEngine.load()` is called (in a worker threa
 
 from .contradiction import ClauseMeta, Conflict, ContradictionIndex, Proposition
 from .engine import LangHit, LanguageEngine, LanguageSettings, SentenceInput
+from . import semantic
 from .registry import LANGUAGE_RULES
 
 __all__ = ["LanguageEngine", "LanguageSettings", "SentenceInput", "LangHit", "ContradictionIndex", "ClauseMeta",

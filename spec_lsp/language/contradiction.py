@@ -35,6 +35,8 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Hashable, Iterable
 
+from . import semantic as _semantic
+
 # antonym actions: (canonical action, polarity flip)
 ANTONYMS = {
     "forbid": ("allow", True), "prohibit": ("allow", True), "disallow": ("allow", True), "ban": ("allow", True),
@@ -45,7 +47,13 @@ ANTONYMS = {
     "withhold": ("reveal", True), "conceal": ("reveal", True), "hide": ("reveal", True), "disclose": ("reveal", False),
     "share": ("reveal", False), "exclude": ("include", True), "omit": ("include", True),
     "skip": ("perform", True),
+    "close": ("open", True), "unlock": ("lock", True), "deactivate": ("activate", True),
 }
+# prepositions of the means ("through SMS", "via TLS", "by email") and of the form ("in LaTeX", "as MathML")
+_ROLE_CLASS = {"through": "means", "via": "means", "by": "means", "over": "means", "using": "means", "in": "form", "as": "form"}
+_STATE_VERBS = {"close", "unlock", "deactivate"}
+_INIT = {"start", "initialize", "initialise", "reset"}  # "start the timer at 500 ms": the parameter's initial value
+_KEEP = {"keep", "leave", "hold", "maintain"}  # "keep X closed": the actor upholds a state of X
 # antonymous predicates (adjectives); prefixes (non-, un-, in-, im-, a-, dis-) are handled by rule
 ADJ_ANTONYMS = {
     frozenset({"public", "private"}), frozenset({"formal", "informal"}), frozenset({"verbose", "concise"}),
@@ -63,8 +71,9 @@ UPPER = {"most", "max", "maximum", "under", "below", "within", "up", "fewer", "l
 LOWER = {"least", "min", "minimum", "over", "above", "more", "exceeds"}
 CAPACITY = {"support", "accept", "handle", "hold", "store", "allow", "let", "serve", "process", "make", "take"}
 MAX_POSTING = 400
-_ONLY = {"only", "solely", "exclusively"}  # the restrictive focus particles
-PROPS_VERSION = "r3b"  # part of the cache key of extracted propositions: bump when extraction changes
+_ONLY = {"only", "solely", "exclusively"}
+_SMALLER = {"smaller", "shorter", "lighter", "lower", "younger", "narrower", "slower", "earlier", "cheaper", "fewer", "less"}  # the restrictive focus particles
+PROPS_VERSION = "r4"  # part of the cache key of extracted propositions: bump when extraction changes
 _WORD_NUMBERS = {w: float(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}
@@ -79,8 +88,10 @@ UNITS = {
     "day": ("time", 86400), "week": ("time", 604800), "month": ("time", 2592000), "year": ("time", 31536000),
     "b": ("size", 1), "byte": ("size", 1), "kb": ("size", 1e3), "kib": ("size", 1024), "mb": ("size", 1e6),
     "mib": ("size", 1048576), "gb": ("size", 1e9), "gib": ("size", 1073741824),
+    "mg": ("mass", 1e-6), "gram": ("mass", 0.001), "kg": ("mass", 1), "kilogram": ("mass", 1), "lb": ("mass", 0.45359237),
+    "lbs": ("mass", 0.45359237), "pound": ("mass", 0.45359237), "tonne": ("mass", 1000),
 }
-_DIMENSIONS = {"time", "size"}
+_DIMENSIONS = {"time", "size", "mass"}
 _PERIODS = {"hourly": ("time", 3600), "daily": ("time", 86400), "nightly": ("time", 86400), "weekly": ("time", 604800),
             "monthly": ("time", 2592000), "yearly": ("time", 31536000), "annually": ("time", 31536000)}
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
@@ -125,6 +136,7 @@ class Proposition:
     actor_mods: tuple[str, ...] = ()  # the actor's modifiers ("small" in "small compartments")
     local: bool = False  # the subject is a bare definite noun ("the array", "the value"): it means the thing its section is about
     freq_op: str = ""  # "" exact period | ">=" not more often than | "<=" at least once every
+    concessive: tuple[str, ...] = ()  # content lemmas of an "even when/if …" clause: cases the statement explicitly covers
 
     @property
     def prohibits(self) -> bool:
@@ -238,10 +250,16 @@ def _conditions(doc, v, head) -> tuple[tuple[str, ...], bool]:
             if c.dep_ == "advcl" and any(mk.dep_ in ("mark", "advmod") and mk.lower_ in _COND_MARKS for mk in c.children):
                 if any(mk.lower_ == "even" for mk in c.children):
                     continue  # "even when the student asks": concessive, the statement holds in every case
+                if any(mk.dep_ == "mark" and mk.lower_ in ("before", "after", "until") for mk in c.children) and (
+                        any(n.dep_ == "npadvmod" and _is_duration(n) for n in c.children)
+                        or any(p.dep_ == "prep" and p.lower_ in ("for", "within") and any(_is_duration(q) for q in p.children) for p in x.children)):
+                    continue  # "expire five days after the notification is sent": an anchor for the duration, not a condition
                 sub = c.subtree
             elif c.dep_ == "prep" and c.lower_ in ("during", "before", "after", "until", "upon", "while", "for") and not m:
                 if c.lower_ == "for" and not any(p.dep_ == "pobj" and p.pos_ in ("NOUN", "PROPN") for p in c.children):
                     continue
+                if c.lower_ == "for" and any(_is_duration(p) for p in c.children):
+                    continue  # "valid for 72 hours": a duration, not a scope
                 if c.lower_ in ("before", "after", "until") and _offset(c):
                     continue  # "close 30 minutes before departure": the time is the value, not a condition
                 sub = c.subtree
@@ -255,7 +273,23 @@ def _conditions(doc, v, head) -> tuple[tuple[str, ...], bool]:
     return tuple(sorted(lem - _COND_SKIP)), bool(_EXCEPTION.search(doc.text))
 
 
-_COND_SKIP = {"be", "have", "do", "then", "even", "-"}
+def _concessive(v, head) -> tuple[str, ...]:
+    """Content lemmas of the verb's "even when …" / "even if …" clauses (the cases it says it holds in)."""
+    out: set[str] = set()
+    for x in ((v, head) if head.i != v.i else (v,)):
+        for c in x.children:
+            if c.dep_ == "advcl" and any(mk.lower_ == "even" for mk in c.children):
+                out |= {t.lemma_.lower() for t in c.subtree if t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ") and t.lower_ not in _COND_MARKS}
+    return tuple(sorted(out - _COND_SKIP))
+
+
+_COND_SKIP = {"be", "have", "do", "then", "even", "-", "become", "remain", "get"}
+
+
+def _is_duration(t) -> bool:
+    """A time measure: "72 hours", "five days" (a time unit with a number on it)."""
+    return (t.lower_ in UNITS or t.lemma_.lower() in UNITS) and (UNITS.get(t.lower_) or UNITS.get(t.lemma_.lower()))[0] == "time" \
+        and any(c.dep_ == "nummod" and _num_value(c) is not None for c in t.children)
 
 
 def _offset(prep) -> bool:
@@ -456,7 +490,8 @@ def _extract(doc, declarative: bool) -> tuple[Proposition, ...]:
         m_word = {"must": "must", "should": "should", "may": "may", "is": ""}[modality]
         # copular: "X MUST be Y"
         passive_adj = (v.tag_ == "VBN" and any(c.dep_ == "auxpass" and c.lemma_ == "be" for c in v.children)
-                       and not any(c.dep_ in ("dobj", "prep", "agent", "xcomp", "ccomp", "advcl") for c in v.children))
+                       and not any(c.dep_ in ("dobj", "prep", "agent", "xcomp", "ccomp", "advcl") for c in v.children)
+                       and not _freq_tokens(v))  # "SHALL be read no more often than once per hour" is an action
         if v.lemma_ == "be" or passive_adj:
             comp = v if passive_adj else next((c for c in v.children if c.dep_ in ("attr", "acomp", "oprd")), None)
             if comp is None or subj.pos_ == "PRON" or comp.lemma_ in ("able", "unable"):
@@ -494,6 +529,12 @@ def _extract(doc, declarative: bool) -> tuple[Proposition, ...]:
                 kind = "adj"
             props.append(Proposition(actor, "be", (), negated, modality, only, tuple(_bounds(v)), doc.text, exception, said,
                                      conditions, skey, tuple(values), kind, number, (), content, actor_mods=actor_mods, local=local))
+            if comp.lemma_.lower() == "valid" and subj.pos_ in ("NOUN", "PROPN"):
+                dur = next((q for c in list(v.children) + list(comp.children) if c.dep_ == "prep" and c.lower_ == "for"
+                            for q in c.children if _is_duration(q)), None)
+                n = _number(next(c for c in dur.children if c.dep_ == "nummod")) if dur is not None else None
+                if n:  # "session tokens MUST be valid for 30 minutes"
+                    props.append(_validity(subj, n, negated, modality, doc.text, exception, conditions, content))
             continue
         action = v.lemma_.lower()
         # passive voice: "X SHALL be sent by the system" is "the system SHALL send X" — the by-agent is the actor
@@ -509,15 +550,32 @@ def _extract(doc, declarative: bool) -> tuple[Proposition, ...]:
         if prt:
             action = f"{action} {prt}"
         xc = next((c for c in v.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ == "VERB"), None)
+        kept = None
+        if v.lemma_.lower() in _KEEP and not passive:
+            # "keep every valve closed": the state is the action the actor upholds on the thing ("close the valve")
+            st = xc if xc is not None and xc.tag_ == "VBN" else None
+            tgt = next((c for c in st.children if c.dep_ in ("nsubj", "nsubjpass")), None) if st is not None else None
+            if st is not None and tgt is not None and tgt.pos_ in ("NOUN", "PROPN"):
+                action, kept, xc = st.lemma_.lower(), tgt, None
+            else:  # "keep the alert history immutable": a property the thing must have
+                d = next((c for c in v.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")), None)
+                adj = next((c for c in v.children if c.dep_ in ("oprd", "acomp") and c.pos_ == "ADJ"), None)
+                if d is not None and adj is not None:
+                    skey = " ".join(_lem(t) for t in d.subtree if t.dep_ not in ("det", "case", "punct", "poss") and t.pos_ not in ("DET", "ADP", "PART", "SPACE", "PRON"))
+                    props.append(Proposition(_lem(d), "be", (), negated, modality, False, (), doc.text, exception,
+                                             f"{skey} {m_word} {'not ' if negated else ''}be {_value_text(adj)}".replace("  ", " "),
+                                             conditions, skey, (_value_text(adj),), "adj", (), (), content))
         written_verb, written_neg = action, negated
-        if action in ANTONYMS:
+        if action in ANTONYMS and (action not in _STATE_VERBS or kept is not None or pas_obj
+                                   or any(c.dep_ == "dobj" for c in v.children)):
+            # (a state verb without an object is an event: "check-in closes 30 minutes before departure")
             action, flip = ANTONYMS[action]
             negated = negated != flip
         if xc is not None:
             action = f"{action} {xc.lemma_.lower()}"  # "allow users to delete" is not "allow an album to contain"
         freq_toks = _freq_tokens(v)
         freq_ids = {t.i for t in freq_toks}
-        objs: list[str] = [pas_obj] if pas_obj else []
+        objs: list[str] = [pas_obj] if pas_obj else [_phrase(kept)] if kept is not None else []
         targets = [v] + ([xc] if xc is not None else [])
         for x in targets:
             for c in x.children:
@@ -536,7 +594,7 @@ def _extract(doc, declarative: bool) -> tuple[Proposition, ...]:
                             for p in pp.children:
                                 if p.dep_ == "pobj" and not p.like_num:
                                     objs.append(_phrase(p))
-        roles: list[tuple[str, str]] = [("dobj", pas_obj)] if pas_obj else []
+        roles: list[tuple[str, str]] = [("dobj", pas_obj)] if pas_obj else [("dobj", _phrase(kept))] if kept is not None else []
         for x in targets:
             for c in x.children:
                 if c.dep_ in ("dobj", "dative") and c.i not in freq_ids:
@@ -546,6 +604,17 @@ def _extract(doc, declarative: bool) -> tuple[Proposition, ...]:
                             roles += [(pp.lower_, _phrase(p)) for p in pp.children if p.dep_ == "pobj" for p in (p, *p.conjuncts)]
                 if c.dep_ == "prep" and c.i not in freq_ids:
                     roles += [(c.lower_, _phrase(p)) for p in c.children if p.dep_ == "pobj" for p in (p, *p.conjuncts)]
+        enum_kind, enum_vals = "", ()
+        for x in targets:
+            for c in x.children:
+                pobj = next((p for p in c.children if p.dep_ == "pobj"), None) if c.dep_ == "prep" and c.lower_ in _ROLE_CLASS else None
+                if pobj is not None and (pobj.lower_ in ("one", "either") or any(t.lower_ == "either" for t in pobj.subtree)):
+                    # "delivered through one of the following channels: SMS, email, or push": the allowed means
+                    rest = doc.text[c.idx:]
+                    rest = "one of " + rest.split(":", 1)[1] if ":" in rest else rest
+                    alts = _alternatives(rest)
+                    if len(alts) >= 2:
+                        enum_kind, enum_vals = "enum:" + _ROLE_CLASS[c.lower_], tuple(alts)
         only_role = ""
         for t in v.subtree:
             if t.lower_ in _ONLY and t.i + 1 < len(doc) and (t.head.i == v.i or t.head.head.i == v.i):
@@ -557,6 +626,8 @@ def _extract(doc, declarative: bool) -> tuple[Proposition, ...]:
                 elif nx.i <= max((c.i for c in v.subtree if c.dep_ == "dobj"), default=-1) and nx.pos_ in ("NOUN", "PROPN", "ADJ", "NUM", "DET"):
                     only_role = "dobj"
                 break
+        if not passive and kept is None and not any(r == "dobj" for r, _ in roles) and subj.pos_ in ("NOUN", "PROPN"):
+            roles.append(("subj", _phrase(subj)))  # "reminders go out on Sundays": the thing the verb tells of
         cap = able or v.lemma_ in CAPACITY
         bounds = tuple(_bounds(v, cap))
         number = ()
@@ -578,13 +649,101 @@ def _extract(doc, declarative: bool) -> tuple[Proposition, ...]:
             number = ()  # "every 6 hours" is the frequency, not a value
         if freq_op == ">=" and negated and re.search(r"\bmore (?:often|frequently) than\b", doc.text.lower()):
             negated = False  # "MUST NOT send more often than once every 5 minutes": a bound on the period
+        if not passive and subj.pos_ in ("NOUN", "PROPN") and number and number[0] == "time" and (
+                v.lemma_.lower() == "expire" or v.lemma_.lower() in ("remain", "stay") and any(c.dep_ == "acomp" and c.lemma_.lower() == "valid" for c in v.children)):
+            # "codes MUST expire five days after …" / "codes MUST remain valid for 72 hours": how long the thing is valid
+            props.append(_validity(subj, number, negated, modality, doc.text, exception, conditions, content))
+        if v.lemma_.lower() in _INIT and not passive:
+            # "senders MUST start the retransmission timer at 500 milliseconds": the parameter's (initial) value
+            d = next((c for c in v.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")), None)
+            at = next((q for c in v.children if c.dep_ == "prep" and c.lower_ in ("at", "to") for q in c.children if q.dep_ == "pobj"), None)
+            n = _number(next(c for c in at.children if c.dep_ == "nummod")) if at is not None and _is_duration(at) else None
+            if d is not None and n:
+                skey = (" ".join(_lem(t) for t in d.subtree if t.i < d.i and t.dep_ in ("compound", "amod", "nmod")) + " " + _lem(d)).strip()
+                props.append(Proposition(_lem(d), "be", (), negated, modality, False, (), doc.text, exception,
+                                         f"{v.lemma_.lower()} the {skey} at {n[2]}", conditions, skey, (), "number", n, (), content))
+        if not passive and subj.pos_ in ("NOUN", "PROPN"):
+            props.extend(_attributes(v, subj, negated, modality, doc.text, exception, conditions, content))
+        if v.lemma_.lower() in ("receive", "get") and not passive and subj.pos_ in ("NOUN", "PROPN"):
+            # "ward managers MUST NOT receive a notification" is "ward managers MUST NOT be notified": the converse
+            # of a nominalised verb (-ification -> -ify), whoever sends it
+            nom = next((c for c in v.children if c.dep_ == "dobj" and c.lemma_.lower().endswith("ification")), None)
+            if nom is not None:
+                verb = nom.lemma_.lower()[: -len("ification")] + "ify"
+                me = _phrase(subj)
+                props.append(Proposition("", verb, (me,), negated, modality, False, (), doc.text, exception,
+                                         f"{me} {m_word} {'not ' if negated else ''}receive {_lem(nom)}".replace("  ", " "),
+                                         conditions, "", (), "", (), (), content, (("dobj", me),)))
+        if action.split()[0] in ("use", "apply", "assume"):
+            props.extend(_use_value(v, negated, modality, doc.text, exception, conditions, content))
         if action.split()[0] in _ASSIGN:
             props.extend(_assignment(v, action.split()[0], negated, modality, doc.text, exception, conditions, content))
         said = " ".join(w for w in (actor, m_word, "not" if written_neg else "", written_verb, " ".join(objs[0].split()[:3]) if objs else "") if w)
         props.append(Proposition(actor, action, tuple(dict.fromkeys(objs)), negated, modality, bool(only_role), bounds, doc.text,
-                                 exception, said, conditions, "", (), "", number, freq, content, tuple(dict.fromkeys(roles)), only_role,
-                                 actor_mods=actor_mods, freq_op=freq_op if freq else ""))
+                                 exception, said, conditions, "", enum_vals, enum_kind, number, freq, content, tuple(dict.fromkeys(roles)), only_role,
+                                 actor_mods=actor_mods, freq_op=freq_op if freq else "", concessive=_concessive(v, head)))
     return tuple(props)
+
+
+def _validity(subj, number, negated, modality, text, exception, conditions, content) -> Proposition:
+    key = f"{_phrase(subj)} validity"
+    return Proposition(_lem(subj), "be", (), negated, modality, False, (), text, exception, f"{_phrase(subj)} valid for {number[2]}",
+                       conditions, key, (), "number", number, (), content)
+
+
+def _attributes(v, subj, negated, modality, text, exception, conditions, content) -> list[Proposition]:
+    """An attribute of a thing and its value(s), as copular statements on "<thing> <attribute>":
+    "every alert SHALL carry a severity of info, warning, or critical" (allowed values of "alert severity");
+    "the system SHALL raise an alert with severity emergency" / "… with a severity of emergency" (a value of it)."""
+    out = []
+    for d in v.children:
+        if d.dep_ != "dobj" or d.pos_ not in ("NOUN", "PROPN"):
+            continue
+        of = next((p for c in d.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"), None)
+        if of is not None and of.conjuncts and not any(c.dep_ == "det" for c in of.children):
+            vals = tuple(_value_text(x) for x in (of, *of.conjuncts))
+            key = f"{_lem(subj)} {_lem(d)}"
+            out.append(Proposition(_lem(subj), "be", (), negated, modality, False, (), text, exception,
+                                   f"{key} be one of {', '.join(vals)}", conditions, key, vals, "enum", (), (), content))
+        for c in d.children:
+            if c.dep_ != "prep" or c.lower_ != "with":
+                continue
+            p = next((x for x in c.children if x.dep_ == "pobj"), None)
+            if p is None or p.pos_ not in ("NOUN", "PROPN", "ADJ") or p.tag_ in ("NNS", "NNPS") \
+                    or any(x.dep_ in ("det", "poss", "amod", "nummod") for x in p.children):
+                continue  # "with the error message", "with retry options": a thing, not an attribute's value
+            attr = [x for x in p.children if x.dep_ == "compound"]
+            sub = next((x for g in p.children if g.dep_ == "prep" and g.lower_ == "of" for x in g.children if x.dep_ == "pobj"), None)
+            if len(attr) == 1 and not list(attr[0].children) and not p.conjuncts:
+                a_name, val = _lem(attr[0]), _value_text(p)  # "with severity emergency"
+            elif sub is not None and not sub.conjuncts and not any(x.dep_ == "det" for x in sub.children):
+                a_name, val = _lem(p), _value_text(sub)  # "with a severity of emergency"
+            else:
+                continue
+            key = f"{_lem(d)} {a_name}"
+            out.append(Proposition(_lem(d), "be", (), negated, modality, False, (), text, exception,
+                                   f"{key} be {val}", conditions, key, (val,), "value", (), (), content))
+    return out
+
+
+def _use_value(v, negated, modality, text, exception, conditions, content) -> list[Proposition]:
+    """"use a default soil moisture threshold of 30 percent", "apply a timeout of 5 seconds": the value of a
+    named parameter, as a copular statement ("the default soil moisture threshold is 30 percent")."""
+    obj = next((c for c in v.children if c.dep_ == "dobj"), None)
+    if obj is None or obj.pos_ not in ("NOUN", "PROPN"):
+        return []
+    val = next((p for c in obj.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"), None)
+    if val is None:
+        return []
+    numtok = val if _num_value(val) is not None else next((c for c in val.children if c.dep_ == "nummod" and _num_value(c) is not None), None)
+    number = _number(numtok) if numtok is not None else None
+    if not number or not number[0]:
+        return []
+    skey = " ".join(_lem(t) for t in obj.subtree if t.i < obj.i and t.dep_ in ("compound", "amod", "nmod"))
+    skey = (skey + " " + _lem(obj)).strip()
+    said = f"{v.lemma_.lower()} {skey} of {number[2]}"
+    return [Proposition(_lem(obj), "be", (), negated, modality, False, (), text, exception, said, conditions, skey, (), "number",
+                        number, (), content)]
 
 
 def _assignment(v, verb, negated, modality, text, exception, conditions, content) -> list[Proposition]:
@@ -616,6 +775,14 @@ def _assignment(v, verb, negated, modality, text, exception, conditions, content
                         number, (), content)]
 
 
+def _verb_of(t):
+    """The nearest verb above a token (the clause it belongs to)."""
+    h = t.head
+    while h.i != h.head.i and h.pos_ not in ("VERB", "AUX"):
+        h = h.head
+    return h
+
+
 def _bounds(v, cap: bool = False) -> list[Bound]:
     out = []
     for t in v.subtree:
@@ -627,8 +794,14 @@ def _bounds(v, cap: bool = False) -> list[Bound]:
         window = [x.lower_ for x in t.doc[max(0, t.i - 4) : t.i]]
         neg = any(x.dep_ == "neg" or x.lower_ in ("never", "not") for x in t.doc[max(0, v.i - 3) : v.i + 2])
         op = None
+        cmp = t.doc[t.i - 2] if t.i >= 2 and window[-1:] == ["than"] else None
         if re.search(r"\b(?:no|not) (?:more|greater|longer|larger) than$", " ".join(window)):
             op = "<="  # "no more than 3 requests"
+        elif cmp is not None and cmp.tag_ in ("JJR", "RBR") and cmp.lower_ not in ("more", "less", "fewer") and _verb_of(t).i == v.i:
+            # "parcels heavier than 15 kg MUST be refused": what is accepted is at most 15 kg
+            op = "<=" if cmp.lower_ in _SMALLER else ">="
+            if neg or v.lemma_.lower() in ANTONYMS and ANTONYMS[v.lemma_.lower()][1]:
+                op = ">=" if op == "<=" else "<="
         elif "least" in window or "minimum" in window or "min" in window:
             op = ">="
         elif any(w in ("most", "max", "maximum", "under", "below", "within", "up", "fewer", "less") for w in window) or window[-2:] == ["no", "more"]:
@@ -645,11 +818,60 @@ def _bounds(v, cap: bool = False) -> list[Bound]:
 
 # -- the index ---------------------------------------------------------------------------------------
 
+_FRAME_SKIP = {"", "it", "system", "assistant", "implementation", "be"}
+SEM_TOP_K = 8  # semantic candidates per statement: its nearest neighbours in its blocks …
+SEM_MIN = 0.5  # … whose frames are at least this close (cosine)
+SEM_BLOCK = 2000  # a block (a folder, a family of same-named documents) larger than this is searched per document only
+
+
+def frame_text(props) -> str:
+    """What a statement is about, for its embedding: the actor (unless a generic one), the action, the subject and
+    the objects of its propositions ("sender set initial retransmission timeout")."""
+    words: list[str] = []
+    for p in props:
+        for part in (p.actor, p.action.split()[0] if p.action else "", p.subject, *p.objects[:2]):
+            if part not in _FRAME_SKIP:
+                words += [w for w in part.split() if w not in words]
+    return " ".join(words[:24])
+
+
+def _blocks(path: str) -> tuple:
+    """The groups of documents a statement's semantic neighbours are looked for in: its document, its folder and
+    the same-named documents of sibling folders (what `_related` compares)."""
+    folder = _scope(path)
+    name = path.rsplit("/", 1)[-1]
+    return (("d", path), ("f", folder), ("n", _scope(folder), name))
+
+
 class ContradictionIndex:
     def __init__(self) -> None:
         self._props: dict[Hashable, tuple[tuple[Proposition, ...], ClauseMeta]] = {}
         self._post: dict[str, set] = {}
+        self._vec: dict[Hashable, object] = {}  # clause key -> frame embedding (semantic layer only)
+        self._block: dict[tuple, set] = {}  # block -> clause keys with an embedding
         self.comparisons = 0  # pairs actually compared (for tests and benchmarks)
+
+    def _semantic_candidates(self, a, meta: ClauseMeta, mats: dict) -> set:
+        """The statements whose frames are nearest to `a`'s (top SEM_TOP_K at cosine ≥ SEM_MIN) in each of its
+        blocks; a block larger than SEM_BLOCK is left to the document block.  Cost per statement: its blocks' size."""
+        import numpy as np
+
+        va = self._vec[a].astype("float32")
+        out: set = set()
+        for b in _blocks(meta.path):
+            members = self._block.get(b)
+            if not members or len(members) > SEM_BLOCK or len(members) < 2:
+                continue
+            got = mats.get(b)
+            if got is None or len(got[0]) != len(members):
+                ks = list(members)
+                got = (ks, np.stack([self._vec[k] for k in ks]).astype("float32"))
+                mats[b] = got
+            ks, m = got
+            sims = m @ va
+            top = np.argsort(-sims)[: SEM_TOP_K + 1]
+            out |= {ks[j] for j in top if sims[j] >= SEM_MIN}
+        return out
 
     @staticmethod
     def _keys(p: Proposition) -> set[str]:
@@ -660,22 +882,35 @@ class ContradictionIndex:
             ks.add(f"s:{p.subject}")
         if p.freq and p.objects:
             ks.add(f"f:{p.actor}|{'|'.join(sorted(_words(p)))}")  # a rate limit on a thing, whatever the verb
+        if p.freq:  # … and whoever does it (an agentless rate bound), or the thing's own schedule ("reminders go out …")
+            ks |= {f"fo:{t}" for r, t in p.roles if r in ("dobj", "subj")}
         for b in p.bounds:
             ks.add(f"q:{b.quantity}")
             ks |= {f"c:{c}" for c in p.content}
         return ks
 
-    def update(self, key: Hashable, props: tuple[Proposition, ...], meta: ClauseMeta) -> None:
+    def update(self, key: Hashable, props: tuple[Proposition, ...], meta: ClauseMeta, vec=None) -> None:
         self.remove(key)
         self._props[key] = (tuple(props), meta)
         for p in props:
             for k in self._keys(p):
                 self._post.setdefault(k, set()).add(key)
+        if vec is not None and props:
+            self._vec[key] = vec
+            for b in _blocks(meta.path):
+                self._block.setdefault(b, set()).add(key)
 
     def remove(self, key: Hashable) -> None:
         old = self._props.pop(key, None)
         if old is None:
             return
+        if self._vec.pop(key, None) is not None:
+            for b in _blocks(old[1].path):
+                s = self._block.get(b)
+                if s is not None:
+                    s.discard(key)
+                    if not s:
+                        del self._block[b]
         for p in old[0]:
             for k in self._keys(p):
                 s = self._post.get(k)
@@ -701,6 +936,7 @@ class ContradictionIndex:
         of candidate *pairs*; conflicts found are yielded, not collected.)"""
         todo = list(self._props) if keys is None else list(dict.fromkeys(k for k in keys if k in self._props))
         order = {k: i for i, k in enumerate(todo)}
+        mats: dict[tuple, tuple] = {}  # block -> (keys, matrix), built once per call and only for blocks in use
         for i, a in enumerate(todo):
             pa, ma = self._props[a]
             cands: set = set()
@@ -709,6 +945,8 @@ class ContradictionIndex:
                     s = self._post.get(k, ())
                     if len(s) <= MAX_POSTING:
                         cands |= s
+            if a in self._vec:
+                cands |= self._semantic_candidates(a, ma, mats)
             cands.discard(a)
             for b in cands:
                 j = order.get(b)
@@ -758,11 +996,71 @@ def _words(p: Proposition) -> set[str]:
     return {w for o in p.objects for w in re.split(r"[\s]+", o) if w}
 
 
+# soft matching (round 4): two noun phrases that name one thing
+SOFT_PHRASE = 0.6  # cosine of the two phrases (WordLlama) when their head nouns differ
+SOFT_HEAD = 0.28  # cosine of the two head nouns: "timeout"/"timer" 0.38, "check"/"validation" 0.29; "limit"/"price" 0.03
+_CONTRAST = {frozenset(p) for p in (("min", "max"), ("minimum", "maximum"), ("first", "last"), ("initial", "final"),
+                                    ("lower", "upper"), ("small", "large"), ("input", "output"), ("inbound", "outbound"),
+                                    ("request", "response"), ("sender", "receiver"), ("client", "server"), ("source", "target"))}
+
+
+def _contrast(a: set[str], b: set[str]) -> bool:
+    """Words of one phrase that stand against words of the other ("initial" / "final", "public" / "private")."""
+    return any(frozenset({x, y}) in _CONTRAST or _antonyms(x, y) for x in a for y in b if x != y)
+
+
+def same_thing(a: str, b: str, qualified: bool = False) -> bool:
+    """Do two noun phrases (lemmatised, modifiers first, head last) name one thing?
+
+    Literal: equal phrases.  Without the semantic layer nothing else matches.  With it:
+    * one head, and one phrase of at least two words is the other with one more modifier in front
+      ("soil moisture threshold" / "default soil moisture threshold"); different modifiers on one head are two
+      things of one kind ("small locker" / "large locker", "client timeout" / "server timeout");
+    * two heads that are near-synonyms (their own cosine ≥ SOFT_HEAD, the phrases' ≥ SOFT_PHRASE) sharing a
+      modifier ("retransmission timeout" / "retransmission timer", "eligibility check" / "eligibility validation").
+    * with `qualified`, the longer phrase is the shorter one with qualifiers after it ("mathematical expression" /
+      "mathematical expression assistant reply") — for the things an action is done to, never for a parameter's
+      name ("idle timeout" / "idle timeout for administrative sessions" are two parameters).
+    Never when a word of one stands against a word of the other (initial/final, request/response, an antonym)."""
+    if a == b:
+        return True
+    if not a or not b or _semantic.current() is None:
+        return False
+    wa, wb = a.split(), b.split()
+    ha, hb = wa[-1], wb[-1]
+    ma, mb = set(wa[:-1]), set(wb[:-1])
+    if _contrast(set(wa) - set(wb), set(wb) - set(wa)):
+        return False
+    short, long_ = (wa, wb) if len(wa) < len(wb) else (wb, wa)
+    if qualified and len(short) >= 2 and long_[: len(short)] == short:
+        return True  # "mathematical expression" / "mathematical expression assistant reply" (the phrase's qualifiers follow it)
+    if ha == hb:
+        # one more modifier in front ("default soil moisture threshold"); not a phrase whose last words are a
+        # qualifier ("dns part rdns value": the part of the value, not the value)
+        return long_[-len(short):] == short and len(long_) - len(short) == 1 and len(short) >= 2
+    if not (ma & mb) or any(w.isdigit() for w in wa + wb):
+        return False
+    return _semantic.similarity(ha, hb) >= SOFT_HEAD and _semantic.similarity(a, b) >= SOFT_PHRASE
+
+
+def _soft_words_equal(x: "Proposition", y: "Proposition") -> bool:
+    """The two statements act on the same things: equal object words, or each object of one names an object of
+    the other (same_thing)."""
+    if _words(x) == _words(y):
+        return True
+    if not x.objects or not y.objects or _semantic.current() is None:
+        return False
+    return all(any(same_thing(o, p) for p in y.objects) for o in x.objects) and \
+        all(any(same_thing(o, p) for p in x.objects) for o in y.objects)
+
+
 def _targets_conflict(pos: Proposition, neg: Proposition) -> bool:
     """The prohibition covers what the obligation asks for: its target words are a subset of the obligation's."""
     if not pos.objects and not neg.objects:
         return True
-    return bool(neg.objects) and _words(neg) <= _words(pos)
+    if bool(neg.objects) and _words(neg) <= _words(pos):
+        return True
+    return bool(neg.objects) and _semantic.current() is not None and all(any(same_thing(o, p) for p in pos.objects) for o in neg.objects)
 
 
 def _kind(x: Proposition, y: Proposition) -> tuple[str, str] | None:
@@ -777,18 +1075,25 @@ def _kind(x: Proposition, y: Proposition) -> tuple[str, str] | None:
         # condition can break ("the category SHALL be one of …" / "WHEN …, record the category as trailer")
         inv, cond = (x, y) if not x.conditions else (y, x)
         got = _kind(replace(x, conditions=()), replace(y, conditions=()))
+        if got is not None and got[0] == "polarity" and inv.negated and not cond.negated and inv.modality in ("must", "should") \
+                and cond.modality in ("must", "should") and inv.action != "be" and set(inv.concessive) & set(cond.conditions):
+            # a prohibition that says it holds even in the case ("MUST NOT reveal the answer, even when the student asks
+            # for it") against an obligation under that case ("when a student asks for the solution, SHOULD provide …");
+            # without "even when", a conditional obligation is an exception to the prohibition
+            return got
         if got is None or got[0] not in ("enumeration", "bounds", "frequency"):
             return None
-        if got[0] == "frequency" and not inv.freq_op:
+        if got[0] == "frequency" and not inv.freq_op and not (inv.only and not cond.only):
             return None  # only a bound on the period ("not more often than once every 5 minutes") holds in every case
         if got[0] == "bounds" and not (any(b.op == "<=" for b in inv.bounds) and any(b.op == ">=" for b in cond.bounds)):
             return None  # a narrower limit under a condition is an exception to a general capacity, not a conflict
-        if got[0] == "enumeration" and (inv.value_kind != "enum" or cond.value_kind != "value"):
+        if got[0] == "enumeration" and not (inv.value_kind == "enum" and cond.value_kind == "value"
+                                            or inv.value_kind.startswith("enum:") and not cond.value_kind):
             return None  # under a condition only a named value breaks the set ("MUST be present if …" is about existence)
         return got
     strong = ("must", "should", "is")
     if x.action == "be" or y.action == "be":
-        if not (x.subject and x.subject == y.subject and x.action == y.action):
+        if not (x.subject and x.action == y.action and same_thing(x.subject, y.subject)):
             return None
         if x.negated != y.negated:
             if x.values and y.values and set(x.values) & set(y.values) and x.modality in strong + ("may",) and y.modality in strong + ("may",):
@@ -816,8 +1121,10 @@ def _kind(x: Proposition, y: Proposition) -> tuple[str, str] | None:
         got = _bounds_kind(x, y)
         if got is not None:
             return got
-    if x.actor == y.actor != "it" and x.action != y.action and x.freq and y.freq and (x.freq_op or y.freq_op) \
-            and x.objects and _words(x) == _words(y) and not x.negated and not y.negated and _freq_conflict(x, y):
+    if x.action != y.action and x.freq and y.freq and (x.freq_op or y.freq_op) and x.objects and y.objects \
+            and not x.negated and not y.negated and _freq_conflict(x, y) and (
+                x.actor == y.actor != "it" and _soft_words_equal(x, y)
+                or _rate_bound_covers(*((x, y) if x.freq_op and not x.actor else (y, x))) and not (x.freq_op and y.freq_op)):
         # a bound on how often the actor may do anything with the thing ("MUST NOT send keepalives more often than
         # once every 5 minutes") against a period for it under another verb ("MUST transmit a keepalive every 30 s")
         return "frequency", f"{_freq_text(x.freq, x.freq_op)} against {_freq_text(y.freq, y.freq_op)}"
@@ -827,6 +1134,24 @@ def _kind(x: Proposition, y: Proposition) -> tuple[str, str] | None:
         if dobj and dobj <= {t for r, t in act.roles if r == "dobj"}:
             # "X MUST NOT be shared with third parties" speaks of whoever shares X: the active statement's actor
             return _kind(replace(pas, actor=act.actor, actor_mods=act.actor_mods), act)
+    for e, o in ((x, y), (y, x)):
+        if e.value_kind.startswith("enum:") and not o.value_kind and not e.negated and not o.negated \
+                and (e.action == o.action or not e.actor or not o.actor):
+            # "MUST be delivered through one of SMS, email or push" / "MUST send the code by voice call": the same
+            # thing by a means (or in a form) outside the allowed ones (the verb may differ when one side is agentless)
+            role = e.value_kind[5:]
+            ed, od = [t for r, t in e.roles if r == "dobj"], [t for r, t in o.roles if r == "dobj"]
+            theirs = [t for r, t in o.roles if _ROLE_CLASS.get(r) == role]
+            allowed = {w for a in e.values for w in re.findall(r"\w+", a)}
+            if ed and od and theirs and any(same_thing(a, b, True) for a in ed for b in od) \
+                    and all(not set(t.split()) & allowed for t in theirs):
+                return "enumeration", f"{' / '.join(e.values)} against {theirs[0]}"
+    if x.freq and y.freq and not x.negated and not y.negated and (x.actor, x.action) != (y.actor, y.action):
+        for a, b in ((x, y), (y, x)):
+            subj = [t for r, t in a.roles if r == "subj"]
+            if subj and any(same_thing(subj[0], t) for r, t in b.roles if r == "dobj") and _freq_conflict(x, y):
+                # "meal-prep reminders go out only on Sundays" / "the assistant sends the meal-prep reminder every day"
+                return "frequency", f"{_freq_text(x.freq, x.freq_op)} against {_freq_text(y.freq, y.freq_op)}"
     if (x.actor, x.action) != (y.actor, y.action) or x.actor == "it":
         # bounds may relate statements with different actors ("a batch …" / "receivers … batches of …")
         return _bounds_kind(x, y)
@@ -845,12 +1170,22 @@ def _kind(x: Proposition, y: Proposition) -> tuple[str, str] | None:
             extra = sorted(theirs - mine)
             if mine and extra and {t for r, t in o.roles if r != o.only_role} <= {t for r, t in other.roles if r != o.only_role} | set():
                 return "exclusivity", f"“only {o.only_role if o.only_role != 'dobj' else ''} {', '.join(sorted(mine))}”".replace("  ", " ") + f" against {', '.join(extra)}"
-    if x.freq and y.freq and _words(x) == _words(y) and _freq_conflict(x, y):
+    if x.freq and y.freq and _soft_words_equal(x, y) and _freq_conflict(x, y):
         return "frequency", f"{_freq_text(x.freq, x.freq_op)} against {_freq_text(y.freq, y.freq_op)}"
-    if x.number and y.number and _words(x) == _words(y) and (x.objects or x.roles and set(x.roles) == set(y.roles)) \
+    if x.number and y.number and _soft_words_equal(x, y) and (x.objects or x.roles and set(x.roles) == set(y.roles)) \
             and x.number[0] == y.number[0] and x.number[1] != y.number[1]:
         return "parameter", f"“{x.number[2]}” against “{y.number[2]}”"
     return _bounds_kind(x, y)
+
+
+def _rate_bound_covers(bound: Proposition, other: Proposition) -> bool:
+    """An agentless rate bound ("soil moisture SHALL be read no more often than once per hour") holds for anyone
+    acting on its object, whatever the verb: each thing it bounds is one of the other statement's objects."""
+    if bound.actor or not bound.freq_op:
+        return False
+    mine = [t for r, t in bound.roles if r == "dobj"]
+    theirs = [t for r, t in other.roles if r == "dobj"]
+    return bool(mine) and bool(theirs) and all(any(same_thing(o, t) for t in theirs) for o in mine)
 
 
 def _bounds_kind(x: Proposition, y: Proposition) -> tuple[str, str] | None:
@@ -956,13 +1291,13 @@ def prefilter_props(text: str) -> bool:
 def prop_to_json(p: Proposition) -> list:
     return [p.actor, p.action, list(p.objects), p.negated, p.modality, p.only, [[b.quantity, b.op, b.value, b.text] for b in p.bounds],
             p.text, p.conditional, p.said, list(p.conditions), p.subject, list(p.values), p.value_kind, list(p.number), list(p.freq), list(p.content),
-            [list(r) for r in p.roles], p.only_role, list(p.actor_mods), p.local, p.freq_op]
+            [list(r) for r in p.roles], p.only_role, list(p.actor_mods), p.local, p.freq_op, list(p.concessive)]
 
 
 def prop_from_json(x: list) -> Proposition:
     return Proposition(x[0], x[1], tuple(x[2]), x[3], x[4], x[5], tuple(Bound(*b) for b in x[6]), x[7], x[8], x[9],
                        tuple(x[10]), x[11], tuple(x[12]), x[13], tuple(x[14]), tuple(x[15]), tuple(x[16]), tuple(tuple(r) for r in x[17]), x[18],
-                       *((tuple(x[19]), x[20], x[21]) if len(x) > 21 else ()))
+                       *((tuple(x[19]), x[20], x[21]) if len(x) > 21 else ()), *((tuple(x[22]),) if len(x) > 22 else ()))
 
 
 _ = field

@@ -85,6 +85,7 @@ class Results:
     job: Job
     hits: list[tuple] = field(default_factory=list)  # parallel to job.units
     props: list[tuple] = field(default_factory=list)  # parallel to job.clauses
+    vecs: object = None  # parallel to job.clauses: each statement's frame embedding (semantic layer), or None
 
 
 class LanguagePass:
@@ -282,6 +283,8 @@ class LanguagePass:
                                                  [_sane(c.text) for c in job.clauses] if want_props else [],
                                                  [c.declarative for c in job.clauses] if want_props else [])
         res.props = props if want_props else [()] * len(job.clauses)  # (no parser: every one is ())
+        if want_props and any(res.props):
+            res.vecs = _frame_vectors(res.props)
         return res
 
     # -- step 3 ---------------------------------------------------------------------------
@@ -352,9 +355,10 @@ class LanguagePass:
                     self._index.remove(k)
                     self._units.pop(k, None)
             upd = []
-            for cu, props in zip(job.clauses, res.props or ()):
+            vecs = res.vecs if res.vecs is not None else [None] * len(job.clauses)
+            for cu, props, vec in zip(job.clauses, res.props or (), vecs):
                 if cu.path in new_keys:
-                    self._index.update(cu.key, props, _meta(ClauseMeta, cu))
+                    self._index.update(cu.key, props, _meta(ClauseMeta, cu), vec)
                     self._units[cu.key] = cu
                     upd.append(cu.key)
             for p in set(job.paths) - set(job.versions):  # documents that are gone
@@ -572,3 +576,25 @@ def _declarative_source(st) -> bool:
 
 
 _FRAGMENT_END = re.compile(r"(?:[;,:]|;\s*(?:or|and))\s*$", re.IGNORECASE)
+
+
+def _frame_vectors(props: list) -> list:
+    """Each statement's frame embedding for the contradiction index's candidates (None without the semantic
+    layer, or for a statement without propositions).  Loads the model on first use: this runs on a worker."""
+    from . import semantic
+    from .contradiction import frame_text
+
+    if semantic.ensure_loaded() is None:
+        return [None] * len(props)
+    texts = [frame_text(p) if p else "" for p in props]
+    idx = [i for i, t in enumerate(texts) if t]
+    out: list = [None] * len(props)
+    try:
+        m = semantic.vectors([texts[i] for i in idx])
+    except Exception:  # the semantic layer must never take the pass down: literal candidates only
+        return out
+    if m is not None:
+        for j, i in enumerate(idx):
+            out[i] = m[j].astype("float16")
+    return out
+
