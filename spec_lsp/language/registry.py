@@ -27,7 +27,7 @@ LANGUAGE_RULES: tuple[Rule, ...] = (
     _r("SPEC210", "passive-without-agent", I, "A required action in the passive voice with no one to perform it (“must be logged”).", enabled=False),
     _r("SPEC211", "ambiguous-pronoun", I, "A pronoun with more than one plausible antecedent in the same or the previous sentence.", enabled=False),
     _r("SPEC212", "number-without-unit", W, "A number that does not say what it counts or measures.", enabled=False),
-    _r("SPEC213", "placeholder", W, "Unfinished text: TBD, TODO, FIXME, “[NEEDS CLARIFICATION]”."),
+    _r("SPEC213", "placeholder", W, "Unfinished text: TBD, TODO, FIXME, “[NEEDS CLARIFICATION]”.", enabled=True),
     _r("SPEC214", "weak-modal", I, "Tentative wording in a requirement (“might”, “could”, “ideally”, “try to”)."),
     _r("SPEC215", "keyword-misuse", W, "In a document that declares RFC 2119/8174 keywords, a requirement written with a lower-case “must”/“shall” (or “no … may”)."),
     _r("SPEC216", "unverifiable-predicate", I, "A requirement whose predicate no test can decide (“SHALL work in …”, “should feel similar”, “must be aware that”, “be limited” with no bound)."),
