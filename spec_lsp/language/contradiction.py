@@ -35,6 +35,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Hashable, Iterable
 
+from . import conflicts as _general
 from . import semantic as _semantic
 
 # antonym actions: (canonical action, polarity flip)
@@ -821,6 +822,7 @@ def _bounds(v, cap: bool = False) -> list[Bound]:
 _FRAME_SKIP = {"", "it", "system", "assistant", "implementation", "be"}
 SEM_TOP_K = 8  # semantic candidates per statement: its nearest neighbours in its blocks …
 SEM_MIN = 0.5  # … whose frames are at least this close (cosine)
+SEM_MIN_PRED = 0.3  # … or whose predicates (conflicts.predicate: a paraphrase shares few frame words) are this close
 SEM_BLOCK = 2000  # a block (a folder, a family of same-named documents) larger than this is searched per document only
 
 
@@ -858,6 +860,7 @@ class ContradictionIndex:
 
         va = self._vec[a].astype("float32")
         out: set = set()
+        rows = va.reshape(-1, va.shape[-1])  # one row (the frame) or two (the frame, the predicate: conflicts.py)
         for b in _blocks(meta.path):
             members = self._block.get(b)
             if not members or len(members) > SEM_BLOCK or len(members) < 2:
@@ -868,9 +871,11 @@ class ContradictionIndex:
                 got = (ks, np.stack([self._vec[k] for k in ks]).astype("float32"))
                 mats[b] = got
             ks, m = got
-            sims = m @ va
-            top = np.argsort(-sims)[: SEM_TOP_K + 1]
-            out |= {ks[j] for j in top if sims[j] >= SEM_MIN}
+            m = m.reshape(len(ks), -1, rows.shape[-1])
+            for r in range(min(len(rows), m.shape[1])):
+                sims = m[:, r, :] @ rows[r]
+                top = np.argsort(-sims)[: SEM_TOP_K + 1]
+                out |= {ks[j] for j in top if sims[j] >= (SEM_MIN if r == 0 else SEM_MIN_PRED)}
         return out
 
     @staticmethod
@@ -1253,6 +1258,7 @@ def _compare(ka, pa, ma: ClauseMeta, kb, pb, mb: ClauseMeta) -> Conflict | None:
     na, nb = ma.path.rsplit("/", 1)[-1], mb.path.rsplit("/", 1)[-1]
     if na != nb and _VERSION.sub("#", na) == _VERSION.sub("#", nb):
         return None  # two versions of one document (3.0.0.md / 3.1.0.md) are not one spec
+    got = None
     for x in pa:
         for y in pb:
             if (x.local or y.local) and (ma.path, ma.section) != (mb.path, mb.section):
@@ -1260,26 +1266,33 @@ def _compare(ka, pa, ma: ClauseMeta, kb, pb, mb: ClauseMeta) -> Conflict | None:
             if x.subject and " " not in x.subject and ma.path == mb.path and ma.section != mb.section:
                 continue  # a one-word attribute ("type", "format") in two sections of one document: two objects' fields
             got = _kind(x, y)
-            if got is None:
-                continue
-            kind, detail = got
-            ra, rb = RANK.get(ma.authority or "", 0), RANK.get(mb.authority or "", 0)
-            informational = bool(ra and rb and ra != rb)
+            if got is not None and got[0] == "bounds" and not _general.same_item((x,), (y,)):
+                got = None  # a bound on another item ("each label … 63 octets" / "names of up to 1024 octets")
+            if got is not None:
+                break
+        if got is not None:
+            break
+    if got is None and not (any(p.local for p in pa + pb) and (ma.path, ma.section) != (mb.path, mb.section)):
+        got = _general.detect(pa, pb)  # round 4b: general signals over the two statements (conflicts.py)
+    if got is None:
+        return None
+    kind, detail = got
+    ra, rb = RANK.get(ma.authority or "", 0), RANK.get(mb.authority or "", 0)
+    informational = bool(ra and rb and ra != rb)
 
-            def msg(me: ClauseMeta, other: ClauseMeta, r_me: int, r_other: int) -> str:
-                if other.clause_id and not re.fullmatch(r"L\d+", other.clause_id):
-                    ref = f"[^{other.clause_id}]"
-                else:
-                    where = f"{other.path}:{other.clause_id[1:]}" if other.clause_id else other.path
-                    ref = f"the statement at {where}"
-                base = f"Contradicts {ref} ({kind}): {detail}. Both cannot hold"
-                if informational:
-                    if r_me < r_other:
-                        return base + f"; the {other.authority}-level statement overrides this {me.authority}-level one. Say so explicitly if that is intended."
-                    return base + f"; this {me.authority}-level statement overrides the {other.authority}-level one there."
-                return base + ": which one should win, and when?"
-            return Conflict(ka, kb, kind, msg(ma, mb, ra, rb), msg(mb, ma, rb, ra), informational)
-    return None
+    def msg(me: ClauseMeta, other: ClauseMeta, r_me: int, r_other: int) -> str:
+        if other.clause_id and not re.fullmatch(r"L\d+", other.clause_id):
+            ref = f"[^{other.clause_id}]"
+        else:
+            where = f"{other.path}:{other.clause_id[1:]}" if other.clause_id else other.path
+            ref = f"the statement at {where}"
+        base = f"Contradicts {ref} ({kind}): {detail}. Both cannot hold"
+        if informational:
+            if r_me < r_other:
+                return base + f"; the {other.authority}-level statement overrides this {me.authority}-level one. Say so explicitly if that is intended."
+            return base + f"; this {me.authority}-level statement overrides the {other.authority}-level one there."
+        return base + ": which one should win, and when?"
+    return Conflict(ka, kb, kind, msg(ma, mb, ra, rb), msg(mb, ma, rb, ra), informational)
 
 
 def prefilter_props(text: str) -> bool:

@@ -579,20 +579,28 @@ _FRAGMENT_END = re.compile(r"(?:[;,:]|;\s*(?:or|and))\s*$", re.IGNORECASE)
 
 
 def _frame_vectors(props: list) -> list:
-    """Each statement's frame embedding for the contradiction index's candidates (None without the semantic
-    layer, or for a statement without propositions).  Loads the model on first use: this runs on a worker."""
+    """Each statement's embeddings for the contradiction index's candidates: a 2 × d array (its frame, its predicate
+    — `conflicts.predicate`, the statement without modal, negation and conditions), or None without the semantic
+    layer or for a statement without propositions.  Loads the model on first use: this runs on a worker."""
     from . import semantic
+    from .conflicts import predicate
     from .contradiction import frame_text
 
     if semantic.ensure_loaded() is None:
         return [None] * len(props)
     texts = [frame_text(p) if p else "" for p in props]
-    idx = [i for i, t in enumerate(texts) if t]
+    preds = [predicate(p[0].text) if p else "" for p in props]
+    idx = [i for i, t in enumerate(texts) if t or preds[i]]
     out: list = [None] * len(props)
     try:
-        m = semantic.vectors([texts[i] for i in idx])
+        m = semantic.vectors([texts[i] for i in idx] + [preds[i] for i in idx])
     except Exception:  # the semantic layer must never take the pass down: literal candidates only
         return out
+    if m is not None:
+        n = len(idx)
+        for j, i in enumerate(idx):
+            out[i] = m[[j, n + j]].astype("float16")
+    return out
     if m is not None:
         for j, i in enumerate(idx):
             out[i] = m[j].astype("float16")

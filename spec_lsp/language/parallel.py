@@ -11,7 +11,7 @@ from __future__ import annotations
 import multiprocessing as mp
 from concurrent.futures import ProcessPoolExecutor
 
-from .langpass import LanguagePass, Results
+from .langpass import LanguagePass, Results, _frame_vectors
 
 _ENGINE = None
 
@@ -63,4 +63,6 @@ def analyze_parallel(lp: LanguagePass, ws, jobs: int, progress=None) -> set[str]
     res = Results(job)
     res.hits = [h for part in parts for h in part[0]]
     res.props = [p for part in parts for p in part[1]] if want_props else [()] * len(job.clauses)
+    if want_props and any(res.props):
+        res.vecs = _frame_vectors(res.props)  # the semantic candidates, as `LanguagePass.run` gives them
     return lp.apply(ws, res)
