@@ -53,6 +53,19 @@ _WORD_NUM = {w: float(i) for i, w in enumerate(
 _WORD_NUM.update({"thirty": 30.0, "forty": 40.0, "fifty": 50.0, "sixty": 60.0, "seventy": 70.0, "eighty": 80.0,
                   "ninety": 90.0, "hundred": 100.0, "a single": 1.0, "single": 1.0, "a dozen": 12.0})
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|" + "|".join(sorted((re.escape(w) for w in _WORD_NUM), key=len, reverse=True))
+
+def _to_number(raw: str) -> float | None:
+    """"1,500", "2.5", "five", "a dozen" -> the number; None when it is not one."""
+    raw = raw.lower().replace(",", "")
+    val = _WORD_NUM.get(raw)
+    if val is not None:
+        return val
+    try:
+        return float(raw)
+    except ValueError:
+        return None
+
+
 UNITS = {
     "ms": ("time", 0.001), "millisecond": ("time", 0.001), "s": ("time", 1), "sec": ("time", 1), "second": ("time", 1),
     "min": ("time", 60), "minute": ("time", 60), "h": ("time", 3600), "hr": ("time", 3600), "hour": ("time", 3600),
@@ -171,13 +184,9 @@ def quantities(text: str) -> tuple:
     out = []
     neg = prohibits(text) or bool(_PREVENT.search(t))
     for m in _QTY.finditer(t):
-        raw = m.group("num").lower().replace(",", "")
-        val = _WORD_NUM.get(raw)
+        val = _to_number(m.group("num"))
         if val is None:
-            try:
-                val = float(raw)
-            except ValueError:
-                continue
+            continue
         unit = (m.group("unit") or "").lower()
         noun = (m.group("noun") or "").lower()
         base = unit
@@ -202,13 +211,9 @@ def quantities(text: str) -> tuple:
         if not bound and _ID_BEFORE.search(t[max(0, m.start("num") - 30): m.start("num")]):
             continue  # "Status 102", "OAS 3.1", "port 443", "EIP-1559": a name, not a quantity
         if m.group("lo") is not None:
-            lo_raw = m.group("lo").lower().replace(",", "")
-            lo = _WORD_NUM.get(lo_raw)
+            lo = _to_number(m.group("lo"))
             if lo is None:
-                try:
-                    lo = float(lo_raw)
-                except ValueError:
-                    continue
+                continue
             out.append((dim, "[]", lo * f, val * f, m.group(0)))  # "between five and seven minutes", "2 to 4 MB"
             continue
         if re.search(r"\bper\s*$|\bevery\s*$|\bonce\s*$", before):

@@ -28,13 +28,9 @@ def engine(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def model():
-    """The real embedding model, loaded as the language pass loads it (the tests below need it)."""
-    semantic.reset_for_tests()
-    m = semantic.ensure_loaded()
-    assert m is not None, "wordllama is part of the nlp extra and must be installed for these tests"
-    yield m
-    semantic.reset_for_tests()
+def model(semantic_model):
+    """Every test here runs with the real embedding model (tests/language/conftest.py)."""
+    return semantic_model
 
 
 def kinds(engine, *stmts, vectors=True):

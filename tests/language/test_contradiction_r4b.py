@@ -28,12 +28,9 @@ def engine(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def model():
-    semantic.reset_for_tests()
-    m = semantic.ensure_loaded()
-    assert m is not None, "wordllama is part of the nlp extra and must be installed for these tests"
-    yield m
-    semantic.reset_for_tests()
+def model(semantic_model):
+    """Every test here runs with the real embedding model (tests/language/conftest.py)."""
+    return semantic_model
 
 
 def found(engine, *stmts):
