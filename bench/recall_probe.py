@@ -1,5 +1,5 @@
 """Recall on the blind probe: normative sentences from the test halves with the problems a reviewer found in them,
-written before the tool was run on them (/work/notes/judging/probe/probe.jsonl; not tuned on).
+written before the tool was run on them (committed as bench/results/probe.jsonl; not tuned on).
 
     python bench/recall_probe.py [--probe FILE] [--out bench/results/recall_probe.md]
 
@@ -30,12 +30,14 @@ def overlap(a: str, b: str) -> bool:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--probe", default="/work/notes/judging/probe/probe.jsonl")
+    ap.add_argument("--probe", default=str(REPO / "bench" / "results" / "probe.jsonl"))
     ap.add_argument("--out", default=str(REPO / "bench" / "results" / "recall_probe.md"))
     ap.add_argument("--rules", help="comma-separated rules to run instead of the defaults")
     a = ap.parse_args()
     rows = [json.loads(x) for x in Path(a.probe).read_text(encoding="utf-8").splitlines() if x.strip()]
-    shutil.copy(a.probe, REPO / "bench" / "results" / "probe.jsonl")
+    kept = REPO / "bench" / "results" / "probe.jsonl"
+    if not kept.exists() or not kept.samefile(a.probe):
+        shutil.copy(a.probe, kept)  # a new probe is committed beside its figures
     by_corpus = collections.defaultdict(list)
     for r in rows:
         by_corpus[r["corpus"]].append(r)
