@@ -218,6 +218,7 @@ def cmd_check(a) -> int:
 
             if lp is None or lp.config.language != ws.config.language:
                 lp = LanguagePass(ws.config)
+                lp.one_shot = True  # nothing runs after the pass: models load only if the caches miss
                 lp.load()
                 if not lp.ready or not lp.has_parser:
                     sys.stderr.write(f"spec-lsp: {lp.status}\n")

@@ -137,6 +137,7 @@ class LanguageEngine:
         self._db: sqlite3.Connection | None = None
         self._lock = threading.Lock()
         self._pending: list[tuple[str, str]] = []
+        self._pending_vecs: list[tuple[str, bytes]] = []
         self.parsed_sentences = 0  # sentences that went through spaCy (cache misses)
         enabled = self.settings.enabled_rules
         self.enabled = set(enabled) if enabled is not None else set(DEFAULT_ENABLED)
@@ -159,6 +160,23 @@ class LanguageEngine:
                         self._status = f"The spaCy model {self._model} failed to load ({type(e).__name__}: {e}). {INSTALL_HINT}"
                         self._model = None
         return self._nlp
+
+    def release_parser(self) -> None:
+        """Drop the loaded spaCy pipeline (a one-shot `check` whose sentences are all parsed: its 40 MB are not
+        needed while the embedding model loads); the next sentence that needs a parse loads it again."""
+        if self._nlp is None:
+            return
+        with self._lock:
+            self._nlp = None
+        import gc
+
+        gc.collect()
+        try:  # hand the freed pages back now (glibc keeps them in its arenas otherwise)
+            import ctypes
+
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except Exception:
+            pass
 
     def load(self) -> None:
         if self._model is not None:
@@ -211,6 +229,7 @@ class LanguageEngine:
             d.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(str(d / "language-cache.sqlite3"), check_same_thread=False, timeout=5)
             db.execute("CREATE TABLE IF NOT EXISTS hits (k TEXT PRIMARY KEY, v TEXT NOT NULL)")
+            db.execute("CREATE TABLE IF NOT EXISTS vecs (k TEXT PRIMARY KEY, v BLOB NOT NULL)")
             db.commit()
             self._db = db
         except Exception:
@@ -243,15 +262,47 @@ class LanguageEngine:
                 self.flush()
 
     def flush(self) -> None:
-        if self._db is None or not self._pending:
+        if self._db is None or not (self._pending or self._pending_vecs):
             return
         with self._lock:
             try:
                 self._db.executemany("INSERT OR REPLACE INTO hits (k, v) VALUES (?, ?)", self._pending)
+                self._db.executemany("INSERT OR REPLACE INTO vecs (k, v) VALUES (?, ?)", self._pending_vecs)
                 self._db.commit()
             except sqlite3.Error:
                 pass
             self._pending = []
+            self._pending_vecs = []
+
+    # -- the semantic layer's vectors (language/semantic.py: `cached_vectors`) ---------------------------------
+    # keyed by the embedding model and the text only (not the rule set: a vector does not depend on it)
+    @staticmethod
+    def _vec_key(key: str) -> str:
+        return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def get_vecs(self, keys: Sequence[str]) -> dict:
+        if self._db is None or not keys:
+            return {}
+        hk = {self._vec_key(k): k for k in keys}
+        with self._lock:
+            pend = dict(self._pending_vecs)
+            out = {hk[h]: pend[h] for h in hk if h in pend}
+            todo = [h for h in hk if h not in pend]
+            try:
+                for c0 in range(0, len(todo), 500):  # (SQLite's bound on host parameters)
+                    part = todo[c0:c0 + 500]
+                    q = f"SELECT k, v FROM vecs WHERE k IN ({','.join('?' * len(part))})"
+                    for h, v in self._db.execute(q, part):
+                        out[hk[h]] = bytes(v)
+            except sqlite3.Error:
+                pass
+        return out
+
+    def put_vecs(self, items) -> None:
+        if self._db is not None:
+            self._pending_vecs.extend((self._vec_key(k), v) for k, v in items)
+            if len(self._pending_vecs) >= 2000:
+                self.flush()
 
     # -- analysis ----------------------------------------------------------------------------
     def analyze(self, sentences: Sequence[SentenceInput]) -> list[tuple[LangHit, ...]]:
@@ -346,10 +397,12 @@ class LanguageEngine:
         rt = self._rules_parse_text
         no_kw = self.enabled - {"keyword-misuse"}  # keyword-misuse reads documents that declare BCP 14 only
 
-        def fires(x: SentenceInput) -> bool:  # the prefilter: can a parsed rule fire on this sentence at all?
-            return R.could_fire(x.text, self.enabled if x.rfc2119 else no_kw, self.extra)
+        # the prefilter: can a parsed rule fire on this sentence at all?  (once per sentence: with every rule on it
+        # is a regular-expression scan of each statement, and its verdict is read twice below)
+        fire = {i: R.could_fire(sentences[i].text, self.enabled if sentences[i].rfc2119 else no_kw, self.extra)
+                for i in misses} if parse else {}
 
-        want = [rt(sentences[i].text) for i in misses if fires(sentences[i])] if parse else []
+        want = [rt(sentences[i].text) for i in misses if fire[i]] if parse else []
         if parse and pmiss:
             want += [normalize(prop_texts[i]) for i in pmiss]
         if want:
@@ -364,7 +417,7 @@ class LanguageEngine:
         ctx_on = "ambiguous-pronoun" in self.enabled
         for i in misses:
             s = sentences[i]
-            doc = docs.get(rt(s.text)) if parse and fires(s) else None
+            doc = docs.get(rt(s.text)) if parse and fire[i] else None
             ctx_doc = docs.get(s.context) if doc is not None and ctx_on and s.context else None
             hits = self._run(s, doc, ctx_doc)
             out[i] = hits

@@ -100,6 +100,9 @@ class LanguagePass:
         self._conflicts: dict[frozenset, object] = {}
         self._flags: dict[tuple[str, str], tuple[int, object]] = {}
         self._conflicts_by_path: dict[str, set[frozenset]] = {}  # path -> its pairs in _conflicts
+        # a one-shot `check` (no event loop): the embedding model is read only if a vector is not in the on-disk
+        # cache, even during `apply`; the server loads it on the worker, in `run`
+        self.one_shot = False
 
     # -- engine --------------------------------------------------------------------------
     @property
@@ -126,6 +129,9 @@ class LanguagePass:
             eng = LanguageEngine(settings)
             eng.load()
             self._engine = eng
+            from . import semantic
+
+            semantic.set_store(eng)  # the embedding vectors share the sentence cache's database
             self._index = ContradictionIndex()
             self._status = eng.status
         except Exception as e:  # the language pass must never take the tool down
@@ -283,8 +289,10 @@ class LanguagePass:
                                                  [_sane(c.text) for c in job.clauses] if want_props else [],
                                                  [c.declarative for c in job.clauses] if want_props else [])
         res.props = props if want_props else [()] * len(job.clauses)  # (no parser: every one is ())
+        if self.one_shot:
+            eng.release_parser()  # every sentence of the run is parsed: lower the peak before the embeddings load
         if want_props and any(res.props):
-            res.vecs = _frame_vectors(res.props)
+            res.vecs = _frame_vectors(res.props, full=not self.one_shot)
         return res
 
     # -- step 3 ---------------------------------------------------------------------------
@@ -578,31 +586,30 @@ def _declarative_source(st) -> bool:
 _FRAGMENT_END = re.compile(r"(?:[;,:]|;\s*(?:or|and))\s*$", re.IGNORECASE)
 
 
-def _frame_vectors(props: list) -> list:
-    """Each statement's embeddings for the contradiction index's candidates: a 2 × d array (its frame, its predicate
-    — `conflicts.predicate`, the statement without modal, negation and conditions), or None without the semantic
-    layer or for a statement without propositions.  Loads the model on first use: this runs on a worker."""
+def _frame_vectors(props: list, full: bool = True) -> list:
+    """Each statement's embeddings for the contradiction index's candidates: a 2 × d float16 array (its frame, its
+    predicate — `conflicts.predicate`, the statement without modal, negation and conditions), or None without the
+    semantic layer or for a statement without propositions.  Finds the model on first use (this runs on a worker;
+    `full`: load it now, so that `apply` on the event loop never does); vectors come from the on-disk cache where
+    the engine has them (`semantic.cached_vectors`: a warm run embeds nothing)."""
     from . import semantic
     from .conflicts import predicate
     from .contradiction import frame_text
 
-    if semantic.ensure_loaded() is None:
+    if semantic.ensure_loaded(full=full) is None:
         return [None] * len(props)
     texts = [frame_text(p) if p else "" for p in props]
     preds = [predicate(p[0].text) if p else "" for p in props]
     idx = [i for i, t in enumerate(texts) if t or preds[i]]
     out: list = [None] * len(props)
     try:
-        m = semantic.vectors([texts[i] for i in idx] + [preds[i] for i in idx])
+        import numpy as np
+
+        m = semantic.cached_vectors([texts[i] for i in idx] + [preds[i] for i in idx], "float16")
     except Exception:  # the semantic layer must never take the pass down: literal candidates only
         return out
     if m is not None:
         n = len(idx)
         for j, i in enumerate(idx):
-            out[i] = m[[j, n + j]].astype("float16")
+            out[i] = np.stack((m[j], m[n + j]))
     return out
-    if m is not None:
-        for j, i in enumerate(idx):
-            out[i] = m[j].astype("float16")
-    return out
-

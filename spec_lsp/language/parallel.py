@@ -64,5 +64,5 @@ def analyze_parallel(lp: LanguagePass, ws, jobs: int, progress=None) -> set[str]
     res.hits = [h for part in parts for h in part[0]]
     res.props = [p for part in parts for p in part[1]] if want_props else [()] * len(job.clauses)
     if want_props and any(res.props):
-        res.vecs = _frame_vectors(res.props)  # the semantic candidates, as `LanguagePass.run` gives them
+        res.vecs = _frame_vectors(res.props, full=not lp.one_shot)  # the semantic candidates, as `LanguagePass.run` gives them
     return lp.apply(ws, res)

@@ -12,6 +12,7 @@ weakness, implicitness), EARS (actor + modal + action: the agent must be named).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
@@ -781,6 +782,7 @@ def _predicative(t) -> bool:
     return False
 
 
+@lru_cache(maxsize=20_000)
 def _comparative_form(word: str) -> bool:
     """Is `word` the comparative (or superlative) of an adjective or adverb ("faster" <- "fast", "best" <- "good"),
     not a noun the tagger misread ("identifier", "manifest")?"""
@@ -915,21 +917,36 @@ _TRIGGERS = {
     "ears-state-trigger": _ears.TRIGGER,
 }
 _TRIGGER_CACHE: dict = {}
+# words (case-sensitive substrings) one of which every match of a rule's trigger contains: a sentence without
+# them cannot match it (tests/language/test_prefilter_guards.py checks each against its pattern)
+_TRIGGER_LITERALS = {
+    "keyword-misuse": ("must", "shall", "Must", "Shall", "Should", "may"),
+}
 
 
 def could_fire(text: str, enabled: Iterable[str], extra: Mapping[str, tuple[str, ...]] | None = None) -> bool:
     """False when no parsed rule in `enabled` can fire on `text` (so the sentence need not be parsed)."""
     key = (frozenset(enabled), tuple(sorted((k, tuple(v)) for k, v in (extra or {}).items())))
-    rx = _TRIGGER_CACHE.get(key)
-    if rx is None:
-        parts = [_TRIGGERS[r] for r in key[0] if r in _TRIGGERS and r not in _DEGREE_TRIGGERS]
+    rxs = _TRIGGER_CACHE.get(key)
+    if rxs is None:
+        # one search per rule's pattern, not one alternation of them all: the same verdict (an alternation
+        # matches where one of its parts does), but a part that needs a literal word (keyword-misuse's
+        # lower-case "must"/"Should"/"may") is skipped by a substring test when the word is absent — its
+        # `\w.*\bShould\b` scan is quadratic in the sentence, and most RFC statements write MUST, not must
+        rxs = []
+        for r in sorted(key[0]):
+            if r in _TRIGGERS and r not in _DEGREE_TRIGGERS:
+                rxs.append((_TRIGGER_LITERALS.get(r), re.compile(_TRIGGERS[r], re.IGNORECASE)))
         for r, ws in (extra or {}).items():
             if ws:
-                parts.append(_words_re(ws))
-        rx = re.compile("|".join(parts), re.IGNORECASE) if parts else None
-        _TRIGGER_CACHE[key] = rx
-    if rx is not None and rx.search(text) is not None:
-        return True
+                rxs.append((None, re.compile(_words_re(ws), re.IGNORECASE)))
+        rxs.sort(key=lambda x: x[0] is None)  # the guarded (cheap to rule out) parts first
+        _TRIGGER_CACHE[key] = rxs
+    for lits, rx in rxs:
+        if lits is not None and not any(w in text for w in lits):
+            continue  # every match of this pattern contains one of these words (case-sensitive)
+        if rx.search(text) is not None:
+            return True
     # superlatives and comparatives: "-est"/"-er" words only when they are degree forms ("request", "user",
     # "server" are not), so that these rules do not send most sentences to the parser
     for r, (plain, pattern) in _DEGREE_TRIGGERS.items():
