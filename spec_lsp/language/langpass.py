@@ -100,6 +100,7 @@ class LanguagePass:
         self._conflicts: dict[frozenset, object] = {}
         self._flags: dict[tuple[str, str], tuple[int, object]] = {}
         self._conflicts_by_path: dict[str, set[frozenset]] = {}  # path -> its pairs in _conflicts
+        self._stmt_memo: dict[str, dict] = {}  # path -> prose.statements' per-block verdicts of its last version
 
     # -- engine --------------------------------------------------------------------------
     @property
@@ -154,6 +155,7 @@ class LanguagePass:
         self._conflicts.clear()
         self._flags.clear()
         self._conflicts_by_path.clear()
+        self._stmt_memo.clear()
         if self._index is not None:
             from . import ContradictionIndex
 
@@ -205,7 +207,8 @@ class LanguagePass:
             fmt = ws.format_of(p) if hasattr(ws, "format_of") else None  # the format seam, when merged
             # a lower-case "should" is advice where BCP 14 governs this document (RFC 8174): not a requirement
             advice = rfc or (bcp14_ws and self._doc_flag(doc, "declares", prose.declares_bcp14))
-            for st in prose.statements(doc, commentary=lc.commentary, bcp14=advice):
+            memo = self._stmt_memo.setdefault(p, {})
+            for st in prose.statements(doc, commentary=lc.commentary, bcp14=advice, memo=memo):
                 b = doc.blocks[st.block]
                 prev = prev_by_block.get(st.block, "")
                 prev_by_block[st.block] = st.text
@@ -307,7 +310,7 @@ class LanguagePass:
                 b = doc.blocks[u.block]
             else:
                 continue
-            quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(u.text)]
+            quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(u.text)] if hits else ()
             for h in hits:
                 if any(a < h.end and h.start < z for a, z in quoted) and not _is_whole(u.text, h):
                     continue  # quoted text is not the spec's own voice
