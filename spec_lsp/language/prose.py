@@ -268,6 +268,15 @@ def _section_titles(doc, line: int) -> list[str]:
 def statements(doc, *, commentary: bool = False, bcp14: bool = False, memo: dict | None = None) -> list[Statement]:
     """Every prose sentence of a spec document, with its verdict.  `doc` is a core SpecDocument; `bcp14`: the
     workspace declares BCP 14 and this document writes upper-case keywords (then a lower-case "should" is advice).
+    `memo`: see `block_verdicts`."""
+    return [Statement(bi, s, e, text, ok, why) for bi, (_, verdicts, _) in block_verdicts(doc, commentary=commentary, bcp14=bcp14, memo=memo)
+            for s, e, text, ok, why in verdicts]
+
+
+def block_verdicts(doc, *, commentary: bool = False, bcp14: bool = False, memo: dict | None = None) -> list[tuple[int, tuple]]:
+    """`statements` per block: (block index, (block, ((start, end, text, normative, reason), …), block normative))
+    for every block with prose.  With a memo, a block whose inputs did not change gets the very same tuple as in
+    the previous call (the language pass keys its own per-block work on it).
 
     `memo` (the language server's, one per document): the verdicts of each block from the previous call, keyed by
     everything they depend on — the block's parsed text (the same object while its chunk is unchanged, wherever
@@ -280,7 +289,7 @@ def statements(doc, *, commentary: bool = False, bcp14: bool = False, memo: dict
     tagged_blocks: dict[int, list] = {}
     for c in doc.clauses:
         tagged_blocks.setdefault(c.block, []).append(c)
-    out: list[Statement] = []
+    out: list[tuple[int, tuple]] = []
     sec_cache: dict[int | None, tuple[str | None, bool, bool]] = {}
     lead_normative = False
     old_memo = dict(memo) if memo is not None else None
@@ -335,8 +344,8 @@ def statements(doc, *, commentary: bool = False, bcp14: bool = False, memo: dict
             got = (getattr(b, "raw", b), tuple(verdicts), block_norm)
         if memo is not None:
             memo[key] = got
-        _, verdicts, block_norm = got
-        out.extend(Statement(bi, s, e, text, ok, why) for s, e, text, ok, why in verdicts)
+        block_norm = got[2]
+        out.append((bi, got))
         if b.kind == "heading":
             lead_normative = False
         elif not in_list:
