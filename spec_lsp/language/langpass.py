@@ -103,6 +103,8 @@ class LanguagePass:
         # a one-shot `check` (no event loop): the embedding model is read only if a vector is not in the on-disk
         # cache, even during `apply`; the server loads it on the worker, in `run`
         self.one_shot = False
+        self._stmt_memo: dict[str, dict] = {}  # path -> prose.statements' per-block verdicts of its last version
+        self._unit_memo: dict[str, tuple] = {}  # path -> (context, per-block units of its last version)
 
     # -- engine --------------------------------------------------------------------------
     @property
@@ -160,6 +162,8 @@ class LanguagePass:
         self._conflicts.clear()
         self._flags.clear()
         self._conflicts_by_path.clear()
+        self._stmt_memo.clear()
+        self._unit_memo.clear()
         if self._index is not None:
             from . import ContradictionIndex
 
@@ -193,6 +197,8 @@ class LanguagePass:
                         prev = text[s:e]
                 continue
             if not isinstance(doc, SpecDocument):
+                self._stmt_memo.pop(p, None)
+                self._unit_memo.pop(p, None)
                 continue
             job.versions[p] = id(doc)
             if triggers is not None and not any(t.search(doc.text) for t in triggers):
@@ -205,51 +211,76 @@ class LanguagePass:
             clause_blocks: dict[int, list] = {}
             for c in doc.clauses:
                 clause_blocks.setdefault(c.block, []).append(c)
-            prev_by_block: dict[int, str] = {}
-            locators: dict[int, prose.ClauseLocator] = {}  # per block: tags by position (linear in tags)
-            leads: dict[int, int] = {}
             fmt = ws.format_of(p) if hasattr(ws, "format_of") else None  # the format seam, when merged
             # a lower-case "should" is advice where BCP 14 governs this document (RFC 8174): not a requirement
             advice = rfc or (bcp14_ws and self._doc_flag(doc, "declares", prose.declares_bcp14))
-            for st in prose.statements(doc, commentary=lc.commentary, bcp14=advice):
-                b = doc.blocks[st.block]
-                prev = prev_by_block.get(st.block, "")
-                prev_by_block[st.block] = st.text
-                decl = lc.declarative_statements and not st.normative and lc.section_prose and _declarative_source(st)
-                if not st.normative and not decl:
-                    continue
-
-                loc = locators.get(st.block)
-                if loc is None:
-                    loc = locators[st.block] = prose.ClauseLocator(b, clause_blocks.get(st.block, []))
-                inside = loc.inside(st.start, st.end)
-                lead = leads.get(st.block)
-                if lead is None:
-                    lead = leads[st.block] = _id_lead(b.plain, clause_blocks.get(st.block, []))
-                if st.start < lead < st.end:
-                    # `FR-010: System SHOULD …` is analysed as `System SHOULD …`, like a paragraph
-                    st = prose.Statement(st.block, lead, st.end, b.plain[lead:st.end], st.normative, st.reason)
-                if not lc.section_prose and not inside:
-                    continue
+            memo = self._stmt_memo.setdefault(p, {})
+            # each block's units, reused while everything they are made of is the same (a keystroke rebuilds the
+            # edited block's): its verdicts (the same tuple from the statement memo), index and line, clause tags,
+            # section, keyword-misuse flag and table row; the workspace, its config and the format as a whole
+            ctx = (ws, ws.config, fmt, lc)
+            old = self._unit_memo.get(p)
+            old = old[1] if old is not None and all(x is y for x, y in zip(old[0][:3], ctx)) and old[0][3] == lc else {}
+            new: dict = {}
+            for bi, got in prose.block_verdicts(doc, commentary=lc.commentary, bcp14=advice, memo=memo):
+                b = doc.blocks[bi]
+                tags = clause_blocks.get(bi, ())
                 si = doc.section_at(b.line)
                 sec = doc.sections[si] if si is not None else None
-                subject = inside[0].id if inside else (sec.anchor if sec is not None else p)
-                if not decl:  # the language rules read normative statements only
-                    job.units.append(Unit(p, st.block, st.start, st.end, st.text, prev, rfc and si in kw_sections, subject))
-                # every normative statement is a proposition source for the contradiction index;
-                # one with a clause ID is named by it, any other by its document and line
-                rng = b.range(st.start, st.end)
-                cid = inside[0].id if inside else ""
-                auth = sec.authority if sec else None
-                if auth is not None and fmt is not None:  # a historical name (`platform`) ranks as its current one
-                    auth = attribute_aliases(fmt, ws.config, "authority").get(auth, auth)
-                # keyed by position too: several statements share a line or a clause ID (they must not overwrite each other)
-                job.clauses.append(ClauseUnit((p, cid or f"L{rng.start.line + 1}", rng.start.line, rng.start.character), st.text,
-                                              auth, sec.anchor if sec else "", p,
-                                              inside[0].range if inside else rng,
-                                              f"{sec.anchor}@{sec.line}" if sec is not None and _SCENARIO.match(sec.title)
-                                              else _table_row(doc, st.block), decl))
+                key = (id(got), bi, b.line, tuple((c.id, c.kind, c.range) for c in tags),
+                       (si, sec.anchor, sec.authority, sec.title, sec.line) if sec is not None else None,
+                       rfc and si in kw_sections, _table_row(doc, bi) if b.kind == "table-cell" else "")
+                hit = old.get(key)
+                if hit is None or hit[0] is not got:
+                    hit = (got, *self._block_units(ws, p, doc, bi, got, tags, sec, rfc and si in kw_sections, fmt))
+                new[key] = hit
+                job.units.extend(hit[1])
+                job.clauses.extend(hit[2])
+            self._unit_memo[p] = (ctx, new)
         return job
+
+    def _block_units(self, ws, p: str, doc, bi: int, got, tags, sec, kw: bool, fmt) -> tuple[tuple, tuple]:
+        """The units (language rules) and clause units (contradiction index) of one block's statements."""
+        lc = self.config.language
+        b = doc.blocks[bi]
+        units: list[Unit] = []
+        clauses: list[ClauseUnit] = []
+        prev = ""
+        loc = None
+        lead = None
+        for s0, e0, text, normative, reason in got[1]:
+            st = prose.Statement(bi, s0, e0, text, normative, reason)
+            prev, prev_text = text, prev
+            decl = lc.declarative_statements and not st.normative and lc.section_prose and _declarative_source(st)
+            if not st.normative and not decl:
+                continue
+            if loc is None:
+                loc = prose.ClauseLocator(b, tags)
+            inside = loc.inside(st.start, st.end)
+            if lead is None:
+                lead = _id_lead(b.plain, tags)
+            if st.start < lead < st.end:
+                # `FR-010: System SHOULD …` is analysed as `System SHOULD …`, like a paragraph
+                st = prose.Statement(st.block, lead, st.end, b.plain[lead:st.end], st.normative, st.reason)
+            if not lc.section_prose and not inside:
+                continue
+            subject = inside[0].id if inside else (sec.anchor if sec is not None else p)
+            if not decl:  # the language rules read normative statements only
+                units.append(Unit(p, bi, st.start, st.end, st.text, prev_text, kw, subject))
+            # every normative statement is a proposition source for the contradiction index;
+            # one with a clause ID is named by it, any other by its document and line
+            rng = b.range(st.start, st.end)
+            cid = inside[0].id if inside else ""
+            auth = sec.authority if sec else None
+            if auth is not None and fmt is not None:  # a historical name (`platform`) ranks as its current one
+                auth = attribute_aliases(fmt, ws.config, "authority").get(auth, auth)
+            # keyed by position too: several statements share a line or a clause ID (they must not overwrite each other)
+            clauses.append(ClauseUnit((p, cid or f"L{rng.start.line + 1}", rng.start.line, rng.start.character), st.text,
+                                      auth, sec.anchor if sec else "", p,
+                                      inside[0].range if inside else rng,
+                                      f"{sec.anchor}@{sec.line}" if sec is not None and _SCENARIO.match(sec.title)
+                                      else _table_row(doc, bi), decl))
+        return tuple(units), tuple(clauses)
 
     # per-document facts, cached by the document object (a keystroke recomputes one document's)
     def _doc_flag(self, doc, name: str, fn):
@@ -315,7 +346,7 @@ class LanguagePass:
                 b = doc.blocks[u.block]
             else:
                 continue
-            quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(u.text)]
+            quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(u.text)] if hits else ()
             for h in hits:
                 if any(a < h.end and h.start < z for a, z in quoted) and not _is_whole(u.text, h):
                     continue  # quoted text is not the spec's own voice

@@ -265,18 +265,36 @@ def _section_titles(doc, line: int) -> list[str]:
     return titles[::-1]
 
 
-def statements(doc, *, commentary: bool = False, bcp14: bool = False) -> list[Statement]:
+def statements(doc, *, commentary: bool = False, bcp14: bool = False, memo: dict | None = None) -> list[Statement]:
     """Every prose sentence of a spec document, with its verdict.  `doc` is a core SpecDocument; `bcp14`: the
-    workspace declares BCP 14 and this document writes upper-case keywords (then a lower-case "should" is advice)."""
+    workspace declares BCP 14 and this document writes upper-case keywords (then a lower-case "should" is advice).
+    `memo`: see `block_verdicts`."""
+    return [Statement(bi, s, e, text, ok, why) for bi, (_, verdicts, _) in block_verdicts(doc, commentary=commentary, bcp14=bcp14, memo=memo)
+            for s, e, text, ok, why in verdicts]
+
+
+def block_verdicts(doc, *, commentary: bool = False, bcp14: bool = False, memo: dict | None = None) -> list[tuple[int, tuple]]:
+    """`statements` per block: (block index, (block, ((start, end, text, normative, reason), …), block normative))
+    for every block with prose.  With a memo, a block whose inputs did not change gets the very same tuple as in
+    the previous call (the language pass keys its own per-block work on it).
+
+    `memo` (the language server's, one per document): the verdicts of each block from the previous call, keyed by
+    everything they depend on — the block's parsed text (the same object while its chunk is unchanged, wherever
+    the chunk moved), its section's verdict, the lead-in state, the format's mark, its clause tags relative to the
+    block and `bcp14`.  On return it holds this call's blocks only, so a keystroke re-reads the edited block and
+    the memo never outgrows the document."""
     path = doc.path
     fr = file_reason(path)
     marks = _marks(path, doc)
     tagged_blocks: dict[int, list] = {}
     for c in doc.clauses:
         tagged_blocks.setdefault(c.block, []).append(c)
-    out: list[Statement] = []
+    out: list[tuple[int, tuple]] = []
     sec_cache: dict[int | None, tuple[str | None, bool, bool]] = {}
     lead_normative = False
+    old_memo = dict(memo) if memo is not None else None
+    if memo is not None:
+        memo.clear()
     for bi, b in enumerate(doc.blocks):
         plain = b.plain
         if not plain.strip():
@@ -298,19 +316,36 @@ def statements(doc, *, commentary: bool = False, bcp14: bool = False) -> list[St
             block_reason = "commentary admonition"
         if block_reason is None and plain.startswith(("Example:", "Examples:")):
             block_reason = "example title"
-        spans = split_sentences(plain)
-        block_norm = False
-        loc = ClauseLocator(b, tagged_blocks.get(bi, ()))
-        for s, e in spans:
-            text = plain[s:e]
-            tagged = bool(loc.inside(s, e))
-            if block_reason is not None:
-                ok, why = False, block_reason
-            else:
-                ok, why = sentence_reason(text, kind=b.kind, context=ctx, section=sreason, lead_in=lead_normative,
-                                          scenario=scenario, tagged=tagged, marked=marks.get(bi), bcp14=bcp14)
-            block_norm = block_norm or ok
-            out.append(Statement(bi, s, e, text, ok, why))
+        tags = tagged_blocks.get(bi, ())
+        key = None
+        got = None
+        if old_memo is not None:
+            raw = getattr(b, "raw", b)
+            key = (id(raw), block_reason, sreason, scenario, lead_normative, marks.get(bi), bcp14,
+                   tuple((c.range.start.line - b.line, c.range.start.character) for c in tags))
+            got = old_memo.get(key)
+            if got is not None and got[0] is not raw:
+                got = None  # (an id reused by another object)
+        if got is None:
+            spans = split_sentences(plain)
+            block_norm = False
+            loc = ClauseLocator(b, tags)
+            verdicts = []
+            for s, e in spans:
+                text = plain[s:e]
+                tagged = bool(loc.inside(s, e))
+                if block_reason is not None:
+                    ok, why = False, block_reason
+                else:
+                    ok, why = sentence_reason(text, kind=b.kind, context=ctx, section=sreason, lead_in=lead_normative,
+                                              scenario=scenario, tagged=tagged, marked=marks.get(bi), bcp14=bcp14)
+                block_norm = block_norm or ok
+                verdicts.append((s, e, text, ok, why))
+            got = (getattr(b, "raw", b), tuple(verdicts), block_norm)
+        if memo is not None:
+            memo[key] = got
+        block_norm = got[2]
+        out.append((bi, got))
         if b.kind == "heading":
             lead_normative = False
         elif not in_list:

@@ -191,6 +191,7 @@ class SpecServer(LanguageServer):
         self.init_options: dict[str, Any] = {}
         self.pull_mode = False
         self.pending: dict[tuple[Path, str], asyncio.TimerHandle] = {}
+        self._last_check: dict[tuple[Path, str], float] = {}  # loop time of each document's last check (debounce)
         self.pull_results: dict[str, tuple[str, list]] = {}  # uri -> (result id, diagnostics)
         self._result_counter = 0
         self.lang_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spec-lsp-nlp")
@@ -516,18 +517,26 @@ class SpecServer(LanguageServer):
     # checking after edits
 
     def schedule_check(self, r: Root, rel: str) -> None:
+        """Debounce on the trailing edge of a burst, not of an isolated edit: an edit that comes after a pause
+        (no check of this document pending, none started within the debounce window) is checked at once — a
+        pasted word, a completion, a quick fix, a keystroke after a pause shows its diagnostics without waiting;
+        an edit inside a burst (typing) waits until the burst has paused for the window, so a typed word is
+        checked once, not once per keystroke."""
         key = (r.path, rel)
         h = self.pending.pop(key, None)
         if h is not None:
             h.cancel()
         delay = r.ws.config.debounce_ms / 1000.0
-        if delay <= 0:
+        loop = asyncio.get_running_loop()
+        last = self._last_check.get(key)
+        if delay <= 0 or (h is None and (last is None or loop.time() - last >= delay)):
             self.check_now(r, rel)
         else:
-            self.pending[key] = asyncio.get_running_loop().call_later(delay, self.check_now, r, rel)
+            self.pending[key] = loop.call_later(delay, self.check_now, r, rel)
 
     def check_now(self, r: Root, rel: str) -> None:
         self.pending.pop((r.path, rel), None)
+        self._last_check[(r.path, rel)] = asyncio.get_running_loop().time()
         uri = self.uri_of(r, rel)
         ot = self.open_text(uri)
         if ot is None or not r.ready.is_set():

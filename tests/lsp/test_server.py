@@ -80,21 +80,37 @@ async def test_edit_republishes_only_affected_documents(tmp_path, stop_clients):
     assert [(x[0], x[1]) for x in client.published_uris] == [(u, 3)]
 
 
-async def test_debounce_delays_the_check(tmp_path, stop_clients):
+async def test_debounce_delays_a_burst_not_an_isolated_edit(tmp_path, stop_clients):
+    """The debounce is on the trailing edge of a burst: an edit after a pause is checked at once; edits that
+    follow a check within the window wait (here: a ten-minute window, so only a request's flush checks them)
+    and are checked once, for the last version."""
     root = copy_fixture(tmp_path, "model-spec")
-    client = await start(root, init={"diagnostics": {"debounceMs": 600}, "language": {"enabled": False}})
+    client = await start(root, init={"diagnostics": {"debounceMs": 600_000}, "language": {"enabled": False}})
     stop_clients.append(client)
     await indexed(client, root)
     u = open_doc(client, root, "spec.md")
     await wait_for(lambda: any(x[0] == u and x[1] == 1 for x in client.published_uris), what="open publish")
     client.published_uris.clear()
     p = pos_of(root, "spec.md", "rt01")
-    client.text_document_did_change(T.DidChangeTextDocumentParams(
-        text_document=T.VersionedTextDocumentIdentifier(uri=u, version=2),
-        content_changes=[T.TextDocumentContentChangePartial(range=T.Range(start=p, end=p), text="z")]))
-    await asyncio.sleep(0.25)
-    assert client.published_uris == []
-    await wait_for(lambda: client.published_uris, timeout=5, what="debounced publish")
+    mine = lambda: [x[1] for x in client.published_uris if x[0] == u]  # noqa: E731
+
+    def insert(version: int, text: str) -> None:
+        client.text_document_did_change(T.DidChangeTextDocumentParams(
+            text_document=T.VersionedTextDocumentIdentifier(uri=u, version=version),
+            content_changes=[T.TextDocumentContentChangePartial(range=T.Range(start=p, end=p), text=text)]))
+
+    insert(2, "z")  # isolated: checked at once, not in ten minutes
+    await wait_for(mine, what="publish of the isolated edit")
+    assert mine() == [2]
+    insert(3, "y")  # a burst: within the window of the check above
+    insert(4, "x")
+    await asyncio.sleep(0.3)
+    assert mine() == [2]
+    syms = await client.text_document_document_symbol_async(T.DocumentSymbolParams(text_document=T.TextDocumentIdentifier(uri=u)))
+    assert syms  # the request flushed the pending check
+    await wait_for(lambda: mine()[1:], what="the burst's publish")
+    await asyncio.sleep(0.1)
+    assert mine() == [2, 4]  # one check, of the last version
 
 
 async def test_pull_diagnostics_result_ids(tmp_path, stop_clients):
