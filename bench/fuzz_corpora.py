@@ -263,9 +263,11 @@ class Campaign:
             caps["textDocument"]["diagnostic"] = {"dynamicRegistration": False, "relatedDocumentSupport": False}
         self.caps = caps
         env = {"SPEC_LSP_CACHE_DIR": str(args.cache)}
-        self.srv = RawServer(("--paranoid", "--log-file", str(self.log_file)), cache=Path(args.cache), env=None)
+        mode = () if args.plain else ("--paranoid",)
+        self.srv = RawServer((*mode, "--log-file", str(self.log_file)), cache=Path(args.cache), env=None)
         self.srv_env = env
         self.notes_seen = 0
+        self.last_diags: dict[str, tuple] = {}  # uri -> (version, diagnostics) last published or pulled
         self.trace: list[str] = []  # the ops, for reproduction
 
     # -- helpers
@@ -425,9 +427,9 @@ class Campaign:
         self.change(uri, new, [{"text": new}])
         self.trace.append(f"edit full {self.rel(uri)} v{self.open[uri]['version']}")
 
-    def position(self, text: str) -> dict:
+    def position(self, text: str, on_token: bool = False) -> dict:
         rng = self.rng
-        r = rng.random()
+        r = 0.3 if on_token and rng.random() < 0.8 else rng.random()
         lines = lsp_lines(text)
         if r < 0.08:  # past the end of a line
             ln = rng.randrange(len(lines))
@@ -458,7 +460,7 @@ class Campaign:
                              "documentSymbol", "workspaceSymbol", "documentLink", "diagnostic", "workspaceDiagnostic",
                              "rename", "codeAction", "hover"])
         if method == "rename":
-            self.rename(uri, pos)
+            self.rename(uri, self.position(text, on_token=True))
             return
         if method == "hover":
             m, p = "textDocument/hover", {"textDocument": td, "position": pos}
@@ -472,7 +474,12 @@ class Campaign:
             end = pos if rng.random() < 0.5 else self.position(text)
             if (end["line"], end["character"]) < (pos["line"], pos["character"]):
                 pos, end = end, pos
-            m, p = "textDocument/codeAction", {"textDocument": td, "range": {"start": pos, "end": end}, "context": {"diagnostics": []}}
+            ctx = []
+            diags = self.last_diags.get(uri)
+            if diags and diags[0] == d["version"] and diags[1] and rng.random() < 0.7:  # on a diagnostic, as an editor asks
+                dg = rng.choice(diags[1])
+                pos, end, ctx = dg["range"]["start"], dg["range"]["end"], [dg]
+            m, p = "textDocument/codeAction", {"textDocument": td, "range": {"start": pos, "end": end}, "context": {"diagnostics": ctx}}
         elif method == "codeLens":
             m, p = "textDocument/codeLens", {"textDocument": td}
         elif method == "documentSymbol":
@@ -491,6 +498,8 @@ class Campaign:
         if res is None:
             return
         result = res.get("result")
+        if m == "textDocument/diagnostic" and isinstance(result, dict) and "items" in result:
+            self.last_diags[uri] = (version, result["items"])
         self.check_ranges(m, result, uri, text)
         if m == "textDocument/codeAction" and result:
             self.check_code_actions(uri, version, result)
@@ -572,8 +581,8 @@ class Campaign:
         m = re.match(r"^(.*?)(\d+)$", old)
         if m and r < 0.5:
             return m.group(1) + str(int(m.group(2)) + 900).zfill(len(m.group(2)))
-        if r < 0.8:
-            return old + self.rng.choice(["x", "2", "-b", "é"])
+        if r < 0.9:
+            return old + self.rng.choice(["x", "2", "-b", "é", "y"])
         return self.rng.choice(["zz99", "FR-999", "New Name", "bad name with ]", "😀", ""])
 
     def apply_workspace_edit(self, we: dict, what: str, old: str | None, new: str | None) -> None:
@@ -718,6 +727,7 @@ class Campaign:
                 if p.get("type") == 1 or "PARANOID" in msg or "Traceback" in msg:
                     self.fails.add("log-error", corpus=self.name, method=m, message=msg[:3000], trace=self.trace[-10:])
             elif m == "textDocument/publishDiagnostics":
+                self.last_diags[p["uri"]] = (p.get("version"), p.get("diagnostics") or [])
                 t = self.version_text(p["uri"], p.get("version"))
                 if t is None:
                     continue
@@ -821,6 +831,8 @@ def main() -> int:
     ap.add_argument("--cache", default="/tmp/spec-lsp-fuzz-cache")
     ap.add_argument("--out", default=None)
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--plain", action="store_true", help="without --paranoid (for the latency figures: paranoid "
+                    "mode rebuilds the whole index after every change, so its latencies are not the product's)")
     args = ap.parse_args()
     import spec_lsp
     print(f"spec_lsp from {spec_lsp.__file__}", flush=True)
@@ -861,7 +873,7 @@ def main() -> int:
             shutil.rmtree(tmp, ignore_errors=True)
         else:
             print(f"  kept {tmp}")
-    total = {"seed": args.seed, "ops_per_corpus": args.ops, "max_files": args.max_files, "corpora": summary,
+    total = {"seed": args.seed, "paranoid": not args.plain, "ops_per_corpus": args.ops, "max_files": args.max_files, "corpora": summary,
              "failures": fails.items, "wall": round(time.perf_counter() - t_all, 1), "load": os.getloadavg()}
     if args.out:
         Path(args.out).write_text(json.dumps(total, indent=1, ensure_ascii=False), encoding="utf-8")
