@@ -257,7 +257,10 @@ def _rechunk(text: str, prev: "SpecDocument"):
     epos = len(text) - (len(old_text) - offs[j]) - 1 if j < n_old else len(text)
     middle = text[mid_start:epos].split("\n") if epos >= mid_start else []
     spans, problems, (top, blank) = split_chunks(middle, base=mid_line, allow_front_matter=(mid_line == 0))
-    if j < n_old and not (top and (blank or _ATX_LINE.match(old[j].text))):
+    # a `---` first line whose closer is not in the middle: front matter may run on into the old chunks
+    # (to a `---` thematic break far below), as a whole split would read it
+    open_front = mid_line == 0 and bool(middle) and middle[0].rstrip() == "---" and not (spans and spans[0].kind == "front-matter")
+    if j < n_old and (open_front or not (top and (blank or _ATX_LINE.match(old[j].text)))):
         middle = text[mid_start:].split("\n")
         spans, problems, _ = split_chunks(middle, base=mid_line, allow_front_matter=(mid_line == 0))
         j = n_old
