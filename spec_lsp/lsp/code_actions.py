@@ -32,6 +32,15 @@ def accept_action(ls: SpecServer, r, d: T.Diagnostic) -> T.CodeAction | None:
                         edit=T.WorkspaceEdit(changes={ls.uri_of(r, LOCK_FILE): [edit]}))
 
 
+def current(ls: SpecServer, uri: str, d: T.Diagnostic) -> bool:
+    """Is `d` (sent back by the client) one the server published for the text as it is now?  A replace fix
+    carries absolute ranges, so it is offered only for a diagnostic that is still current."""
+    got = ls.pull_results.get(uri)
+    if got is None:
+        return False
+    return any(p.code == d.code and p.range == d.range and p.message == d.message for p in got[1])
+
+
 def register(server: SpecServer) -> None:
     @server.feature(T.TEXT_DOCUMENT_CODE_ACTION, T.CodeActionOptions(code_action_kinds=[T.CodeActionKind.QuickFix]))
     async def code_actions(ls: SpecServer, params: T.CodeActionParams):
@@ -49,6 +58,8 @@ def register(server: SpecServer) -> None:
                 continue
             for fx in d.data.get("fixes", []):
                 if fx.get("kind") == "replace" and "range" in fx:
+                    if not current(ls, ls.uri_of(r, rel), d):
+                        continue  # computed on text the user no longer has: the next publish brings a fresh one
                     rg = fx["range"]
                     rng = Range(Position(rg["start"]["line"], rg["start"]["character"]), Position(rg["end"]["line"], rg["end"]["character"]))
                     edit = T.WorkspaceEdit(changes={uri: [T.TextEdit(range=crange(ls, r, rel, rng), new_text=fx["newText"])]})
