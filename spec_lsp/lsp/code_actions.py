@@ -74,7 +74,7 @@ def register(server: SpecServer) -> None:
                 act = accept_action(ls, r, d)
                 if act is not None:
                     out.append(act)
-            if isinstance(doc, SpecDocument) and d.data.get("category") in ("language", "consistency"):
+            if isinstance(doc, SpecDocument) and d.data.get("category") in ("language", "consistency") and current(ls, ls.uri_of(r, rel), d):
                 line = min(max(d.range.start.line, 0), ix.line_count() - 1)
                 comment = f"<!-- spec-lsp: allow {d.code} -- TODO: say why this rule does not apply here -->"
                 if rel.endswith(".mdx"):  # MDX has no HTML comments; `{/* spec-lsp: … */}` is the waiver there
